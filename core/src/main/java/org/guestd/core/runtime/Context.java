@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.core.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.spi.AgentEvent;
+import org.guestd.core.spi.ServiceContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ServiceContext} of one service inside a {@link ServiceRuntime}. */
+final class Context implements ServiceContext {
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final ServiceRuntime rt;
+    private final String name;
+    private final Logger log;
+    private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
+
+    Context(ServiceRuntime rt, String name) {
+        this.rt = rt;
+        this.name = name;
+        this.log = LoggerFactory.getLogger("org.guestd." + name);
+    }
+
+    @Override
+    public ConfigSection config() {
+        return rt.config().section(name);
+    }
+
+    @Override
+    public ConfigSection general() {
+        return rt.config().general();
+    }
+
+    @Override
+    public Clock clock() {
+        return rt.clock();
+    }
+
+    @Override
+    public HostPaths paths() {
+        return rt.paths();
+    }
+
+    @Override
+    public CommandRunner commands() {
+        return rt.commands();
+    }
+
+    @Override
+    public Executor blocking() {
+        return rt.workers();
+    }
+
+    @Override
+    public AutoCloseable every(Duration period, String taskName, Runnable task) {
+        long ms = Math.max(1, period.toMillis());
+        ScheduledFuture<?> f = rt.scheduler().scheduleWithFixedDelay(
+                () -> rt.workers().execute(() -> runTask(taskName, task)), ms, ms, TimeUnit.MILLISECONDS);
+        tasks.add(f);
+        return () -> {
+            f.cancel(false);
+            tasks.remove(f);
+        };
+    }
+
+    private void runTask(String taskName, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // Rate-limited: one warning per distinct message per hour (WALA PeriodicOperation).
+            String key = taskName + ":" + e;
+            long now = System.nanoTime();
+            Long last = lastWarning.get(key);
+            if (last == null || now - last > WARN_INTERVAL_NANOS) {
+                lastWarning.put(key, now);
+                log.warn("periodic task {} failed: {}", taskName, e.toString());
+            }
+        }
+    }
+
+    void cancelTasks() {
+        tasks.forEach(f -> f.cancel(false));
+        tasks.clear();
+    }
+
+    @Override
+    public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {
+        rt.addListener(kind, listener);
+    }
+
+    @Override
+    public void publish(AgentEvent event) {
+        rt.publish(event, false);
+    }
+
+    @Override
+    public <T> void export(Class<T> type, T implementation) {
+        Object prev = rt.exports().putIfAbsent(type, implementation);
+        if (prev != null) {
+            throw new IllegalStateException(type.getName() + " is already exported by another service");
+        }
+    }
+
+    @Override
+    public <T> Optional<T> lookup(Class<T> type) {
+        return Optional.ofNullable(type.cast(rt.exports().get(type)));
+    }
+
+    @Override
+    public void fail(String reason) {
+        log.error("fatal: {}", reason);
+        rt.fatal(name + ": " + reason);
+    }
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.AgentConfig;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.spi.AgentEvent;
+import org.guestd.core.spi.AgentService;
+import org.guestd.core.spi.Availability;
+import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.core.testing.FakeCommandRunner;
+import org.junit.jupiter.api.Test;
+
+class ServiceRuntimeTest {
+    final List<String> log = new CopyOnWriteArrayList<>();
+
+    class Svc implements AgentService {
+        final String name;
+        final boolean available;
+        final boolean failStart;
+        ServiceContext ctx;
+
+        Svc(String name, boolean available, boolean failStart) {
+            this.name = name;
+            this.available = available;
+            this.failStart = failStart;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Availability probe(ServiceContext c) {
+            return available ? Availability.available() : Availability.unavailable("no device");
+        }
+
+        @Override
+        public void start(ServiceContext c) throws AgentException {
+            ctx = c;
+            if (failStart) {
+                throw AgentException.generic("boom");
+            }
+            log.add("start " + name);
+        }
+
+        @Override
+        public void stop() {
+            log.add("stop " + name);
+        }
+    }
+
+    private ServiceRuntime runtime(AgentConfig config) {
+        return new ServiceRuntime(config, new FakeClock(0), HostPaths.under(Path.of("/nonexistent")),
+                new FakeCommandRunner(), r -> log.add("fatal " + r));
+    }
+
+    @Test
+    void startsInOrderSkipsUnavailableStopsInReverse() throws Exception {
+        try (ServiceRuntime rt = runtime(AgentConfig.empty())) {
+            List<String> started = rt.start(List.of(new Svc("a", true, false), new Svc("b", false, false),
+                    new Svc("c", true, false)));
+            assertEquals(List.of("a", "c"), started);
+            rt.stopAll();
+            rt.stopAll();
+        }
+        assertEquals(List.of("start a", "start c", "stop c", "stop a"), log);
+    }
+
+    @Test
+    void failedStartStopsWhatWasStartedAndRethrows() {
+        try (ServiceRuntime rt = runtime(AgentConfig.empty())) {
+            AgentException e = assertThrows(AgentException.class,
+                    () -> rt.start(List.of(new Svc("a", true, false), new Svc("b", true, true))));
+            assertEquals("boom", e.getMessage());
+        }
+        assertEquals(List.of("start a", "stop a"), log);
+    }
+
+    @Test
+    void contextGivesSectionExportsEventsTasksAndFail() throws Exception {
+        Svc a = new Svc("a", true, false);
+        Svc b = new Svc("b", true, false);
+        try (ServiceRuntime rt = runtime(AgentConfig.of(Map.of("a", Map.of("k", "v"), "general", Map.of("g", "1"))))) {
+            rt.start(List.of(a, b));
+            assertEquals("v", a.ctx.config().getString("k", null));
+            assertEquals("1", b.ctx.general().getString("g", null));
+            a.ctx.export(CharSequence.class, "api");
+            assertSame("api", b.ctx.require(CharSequence.class));
+            assertThrows(IllegalStateException.class, () -> b.ctx.export(CharSequence.class, "again"));
+            assertThrows(IllegalStateException.class, () -> b.ctx.require(Runnable.class));
+
+            CountDownLatch event = new CountDownLatch(1);
+            b.ctx.on(AgentEvent.Kind.CHANNEL_RESET, e -> event.countDown());
+            a.ctx.publish(new AgentEvent(AgentEvent.Kind.CHANNEL_RESET, "test"));
+            assertTrue(event.await(5, TimeUnit.SECONDS));
+
+            CountDownLatch ticks = new CountDownLatch(3);
+            a.ctx.every(Duration.ofMillis(5), "tick", () -> {
+                ticks.countDown();
+                throw new IllegalStateException("a failing task keeps being scheduled");
+            });
+            assertTrue(ticks.await(5, TimeUnit.SECONDS));
+
+            a.ctx.fail("device vanished");
+            assertTrue(log.contains("fatal a: device vanished"), log.toString());
+        }
+    }
+}

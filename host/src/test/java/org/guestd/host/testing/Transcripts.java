@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,33 +62,6 @@ public final class Transcripts {
 
     /** Decodes a Python bytes literal such as {@code b'\xff{"return": 1}\n'}. */
     public static byte[] decodePythonBytes(String literal) {
-        String s = literal.strip();
-        if (!s.startsWith("b") || s.length() < 3 || s.charAt(1) != s.charAt(s.length() - 1)) {
-            throw new IllegalArgumentException("not a bytes literal: " + s);
-        }
-        s = s.substring(2, s.length() - 1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != '\\') {
-                out.write(c);
-                continue;
-            }
-            char e = s.charAt(++i);
-            switch (e) {
-                case 'n': out.write('\n'); break;
-                case 'r': out.write('\r'); break;
-                case 't': out.write('\t'); break;
-                case '\\': out.write('\\'); break;
-                case '\'': out.write('\''); break;
-                case '"': out.write('"'); break;
-                case 'x':
-                    out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                    i += 2;
-                    break;
-                default: throw new IllegalArgumentException("unsupported escape \\" + e);
-            }
-        }
-        return out.toByteArray();
+        return org.guestd.host.qga.Transcript.decodePythonBytes(literal);
     }
 }

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.jna.linux;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+
+/**
+ * A failed native call: names the call (with its object) and the errno, e.g.
+ * {@code open(/dev/vport0p1) failed: ENOENT (No such file or directory)}.
+ */
+public class NativeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String call;
+    private final int errno;
+
+    /**
+     * @param call the call and its object, e.g. {@code "open(/dev/vport0p1)"}
+     * @param errno the positive errno value
+     */
+    public NativeException(String call, int errno) {
+        this(call, errno, null, null);
+    }
+
+    /**
+     * @param call the call and its object
+     * @param errno the positive errno value
+     * @param detail extra text appended to the message, or null
+     * @param cause the underlying exception, or null
+     */
+    public NativeException(String call, int errno, String detail, Throwable cause) {
+        super(call + " failed: " + Errno.name(errno) + " (" + Errno.text(errno) + ")"
+                + (detail == null ? "" : ": " + detail), cause);
+        this.call = call;
+        this.errno = errno;
+    }
+
+    /** Wraps JNA's exception for {@code call}. */
+    static NativeException of(String call, LastErrorException e) {
+        return new NativeException(call, e.getErrorCode(), null, e);
+    }
+
+    /** The call and its object, e.g. {@code "open(/dev/vport0p1)"}. */
+    public String call() {
+        return call;
+    }
+
+    /** The errno value, e.g. 2. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The errno name, e.g. {@code "ENOENT"} ({@code "errno 123"} when not in the table). */
+    public String errnoName() {
+        return Errno.name(errno);
+    }
+
+    /** True for EAGAIN/EWOULDBLOCK. */
+    public boolean isWouldBlock() {
+        return errno == Errno.EAGAIN;
+    }
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Link} over a Netty stream channel (an accepted Unix domain socket client). Writes go
+ * through the same ordered {@link OutboundQueue} as the fd links and are handed to Netty while
+ * the channel is writable.
+ */
+final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+
+    private final Channel channel;
+    private final String describe;
+    private final Link.Handler handler;
+    private final Consumer<ChannelLink> onClosed;
+    private final OutboundQueue out = new OutboundQueue(OutboundQueue.DEFAULT_LIMIT);
+    private volatile boolean active;
+    private volatile boolean closeRequested;
+
+    ChannelLink(Channel channel, String describe, Link.Handler handler, Consumer<ChannelLink> onClosed) {
+        this.channel = channel;
+        this.describe = describe;
+        this.handler = handler;
+        this.onClosed = onClosed;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        active = true;
+        LOG.debug("{}: connected", describe);
+        safe(() -> handler.connected(this));
+        drain();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (active && !closeRequested && buf.isReadable()) {
+                ByteBuffer view = buf.nioBufferCount() == 1
+                        ? buf.nioBuffer().asReadOnlyBuffer()
+                        : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(buf)).asReadOnlyBuffer();
+                safe(() -> handler.received(this, view));
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable()) {
+            drain();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean was = active;
+        active = false;
+        closeRequested = true;
+        out.clear();
+        if (was) {
+            LOG.debug("{}: disconnected", describe);
+            safe(() -> handler.disconnected(this));
+        }
+        onClosed.accept(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("{}: {}; closing", describe, cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (closeRequested) {
+            return;
+        }
+        if (out.add(data, describe) && out.claimDrain()) {
+            channel.eventLoop().execute(() -> {
+                out.drainStarted();
+                drain();
+            });
+        }
+    }
+
+    private void drain() {
+        if (!active) {
+            return;
+        }
+        boolean wrote = false;
+        ByteBuffer b;
+        while (channel.isWritable() && (b = out.peek()) != null) {
+            channel.write(Unpooled.wrappedBuffer(b), channel.voidPromise());
+            out.remove();
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeRequested = true;
+        channel.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return active && !closeRequested && channel.isActive();
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    private void safe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: handler failed", describe, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe;
+    }
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.transport;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.Posix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared base of the device transports: opens a path (or adopts an inherited {@code fd:N}), runs
+ * one {@link FdLink} at a time and, when it ends, reopens the path with capped exponential
+ * backoff (100 ms doubling to 5 s; reset once a link stayed up for 5 s). An inherited descriptor
+ * is never reopened: when its link ends the transport goes idle.
+ */
+abstract class DeviceTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+
+    /** An opened descriptor. */
+    record Opened(int fd, boolean socket) {}
+
+    final IoLoop loop;
+    final String path;
+    private final String describe;
+    private final int inheritedFd;
+    private final Backoff backoff = new Backoff(100, 5000);
+    /** Passed to each link; told when it ends. */
+    final FdLink.Owner owner = this::linkClosed;
+
+    private Link.Handler handler;
+    private boolean started;
+    private volatile boolean closed;
+    // loop-confined
+    private FdLink current;
+    private ScheduledFuture<?> reopenTimer;
+    private boolean failureLogged;
+
+    DeviceTransport(String methodName, String path, IoLoop loop) {
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException(methodName + ": a path is required");
+        }
+        this.loop = loop;
+        this.path = path;
+        this.describe = methodName + ":" + path;
+        this.inheritedFd = FdSpec.parse(path);
+    }
+
+    /** open(2) flags for the path. */
+    abstract int openFlags();
+
+    /** Configures a freshly opened descriptor (e.g. termios); may throw to reject it. */
+    void configure(int fd, boolean inherited) throws NativeException {}
+
+    /** The link for an opened descriptor. */
+    abstract FdLink newLink(Opened opened, Link.Handler handler);
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    @Override
+    public synchronized void start(Link.Handler handler) throws IOException {
+        if (started) {
+            throw new IllegalStateException(describe + " already started");
+        }
+        if (closed) {
+            throw new IOException(describe + " is closed");
+        }
+        this.handler = handler;
+        Opened opened = openNow();
+        started = true;
+        LOG.info("{}: opened", describe);
+        loop.eventLoop().execute(() -> attach(opened));
+    }
+
+    private Opened openNow() throws NativeException {
+        if (inheritedFd >= 0) {
+            Posix.setNonBlockingCloexec(inheritedFd);
+            boolean socket = Posix.socketType(inheritedFd) >= 0;
+            configure(inheritedFd, true);
+            return new Opened(inheritedFd, socket);
+        }
+        int fd = Posix.openFd(path, openFlags());
+        try {
+            configure(fd, false);
+        } catch (NativeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+        return new Opened(fd, false); // open(2) never yields a socket
+    }
+
+    private void attach(Opened opened) {
+        if (closed) {
+            closeQuietly(opened.fd());
+            return;
+        }
+        current = newLink(opened, handler);
+        current.attach();
+    }
+
+    private void linkClosed(FdLink link, boolean error) {
+        if (link != current) {
+            return;
+        }
+        current = null;
+        if (closed || loop.isShuttingDown()) {
+            return;
+        }
+        if (inheritedFd >= 0) {
+            LOG.info("{}: inherited descriptor closed; not reopening", describe);
+            return;
+        }
+        if (link.ageNanos() >= TimeUnit.MILLISECONDS.toNanos(backoff.maxMillis())) {
+            backoff.reset();
+        }
+        scheduleReopen();
+    }
+
+    private void scheduleReopen() {
+        try {
+            reopenTimer = loop.eventLoop().schedule(this::reopen, backoff.next(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the loop is shutting down
+        }
+    }
+
+    private void reopen() {
+        reopenTimer = null;
+        if (closed) {
+            return;
+        }
+        Opened opened;
+        try {
+            opened = openNow();
+        } catch (NativeException e) {
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.warn("{}: cannot reopen: {}; retrying with backoff up to {} ms", describe, e.getMessage(),
+                        backoff.maxMillis());
+            } else {
+                LOG.debug("{}: reopen attempt {} failed: {}", describe, backoff.attempts(), e.getMessage());
+            }
+            scheduleReopen();
+            return;
+        }
+        LOG.info("{}: reopened", describe);
+        failureLogged = false;
+        attach(opened);
+    }
+
+    /** Closes the device and its link ({@code disconnected} is reported); stops reopening. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
+        loop.runAndWait(() -> {
+            if (reopenTimer != null) {
+                reopenTimer.cancel(false);
+                reopenTimer = null;
+            }
+            if (current != null) {
+                current.shutdown();
+            }
+        });
+        LOG.info("{}: closed", describe);
+    }
+
+    static void closeQuietly(int fd) {
+        try {
+            Posix.close(fd);
+        } catch (NativeException e) {
+            LOG.debug("close({}): {}", fd, e.getMessage());
+        }
+    }
+}

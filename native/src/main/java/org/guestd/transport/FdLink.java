@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.transport;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.Posix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Link} over one non-blocking file descriptor on the epoll loop (Netty 4.2
+ * {@link EpollIoHandle}): a device (virtio-serial port, UART, pty, hv char device), an accepted
+ * vsock socket or an inherited fd. All reading and queueing of the fd transports is here, the
+ * writing in its {@link FdWriter}.
+ *
+ * <p>Level-triggered normally: EPOLLIN always, EPOLLOUT while bytes are queued. Reads per event are
+ * bounded, so one busy link cannot starve the loop. What end of file means is the
+ * {@link EofPolicy}'s decision. In {@link EofPolicy#HOST_ABSENT} mode (virtio-serial without a
+ * host: read() = 0 and a level-triggered EPOLLHUP that never clears) the registration switches to
+ * edge-triggered, so the loop does not spin, and reads/flushes are retried on the next edge or
+ * after a capped backoff (100 ms to 1 s), whichever comes first.
+ */
+final class FdLink implements Link {
+    /** How a read of 0 bytes (end of file) is handled. */
+    enum EofPolicy {
+        /** virtio-serial/UART: no host right now; keep the link, wait for it. EOF with EPOLLERR is an error. */
+        HOST_ABSENT,
+        /** A socket: the peer closed; the link ends normally. */
+        PEER_GONE,
+        /** A message char device: EOF is unexpected; the link ends with an error (the transport reopens). */
+        DEVICE_GONE
+    }
+
+    /** Told when the link ended, after {@code disconnected}. */
+    interface Owner {
+        void linkClosed(FdLink link, boolean error);
+    }
+
+    static final int STREAM_CHUNK = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+    private static final int EPOLLIN = EpollIoOps.EPOLLIN.value();
+    private static final int EPOLLOUT = EpollIoOps.EPOLLOUT.value();
+    private static final int EPOLLERR = EpollIoOps.EPOLLERR.value();
+    private static final int EPOLLRDHUP = EpollIoOps.EPOLLRDHUP.value();
+    private static final int EPOLLET = EpollIoOps.EPOLLET.value();
+    private static final int EPOLLHUP = 0x010; // not among Netty's constants; same on every Linux arch
+    private static final int MAX_READS_PER_EVENT = 16;
+
+    private final IoEventLoop loop;
+    private final int fd;
+    private final FileDescriptor nettyFd;
+    private final String describe;
+    private final boolean messages;
+    private final boolean socket;
+    private final EofPolicy eofPolicy;
+    private final Link.Handler handler;
+    private final Owner owner;
+    private final OutboundQueue out = new OutboundQueue(OutboundQueue.DEFAULT_LIMIT);
+    private final ByteBuffer readBuf;
+    private final FdWriter writer;
+    private final Backoff absentRetry = new Backoff(100, 1000);
+
+    private volatile boolean open;
+    private volatile boolean closeRequested;
+    private boolean ended;
+    private IoRegistration registration;
+    private int interest = -1;
+    private boolean absent;
+    private ScheduledFuture<?> absentTimer;
+    private boolean oversizeLogged;
+    private final long createdNanos = System.nanoTime();
+    /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
+    volatile long readCalls;
+
+    /**
+     * @param messages true: one read is one message, one write one message (buffers of
+     *     {@code bufferSize}); false: a byte stream
+     * @param socket whether {@code fd} is a socket (messages then use recv(MSG_TRUNC) to spot oversize ones)
+     */
+    FdLink(IoEventLoop loop, int fd, String describe, boolean messages, boolean socket, EofPolicy eofPolicy,
+            int bufferSize, Link.Handler handler, Owner owner) {
+        this.loop = loop;
+        this.fd = fd;
+        this.nettyFd = new FileDescriptor(fd);
+        this.describe = describe;
+        this.messages = messages;
+        this.socket = socket;
+        this.eofPolicy = eofPolicy;
+        this.handler = handler;
+        this.owner = owner;
+        this.readBuf = ByteBuffer.allocateDirect(bufferSize);
+        this.writer = new FdWriter(fd, messages, messages ? bufferSize : STREAM_CHUNK, describe, out);
+    }
+
+    /** Registers the fd with the loop and reports {@code connected}. Call on the loop. */
+    void attach() {
+        loop.register(new Handle()).addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.warn("{}: cannot register with the event loop: {}", describe, f.cause().toString());
+                end(true, false);
+                return;
+            }
+            registration = (IoRegistration) f.getNow();
+            if (closeRequested) { // closed before it was ever connected: no events at all
+                end(false, false);
+                return;
+            }
+            open = true;
+            updateInterest();
+            LOG.debug("{}: connected", describe);
+            safe(() -> handler.connected(this));
+            if (open) {
+                flush();
+                updateInterest();
+            }
+        });
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (closeRequested) {
+            return; // dropped, as documented
+        }
+        if (!out.add(data, describe)) {
+            return;
+        }
+        if (out.claimDrain()) {
+            loop.execute(() -> {
+                out.drainStarted();
+                if (open) {
+                    flush();
+                    updateInterest();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        closeRequested = true;
+        if (loop.inEventLoop()) {
+            end(false, true);
+        } else {
+            loop.execute(() -> end(false, true));
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open && !closeRequested;
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    /** Nanoseconds since this link was created (for the owner's backoff decisions). */
+    long ageNanos() {
+        return System.nanoTime() - createdNanos;
+    }
+
+    /** Ends the link from the owner (transport close): fires {@code disconnected}; no error. */
+    void shutdown() {
+        closeRequested = true;
+        end(false, true);
+    }
+
+    private void onEvent(int ops) {
+        if (!open) {
+            return;
+        }
+        if ((ops & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) {
+            readSome(ops);
+        }
+        if (open && (ops & (EPOLLOUT | EPOLLERR)) != 0) {
+            flush();
+        }
+        if (open) {
+            updateInterest();
+        }
+    }
+
+    private void readSome(int ops) {
+        readCalls++;
+        for (int i = 0; i < MAX_READS_PER_EVENT && open && !closeRequested; i++) {
+            readBuf.clear();
+            int n;
+            try {
+                n = messages && socket ? Posix.recv(fd, readBuf, Posix.MSG_TRUNC) : Posix.read(fd, readBuf);
+            } catch (NativeException e) {
+                fail(e.getMessage());
+                return;
+            }
+            if (n == 0) { // EAGAIN
+                if (absent && (ops & (EPOLLHUP | EPOLLERR)) == 0) {
+                    hostPresent();
+                } else if (!absent && (ops & (EPOLLHUP | EPOLLERR)) != 0) {
+                    // a hangup that reads cannot clear: never spin on it
+                    if (eofPolicy == EofPolicy.HOST_ABSENT) {
+                        hostAbsent();
+                    } else {
+                        fail("hangup");
+                    }
+                }
+                return;
+            }
+            if (n < 0) {
+                endOfFile(ops);
+                return;
+            }
+            hostPresent();
+            if (n > readBuf.capacity()) {
+                oversize(n);
+                continue;
+            }
+            readBuf.flip();
+            ByteBuffer view = readBuf.asReadOnlyBuffer();
+            safe(() -> handler.received(this, view));
+        }
+    }
+
+    private void endOfFile(int ops) {
+        switch (eofPolicy) {
+            case HOST_ABSENT:
+                if ((ops & EPOLLERR) != 0) {
+                    fail("hangup (end of file with EPOLLERR)");
+                } else {
+                    hostAbsent();
+                }
+                break;
+            case PEER_GONE:
+                LOG.debug("{}: peer closed", describe);
+                end(false, true);
+                break;
+            default:
+                fail("unexpected end of file");
+                break;
+        }
+    }
+
+    private void oversize(int n) {
+        if (!oversizeLogged) {
+            oversizeLogged = true;
+            LOG.warn("{}: dropped a {}-byte message, larger than the {}-byte buffer", describe, n,
+                    readBuf.capacity());
+        } else {
+            LOG.debug("{}: dropped a {}-byte message", describe, n);
+        }
+    }
+
+    /** Writes queued data until done or EAGAIN. */
+    private void flush() {
+        try {
+            if (writer.flush()) {
+                hostPresent();
+            }
+        } catch (NativeException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private void hostAbsent() {
+        if (!absent) {
+            absent = true;
+            LOG.info("{}: host not connected (end of file); waiting for it", describe);
+            absentRetry.reset();
+        }
+        updateInterest();
+        scheduleAbsentRetry();
+    }
+
+    private void hostPresent() {
+        if (absent) {
+            absent = false;
+            LOG.info("{}: host connected", describe);
+            if (absentTimer != null) {
+                absentTimer.cancel(false);
+                absentTimer = null;
+            }
+        }
+    }
+
+    private void scheduleAbsentRetry() {
+        if (absentTimer == null && open) {
+            absentTimer = loop.schedule(() -> {
+                absentTimer = null;
+                if (open && absent) {
+                    readSome(0);
+                    if (open) {
+                        flush();
+                    }
+                    if (open) {
+                        updateInterest();
+                        if (absent) {
+                            scheduleAbsentRetry();
+                        }
+                    }
+                }
+            }, absentRetry.next(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void updateInterest() {
+        if (!open || registration == null) {
+            return;
+        }
+        int want = absent ? (EPOLLIN | EPOLLOUT | EPOLLET) : (EPOLLIN | (out.isEmpty() ? 0 : EPOLLOUT));
+        if (want != interest) {
+            interest = want;
+            try {
+                registration.submit(EpollIoOps.valueOf(want));
+            } catch (Exception e) {
+                fail("epoll_ctl: " + e);
+            }
+        }
+    }
+
+    private void fail(String why) {
+        LOG.warn("{}: {}; closing", describe, why);
+        end(true, true);
+    }
+
+    /** Ends the link once: unregisters, closes the fd, reports {@code disconnected}, tells the owner. */
+    private void end(boolean error, boolean notify) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        boolean wasOpen = open;
+        open = false;
+        closeRequested = true;
+        if (absentTimer != null) {
+            absentTimer.cancel(false);
+            absentTimer = null;
+        }
+        if (registration != null) {
+            try {
+                registration.cancel(); // epoll_ctl(DEL) while the fd is still open
+            } catch (Exception e) {
+                LOG.debug("{}: cancel: {}", describe, e.toString());
+            }
+        }
+        try {
+            nettyFd.close();
+        } catch (Exception e) {
+            LOG.debug("{}: close: {}", describe, e.toString());
+        }
+        out.clear();
+        if (notify && wasOpen) {
+            LOG.debug("{}: disconnected", describe);
+            safe(() -> handler.disconnected(this));
+        }
+        owner.linkClosed(this, error);
+    }
+
+    private void safe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: handler failed", describe, e);
+        }
+    }
+
+    /** The Netty side: the fd and its events. */
+    private final class Handle implements EpollIoHandle {
+        @Override
+        public FileDescriptor fd() {
+            return nettyFd;
+        }
+
+        @Override
+        public void handle(IoRegistration reg, IoEvent event) {
+            onEvent(((EpollIoEvent) event).ops().value());
+        }
+
+        @Override
+        public void close() {
+            end(false, true); // the event loop is shutting down
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe;
+    }
+}

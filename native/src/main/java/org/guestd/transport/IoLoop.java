@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.transport;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's one I/O thread: a single-threaded Netty epoll event loop named {@code guestd-io}.
+ * Every transport and link of the agent runs on it; handlers must never block it. The thread is a
+ * daemon, and {@link #close()} gives it at most about half a second, so it never holds up exit.
+ */
+public final class IoLoop implements AutoCloseable {
+    /** The thread name. */
+    public static final String THREAD_NAME = "guestd-io";
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final IoEventLoop loop;
+
+    private IoLoop(MultiThreadIoEventLoopGroup group) {
+        this.group = group;
+        this.loop = group.next();
+    }
+
+    /**
+     * Starts the loop.
+     *
+     * @throws UnsatisfiedLinkError or another {@link Error} when Netty's native epoll library cannot
+     *     be loaded (see {@link org.guestd.jna.linux.LinuxNative#availability()})
+     */
+    public static IoLoop create() {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
+            Thread t = new FastThreadLocalThread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        }, EpollIoHandler.newFactory());
+        return new IoLoop(group);
+    }
+
+    /** The event loop: register handles, schedule tasks, check {@code inEventLoop()}. */
+    public IoEventLoop eventLoop() {
+        return loop;
+    }
+
+    /** True when called on the loop thread. */
+    public boolean inLoop() {
+        return loop.inEventLoop();
+    }
+
+    /** True once {@link #close()} started. */
+    public boolean isShuttingDown() {
+        return group.isShuttingDown();
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for it (up to about 2 s, a hang guard); runs it
+     * directly when already on the loop or when the loop is gone.
+     */
+    void runAndWait(Runnable task) {
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.submit(task).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    /** Shuts the loop down: no quiet period, at most 500 ms for pending tasks. Idempotent. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(600, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * What every transport promises through {@link Transport} and {@link Link}: a session starts with
+ * {@code connected}, split and large data arrive complete, writes keep call order and never block,
+ * the peer closing ends the session, and writes after close are dropped. Subclasses provide the
+ * transport and the peer (the test's end of the channel).
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // hang guard only
+abstract class AbstractTransportContractTest {
+    protected IoLoop loop;
+    protected Transport transport;
+    protected RecordingHandler handler;
+    protected Peer peer;
+
+    /** Creates the transport, not started (and whatever the peer needs before it, e.g. a pty). */
+    protected abstract Transport newTransport(IoLoop loop) throws Exception;
+
+    /** The peer, after {@link Transport#start}: connects a client, or returns the prepared end. */
+    protected abstract Peer newPeer() throws Exception;
+
+    /** The start of every link's {@link Link#describe()}. */
+    protected abstract String linkPrefix();
+
+    /** True for message-framed transports. */
+    protected boolean messageFramed() {
+        return false;
+    }
+
+    /**
+     * After {@code closed} was closed by the agent and a late write was made on it: proves that
+     * write never reached the peer. Default: the peer reads to end of file and sees nothing.
+     */
+    protected void assertDroppedAfterClose(Link closed) throws Exception {
+        assertArrayEquals(new byte[0], peer.readToEnd());
+    }
+
+    @BeforeEach
+    void setUpLoop() {
+        loop = IoLoop.create();
+        handler = new RecordingHandler();
+    }
+
+    @AfterEach
+    void tearDownLoop() {
+        if (transport != null) {
+            transport.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+        loop.close();
+    }
+
+    protected Link startAndConnect() throws Exception {
+        transport = newTransport(loop);
+        transport.start(handler);
+        peer = newPeer();
+        return handler.awaitConnected(1);
+    }
+
+    protected static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    protected static ByteBuffer buf(byte[] b) {
+        return ByteBuffer.wrap(b);
+    }
+
+    @Test
+    void connectedOnceWithAnOpenLink() throws Exception {
+        Link link = startAndConnect();
+        assertTrue(link.isOpen());
+        assertTrue(link.describe().startsWith(linkPrefix()), link.describe());
+        assertFalse(transport.describe().isEmpty());
+        assertEquals(1, handler.count("connected", null));
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void deliversWhatThePeerSendsInPieces() throws Exception {
+        Link link = startAndConnect();
+        if (messageFramed()) {
+            peer.send(ascii("first"));
+            peer.send(ascii("second message"));
+            peer.send(new byte[] {0});
+            List<byte[]> m = handler.awaitMessages(link, 3);
+            assertArrayEquals(ascii("first"), m.get(0));
+            assertArrayEquals(ascii("second message"), m.get(1));
+            assertArrayEquals(new byte[] {0}, m.get(2));
+        } else {
+            peer.send(ascii("{\"execute\":"));
+            assertArrayEquals(ascii("{\"execute\":"), handler.awaitBytes(link, 11));
+            peer.send(ascii("\"guest-ping\"}\n"));
+            assertArrayEquals(ascii("{\"execute\":\"guest-ping\"}\n"), handler.awaitBytes(link, 25));
+        }
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void manyWritesFromSeveralThreadsKeepEachCallersOrder() throws Exception {
+        Link link = startAndConnect();
+        int perThread = 600;
+        List<Thread> writers = new ArrayList<>();
+        for (char tag : new char[] {'A', 'B', 'C'}) {
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    link.write(buf(ascii(String.format("%c%05d;", tag, i))));
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread t : writers) {
+            t.join();
+        }
+        List<String> tokens = new ArrayList<>();
+        if (messageFramed()) {
+            for (int i = 0; i < 3 * perThread; i++) {
+                tokens.add(new String(peer.receiveMessage(), StandardCharsets.US_ASCII));
+            }
+        } else {
+            String all = new String(peer.receive(3 * perThread * 7), StandardCharsets.US_ASCII);
+            for (int i = 0; i < all.length(); i += 7) {
+                tokens.add(all.substring(i, i + 7));
+            }
+        }
+        int[] next = new int[3];
+        for (String t : tokens) {
+            int w = t.charAt(0) - 'A';
+            assertEquals(String.format("%c%05d;", t.charAt(0), next[w]), t, "per-writer order");
+            next[w]++;
+        }
+        assertArrayEquals(new int[] {perThread, perThread, perThread}, next);
+    }
+
+    @Test
+    void largeDataBothWays() throws Exception {
+        Link link = startAndConnect();
+        Random r = new Random(42);
+        if (messageFramed()) {
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 100; i++) { // ~400 KB: more than the socket buffer holds
+                byte[] m = new byte[4000];
+                r.nextBytes(m);
+                sent.add(m);
+                link.write(buf(m));
+            }
+            for (byte[] m : sent) {
+                assertArrayEquals(m, peer.receiveMessage());
+            }
+            byte[] big = new byte[60 * 1024];
+            r.nextBytes(big);
+            peer.send(big);
+            assertArrayEquals(big, handler.awaitMessages(link, 1).get(0));
+        } else {
+            byte[] big = new byte[1024 * 1024]; // far more than any pipe/socket/pty buffer
+            r.nextBytes(big);
+            link.write(buf(big));
+            assertArrayEquals(big, peer.receive(big.length));
+            byte[] up = new byte[512 * 1024];
+            r.nextBytes(up);
+            peer.send(up);
+            assertArrayEquals(up, handler.awaitBytes(link, up.length));
+        }
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void writeDoesNotConsumeTheCallersBuffer() throws Exception {
+        Link link = startAndConnect();
+        ByteBuffer b = buf(ascii("keep"));
+        link.write(b);
+        assertEquals(0, b.position());
+        byte[] got = messageFramed() ? peer.receiveMessage() : peer.receive(4);
+        assertArrayEquals(ascii("keep"), got);
+    }
+
+    @Test
+    void peerCloseEndsTheSession() throws Exception {
+        Link link = startAndConnect();
+        peer.send(ascii("bye"));
+        peer.close();
+        handler.awaitDisconnected(link);
+        assertFalse(link.isOpen());
+        handler.assertOrderPerLink();
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void writeAfterCloseIsDropped() throws Exception {
+        Link link = startAndConnect();
+        link.close();
+        assertFalse(link.isOpen(), "closed at once for the caller");
+        handler.awaitDisconnected(link);
+        link.write(buf(ascii("late"))); // must neither throw nor arrive
+        assertDroppedAfterClose(link);
+        handler.assertOrderPerLink();
+    }
+
+    @Test
+    void transportCloseEndsTheSessionAndIsIdempotent() throws Exception {
+        Link link = startAndConnect();
+        transport.close();
+        handler.awaitDisconnected(link);
+        transport.close();
+        assertFalse(link.isOpen());
+        assertEquals(1, handler.count("disconnected", link));
+    }
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.guestd.qga.codec.JsonStreamer;
+import org.guestd.qga.dispatch.Dispatcher;
+import org.guestd.qga.dispatch.Reply;
+import org.guestd.transport.Link;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QGA protocol on a byte-stream {@link Link}: qemu-ga's read loop ({@code channel_event_cb} →
+ * JSON streamer → {@code process_event} → {@code send_response}).
+ *
+ * <p>Threading: bytes are parsed on the link's I/O thread (cheap, bounded by the streamer's
+ * limits); each parsed request is then run on the {@link Executor} given to the constructor,
+ * strictly one at a time per link and in request order, so a slow command never blocks the I/O
+ * thread and replies leave in request order. Parse errors take the same queue, so their replies
+ * keep their place in the stream relative to command replies. Requests still queued when the
+ * link goes away are executed (they were received, as qemu-ga would have executed them) but their
+ * replies are dropped.
+ *
+ * <p>Difference from qemu-ga: qemu-ga keeps one parser per agent, so an incomplete object left by a
+ * previous client swallows the next client's first request; here every link starts with a fresh
+ * parser on {@link #connected}. Clients that send the documented 0xFF first see the same replies
+ * either way; clients that do not are no longer at the mercy of the previous one.
+ *
+ * <p>A peer that pipelines more than {@link #MAX_PENDING_BYTES} of unanswered requests is
+ * disconnected (qemu-ga would simply stop reading; a {@link Link} cannot be paused).
+ */
+public final class QgaEndpoint implements Link.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
+    /** Most request bytes (token text) queued per link before it is closed. */
+    public static final long MAX_PENDING_BYTES = 4L * JsonStreamer.MAX_TOKEN_SIZE;
+    /** Fixed weight added to every queued item (on top of its request or error text). */
+    private static final long ITEM_OVERHEAD = 128;
+
+    private final Dispatcher dispatcher;
+    private final Executor executor;
+    private final long maxPendingBytes;
+    private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
+
+    /** @param executor where commands run; must not be the I/O thread */
+    public QgaEndpoint(Dispatcher dispatcher, Executor executor) {
+        this(dispatcher, executor, MAX_PENDING_BYTES);
+    }
+
+    QgaEndpoint(Dispatcher dispatcher, Executor executor, long maxPendingBytes) {
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.maxPendingBytes = maxPendingBytes;
+    }
+
+    @Override
+    public void connected(Link link) {
+        LOG.debug("qga: {} connected", link.describe());
+        sessions.put(link, new Session(link));
+    }
+
+    @Override
+    public void received(Link link, ByteBuffer data) {
+        Session s = sessions.computeIfAbsent(link, Session::new);
+        s.streamer.feed(data);
+    }
+
+    @Override
+    public void disconnected(Link link) {
+        LOG.debug("qga: {} disconnected", link.describe());
+        sessions.remove(link);
+    }
+
+    /** One link's parser and request queue. */
+    private final class Session implements JsonStreamer.Listener {
+        final Link link;
+        final JsonStreamer streamer = new JsonStreamer(this);
+        final SerialQueue queue = new SerialQueue(executor);
+        private boolean badInputLogged;
+        private boolean overloaded;
+
+        Session(Link link) {
+            this.link = link;
+        }
+
+        @Override
+        public void onValue(Object value) {
+            submit(() -> {
+                Reply r = dispatcher.dispatch(value);
+                if (r != null) {
+                    send(r);
+                }
+            }, streamer.lastMessageSize() + ITEM_OVERHEAD);
+        }
+
+        @Override
+        public void onError(String desc) {
+            if (!badInputLogged) {
+                badInputLogged = true;
+                LOG.info("qga: {} sent bad input ({}); further parse errors on this connection are logged at debug",
+                        link.describe(), desc);
+            } else {
+                LOG.debug("qga: {}: {}", link.describe(), desc);
+            }
+            Reply r = Dispatcher.parseError(desc);
+            submit(() -> send(r), ITEM_OVERHEAD + desc.length());
+        }
+
+        private void submit(Runnable task, long weight) {
+            if (overloaded) {
+                return;
+            }
+            if (queue.pendingWeight() + weight > maxPendingBytes) {
+                overloaded = true;
+                LOG.warn("qga: {} has more than {} bytes of requests pending; closing it",
+                        link.describe(), maxPendingBytes);
+                link.close();
+                return;
+            }
+            queue.submit(task, weight);
+        }
+
+        private void send(Reply r) {
+            link.write(ByteBuffer.wrap(r.encode()));
+        }
+    }
+}

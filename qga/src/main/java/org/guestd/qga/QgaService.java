@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.Clock;
+import org.guestd.core.spi.AgentService;
+import org.guestd.core.spi.ServiceContext;
+import org.guestd.guestinfo.GuestInfo;
+import org.guestd.qga.command.QgaCommands;
+import org.guestd.qga.dispatch.CommandRegistry;
+import org.guestd.qga.dispatch.Dispatcher;
+import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QEMU Guest Agent endpoint as an agent service (name {@code qga}): builds the command
+ * registry from the {@link GuestInfo} API and the clock, applies {@code [general]} {@code
+ * block-rpcs} / {@code allow-rpcs}, and serves the transport the agent chose.
+ *
+ * <p>Config keys ({@code [general]}, lists as in qemu-ga's config file or comma-separated):
+ * {@code block-rpcs} (also the deprecated 7.2 key {@code blacklist}) and {@code allow-rpcs}.
+ * Giving both is refused with qemu-ga's message.
+ */
+public final class QgaService implements AgentService {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
+
+    public static final String NAME = "qga";
+    public static final String KEY_BLOCK_RPCS = "block-rpcs";
+    public static final String KEY_BLACKLIST = "blacklist";
+    public static final String KEY_ALLOW_RPCS = "allow-rpcs";
+    /** qemu-ga's text when both lists are given. */
+    public static final String BOTH_LISTS_MESSAGE =
+            "wrong commandline, using --block-rpcs and --allow-rpcs at the same time is not allowed";
+
+    private final Supplier<Transport> transportSupplier;
+    private final String version;
+    private volatile Transport transport;
+    private volatile CommandRegistry registry;
+
+    /**
+     * @param transportSupplier creates the transport to serve (called once per start)
+     * @param version what guest-info reports as {@code version}
+     */
+    public QgaService(Supplier<Transport> transportSupplier, String version) {
+        this.transportSupplier = Objects.requireNonNull(transportSupplier);
+        this.version = Objects.requireNonNull(version);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(ServiceContext ctx) throws AgentException {
+        CommandRegistry reg = newRegistry(ctx.require(GuestInfo.class), ctx.clock(), version, ctx.general());
+        QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(reg), ctx.blocking());
+        Transport t = transportSupplier.get();
+        try {
+            t.start(endpoint);
+        } catch (IOException e) {
+            t.close();
+            throw AgentException.generic("cannot open " + t.describe() + ": " + e.getMessage(), e);
+        }
+        registry = reg;
+        transport = t;
+        LOG.info("qga: serving {} ({} commands)", t.describe(), reg.commands().size());
+    }
+
+    @Override
+    public void stop() {
+        Transport t = transport;
+        transport = null;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** The registry of the running service (null before start), e.g. to wire the frozen state. */
+    public CommandRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Builds the registry with every implemented command and the block/allow lists of {@code
+     * general}; no transport involved (also for tests).
+     *
+     * @throws AgentException when both a block list and an allow list are configured
+     */
+    public static CommandRegistry newRegistry(GuestInfo info, Clock clock, String version, ConfigSection general)
+            throws AgentException {
+        List<String> blocked = new ArrayList<>(general.getList(KEY_BLOCK_RPCS));
+        blocked.addAll(general.getList(KEY_BLACKLIST));
+        List<String> allowed = general.getList(KEY_ALLOW_RPCS);
+        if (!blocked.isEmpty() && !allowed.isEmpty()) {
+            throw AgentException.generic(BOTH_LISTS_MESSAGE);
+        }
+        CommandRegistry reg = new CommandRegistry();
+        for (QgaCommand c : QgaCommands.all(info, clock, reg, version)) {
+            reg.register(c);
+        }
+        reg.setBlocked(blocked);
+        reg.setAllowed(allowed.isEmpty() ? null : allowed);
+        return reg;
+    }
+
+    /** A dispatcher over {@link #newRegistry}: the whole protocol minus the transport. */
+    public static Dispatcher newDispatcher(GuestInfo info, Clock clock, String version, ConfigSection general)
+            throws AgentException {
+        return new Dispatcher(newRegistry(info, clock, version, general));
+    }
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.command.control;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.guestd.qga.dispatch.Args;
+import org.guestd.qga.dispatch.CommandRegistry;
+import org.guestd.qga.dispatch.QgaCommand;
+
+/**
+ * {@code guest-info} (Since: 0.15.0): GuestAgentInfo {@code {version, supported_commands:
+ * [GuestAgentCommandInfo {name, enabled, success-response (1.7)}]}}, every registered command in
+ * reverse registration order, with its current enabled state.
+ */
+public final class GuestInfoCommand implements QgaCommand {
+    public static final String NAME = "guest-info";
+    public static final String VERSION = "version";
+    public static final String SUPPORTED_COMMANDS = "supported_commands";
+    public static final String CMD_NAME = "name";
+    public static final String CMD_ENABLED = "enabled";
+    public static final String CMD_SUCCESS_RESPONSE = "success-response";
+
+    private final CommandRegistry registry;
+    private final String version;
+
+    /** @param version the agent version reported in {@code version} */
+    public GuestInfoCommand(CommandRegistry registry, String version) {
+        this.registry = registry;
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Object execute(Args args) {
+        List<Object> cmds = new ArrayList<>();
+        for (CommandRegistry.CommandInfo c : registry.commandInfos()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(CMD_NAME, c.name());
+            m.put(CMD_ENABLED, c.enabled());
+            m.put(CMD_SUCCESS_RESPONSE, c.successResponse());
+            cmds.add(m);
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put(VERSION, version);
+        info.put(SUPPORTED_COMMANDS, cmds);
+        return info;
+    }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.command.time;
+
+import org.guestd.core.env.Clock;
+import org.guestd.qga.dispatch.Args;
+import org.guestd.qga.dispatch.QgaCommand;
+
+/**
+ * {@code guest-get-time} (Since: 1.5): nanoseconds since the epoch, with microsecond resolution
+ * as qemu-ga's {@code g_get_real_time() * 1000}.
+ */
+public final class GuestGetTime implements QgaCommand {
+    public static final String NAME = "guest-get-time";
+
+    private final Clock clock;
+
+    public GuestGetTime(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Object execute(Args args) {
+        return Math.floorDiv(clock.realtimeNanos(), 1000L) * 1000L;
+    }
+}

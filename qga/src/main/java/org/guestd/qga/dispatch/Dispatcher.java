@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.dispatch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.guestd.core.AgentException;
+import org.guestd.core.ErrorClass;
+import org.guestd.qga.codec.QDictOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * qemu's {@code qmp_dispatch} as qemu-ga calls it (no out-of-band execution): checks the request
+ * object, looks the command up, checks its arguments, runs it and builds the reply. {@code id} is
+ * echoed verbatim in success and error replies whenever the request was an object with an id.
+ * Thread-safe; {@link #dispatch} runs the command on the calling thread.
+ */
+public final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
+
+    private final CommandRegistry registry;
+
+    public Dispatcher(CommandRegistry registry) {
+        this.registry = registry;
+    }
+
+    public CommandRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Handles one parsed message.
+     *
+     * @return the reply, or null when nothing is sent (a successful no-success-response command)
+     */
+    public Reply dispatch(Object request) {
+        if (!(request instanceof Map)) {
+            return error(ErrorClass.GENERIC_ERROR, "QMP input must be a JSON object", false, null);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dict = (Map<String, Object>) request;
+        boolean hasId = dict.containsKey("id");
+        Object id = dict.get("id");
+        QgaCommand command = null;
+        try {
+            checkRequest(dict);
+            String name = (String) dict.get("execute");
+            command = registry.lookup(name);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> arguments = dict.containsKey("arguments")
+                    ? (Map<String, Object>) dict.get("arguments") : Map.of();
+            Args args = InputVisitor.visitArguments(command.arguments(), arguments);
+            Object ret = command.execute(args);
+            if (!command.successResponse()) {
+                return null;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("return", ret == null ? new LinkedHashMap<>() : ret);
+            if (hasId) {
+                body.put("id", id);
+            }
+            return new Reply(body, command.delimitedResponse());
+        } catch (AgentException e) {
+            return error(e.errorClass(), e.getMessage(), hasId, id);
+        } catch (RuntimeException e) {
+            String name = command == null ? "?" : command.name();
+            LOG.warn("command {} failed unexpectedly", name, e);
+            return error(ErrorClass.GENERIC_ERROR, "internal error in " + name + ": " + e, hasId, id);
+        }
+    }
+
+    /** The reply to a message the parser rejected ({@code desc} as the streamer reported it). */
+    public static Reply parseError(String desc) {
+        return error(ErrorClass.GENERIC_ERROR, desc, false, null);
+    }
+
+    /** qemu's {@code qmp_dispatch_check_obj}: members checked in qemu's QDict order. */
+    private static void checkRequest(Map<String, Object> dict) throws AgentException {
+        boolean hasExecute = false;
+        for (String key : QDictOrder.keys(dict)) {
+            Object value = dict.get(key);
+            switch (key) {
+                case "execute":
+                    if (!(value instanceof String)) {
+                        throw AgentException.generic("QMP input member 'execute' must be a string");
+                    }
+                    hasExecute = true;
+                    break;
+                case "arguments":
+                    if (!(value instanceof Map)) {
+                        throw AgentException.generic("QMP input member 'arguments' must be an object");
+                    }
+                    break;
+                case "id":
+                    break;
+                default:
+                    throw AgentException.generic("QMP input member '" + key + "' is unexpected");
+            }
+        }
+        if (!hasExecute) {
+            throw AgentException.generic("QMP input lacks member 'execute'");
+        }
+    }
+
+    private static Reply error(ErrorClass cls, String desc, boolean hasId, Object id) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("class", cls.wireName());
+        err.put("desc", desc);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", err);
+        if (hasId) {
+            body.put("id", id);
+        }
+        return new Reply(body, false);
+    }
+}

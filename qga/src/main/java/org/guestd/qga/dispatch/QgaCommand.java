@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.dispatch;
+
+import org.guestd.core.AgentException;
+
+/**
+ * One QGA command: its wire name, its argument schema and its implementation. The dispatcher
+ * checks the arguments against {@link #arguments()} exactly as QAPI's input visitor does before
+ * {@link #execute} runs, on a worker thread, never on the I/O thread.
+ */
+public interface QgaCommand {
+    /** The wire name, e.g. {@code "guest-ping"}. */
+    String name();
+
+    /**
+     * False for the schema's {@code 'success-response': false} commands (shutdown, suspend): no
+     * reply is sent when they succeed; an error is still sent.
+     */
+    default boolean successResponse() {
+        return true;
+    }
+
+    /** The arguments object's members; {@link StructSpec#EMPTY} for commands without arguments. */
+    default StructSpec arguments() {
+        return StructSpec.EMPTY;
+    }
+
+    /**
+     * True only for guest-sync-delimited: its reply line is prefixed with the 0xFF sentinel
+     * (qemu-ga's {@code ga_set_response_delimited}).
+     */
+    default boolean delimitedResponse() {
+        return false;
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the checked arguments
+     * @return the JSON return value (Map, List, String, Long, Double, Boolean…); null for a
+     *     command without a return type, which is answered {@code {"return": {}}}
+     * @throws AgentException with qemu-ga's error class and text
+     */
+    Object execute(Args args) throws AgentException;
+}

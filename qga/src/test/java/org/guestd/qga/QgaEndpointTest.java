@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.guestd.core.AgentException;
+import org.guestd.qga.command.control.GuestPing;
+import org.guestd.qga.command.control.GuestSync;
+import org.guestd.qga.command.control.GuestSyncDelimited;
+import org.guestd.qga.dispatch.ArgType;
+import org.guestd.qga.dispatch.CommandRegistry;
+import org.guestd.qga.dispatch.Dispatcher;
+import org.guestd.qga.dispatch.StructSpec;
+import org.guestd.qga.dispatch.TestCommands;
+import org.guestd.qga.testing.FakeLink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30) // hang guard only
+class QgaEndpointTest {
+    private static final long GUARD_MS = 20_000;
+    private static final String PING_OK = "{\"return\": {}}\n";
+    private static final String STRAY_FF = "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\uFFFD'\"}}\n";
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch slowStarted = new CountDownLatch(1);
+    private final AtomicReference<Thread> ranOn = new AtomicReference<>();
+    private final CommandRegistry registry = TestCommands.registry(new GuestSyncDelimited(), new GuestSync(),
+            new GuestPing(),
+            // stands in for a slow command (think fsfreeze hook): waits until the test releases it
+            TestCommands.of("guest-fsfreeze-thaw", StructSpec.EMPTY, true, a -> {
+                ranOn.set(Thread.currentThread());
+                slowStarted.countDown();
+                try {
+                    if (!release.await(GUARD_MS, TimeUnit.MILLISECONDS)) {
+                        throw AgentException.generic("not released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw AgentException.generic("interrupted");
+                }
+                return 0L;
+            }),
+            TestCommands.of("guest-get-users", StructSpec.builder().required("n", ArgType.INT).build(), true, a -> {
+                if (a.getLong("n") == 0) {
+                    throw new ArithmeticException("/ by zero");
+                }
+                return List.of();
+            }),
+            TestCommands.of("guest-suspend-ram", StructSpec.EMPTY, false, a -> null));
+    private final QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(registry), pool);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        pool.shutdownNow();
+    }
+
+    private static void send(QgaEndpoint ep, FakeLink link, String s) {
+        ep.received(link, ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    private static String lines(String... l) {
+        return String.join("", l);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOnWorkerThreads() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        StringBuilder req = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            req.append("{\"execute\":\"guest-sync\",\"arguments\":{\"id\":").append(i).append("}}");
+        }
+        send(endpoint, link, req.toString());
+        String out = link.awaitLines(50, GUARD_MS);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            expected.append("{\"return\": ").append(i).append("}\n");
+        }
+        assertEquals(expected.toString(), out);
+    }
+
+    @Test
+    void aSlowCommandNeitherBlocksTheIoThreadNorReordersReplies() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        // received() returns while the slow command is still running (else this test would hang)
+        send(endpoint, link, "{\"execute\":\"guest-fsfreeze-thaw\"}{\"execute\":\"guest-ping\"}");
+        endpoint.received(link, ByteBuffer.wrap(new byte[] {(byte) 0xFF}));
+        send(endpoint, link, "{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":7}}");
+        assertTrue(slowStarted.await(GUARD_MS, TimeUnit.MILLISECONDS));
+        assertNotSame(Thread.currentThread(), ranOn.get());
+        assertEquals(0, link.bytes().length, "nothing may overtake the running command");
+        release.countDown();
+        String out = link.awaitLines(4, GUARD_MS);
+        assertEquals(lines("{\"return\": 0}\n", PING_OK, STRAY_FF, "\u00ff{\"return\": 7}\n"), out);
+    }
+
+    @Test
+    void linksHaveTheirOwnQueuesAndParsers() throws Exception {
+        FakeLink a = new FakeLink("a");
+        FakeLink b = new FakeLink("b");
+        endpoint.connected(a);
+        endpoint.connected(b);
+        send(endpoint, a, "{\"execute\":\"guest-fsfreeze-thaw\"}{\"execute\":\"gue");
+        assertTrue(slowStarted.await(GUARD_MS, TimeUnit.MILLISECONDS));
+        send(endpoint, b, "{\"execute\":\"guest-ping\"}");
+        assertEquals(PING_OK, b.awaitLines(1, GUARD_MS), "b is answered while a's command runs");
+        release.countDown();
+        assertEquals("{\"return\": 0}\n", a.awaitLines(1, GUARD_MS));
+        // a reconnect starts with a fresh parser: the partial object of the old session is gone
+        endpoint.disconnected(a);
+        FakeLink a2 = new FakeLink("a2");
+        endpoint.connected(a2);
+        send(endpoint, a2, "{\"execute\":\"guest-ping\"}");
+        assertEquals(PING_OK, a2.awaitLines(1, GUARD_MS));
+    }
+
+    @Test
+    void runtimeExceptionGivesGenericErrorAndTheEndpointGoesOn() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        send(endpoint, link, "{\"execute\":\"guest-get-users\",\"arguments\":{\"n\":0},\"id\":1}"
+                + "{\"execute\":\"guest-get-users\",\"arguments\":{\"n\":1}}{\"execute\":\"guest-ping\"}");
+        String out = link.awaitLines(3, GUARD_MS);
+        String[] l = out.split("\n");
+        assertTrue(l[0].startsWith("{\"id\": 1, \"error\": {\"class\": \"GenericError\", \"desc\": \"internal error in "
+                + "guest-get-users: java.lang.ArithmeticException: / by zero\"}}"), l[0]);
+        assertEquals("{\"return\": []}", l[1]);
+        assertEquals("{\"return\": {}}", l[2]);
+    }
+
+    @Test
+    void successfulNoResponseCommandsSendNothing() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        send(endpoint, link, "{\"execute\":\"guest-suspend-ram\"}{\"execute\":\"guest-suspend-ram\",\"arguments\":{\"x\":1}}"
+                + "{\"execute\":\"guest-ping\"}");
+        assertEquals(lines("{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'x' is unexpected\"}}\n",
+                PING_OK), link.awaitLines(2, GUARD_MS));
+    }
+
+    @Test
+    void aPeerThatFloodsWhileACommandRunsIsDisconnected() throws Exception {
+        QgaEndpoint small = new QgaEndpoint(new Dispatcher(registry), pool, 4096);
+        FakeLink link = new FakeLink("flood");
+        small.connected(link);
+        send(small, link, "{\"execute\":\"guest-fsfreeze-thaw\"}");
+        assertTrue(slowStarted.await(GUARD_MS, TimeUnit.MILLISECONDS));
+        for (int i = 0; i < 200 && link.isOpen(); i++) {
+            send(small, link, "{\"execute\":\"guest-ping\"}");
+        }
+        assertFalse(link.isOpen());
+        release.countDown();
+    }
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.spi.AgentEvent;
+import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.guestinfo.GuestInfo;
+import org.guestd.qga.testing.FakeGuestInfo;
+import org.guestd.qga.testing.FakeLink;
+import org.guestd.transport.Link;
+import org.guestd.transport.Transport;
+import org.junit.jupiter.api.Test;
+
+class QgaServiceTest {
+    /** Records the handler it is started with. */
+    private static final class FakeTransport implements Transport {
+        Link.Handler handler;
+        boolean closed;
+        IOException failOnStart;
+
+        @Override
+        public void start(Link.Handler h) throws IOException {
+            if (failOnStart != null) {
+                throw failOnStart;
+            }
+            handler = h;
+        }
+
+        @Override
+        public String describe() {
+            return "fake-transport";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Just what QgaService uses. */
+    private static final class Ctx implements ServiceContext {
+        final ConfigSection general;
+        final Map<Class<?>, Object> exports = new HashMap<>();
+        final FakeClock clock = new FakeClock(1_000_000_123_456L);
+
+        Ctx(Map<String, String> general) {
+            this.general = new ConfigSection("general", general);
+            exports.put(GuestInfo.class, new FakeGuestInfo());
+        }
+
+        @Override
+        public ConfigSection config() {
+            return ConfigSection.empty("qga");
+        }
+
+        @Override
+        public ConfigSection general() {
+            return general;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public HostPaths paths() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CommandRunner commands() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Executor blocking() {
+            return Runnable::run;
+        }
+
+        @Override
+        public AutoCloseable every(Duration period, String taskName, Runnable task) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {}
+
+        @Override
+        public void publish(AgentEvent event) {}
+
+        @Override
+        public <T> void export(Class<T> type, T implementation) {
+            exports.put(type, implementation);
+        }
+
+        @Override
+        public <T> Optional<T> lookup(Class<T> type) {
+            return Optional.ofNullable(type.cast(exports.get(type)));
+        }
+
+        @Override
+        public void fail(String reason) {
+            throw new AssertionError(reason);
+        }
+    }
+
+    private static String exchange(Link.Handler h, String request) {
+        FakeLink link = new FakeLink("svc");
+        h.connected(link);
+        h.received(link, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        h.disconnected(link);
+        return new String(link.bytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void startServesTheTransportAndStopClosesIt() throws Exception {
+        FakeTransport t = new FakeTransport();
+        QgaService svc = new QgaService(() -> t, "10.0.0-guestd");
+        assertEquals("qga", svc.name());
+        assertNull(svc.registry());
+        svc.start(new Ctx(Map.of()));
+        assertEquals("{\"return\": 1000000123000}\n", exchange(t.handler, "{\"execute\":\"guest-get-time\"}"));
+        assertTrue(exchange(t.handler, "{\"execute\":\"guest-info\"}").startsWith(
+                "{\"return\": {\"version\": \"10.0.0-guestd\", \"supported_commands\": [{\"enabled\": true, \"name\": "
+                + "\"guest-get-osinfo\""));
+        assertEquals(12, svc.registry().commands().size());
+        assertFalse(t.closed);
+        svc.stop();
+        assertTrue(t.closed);
+        svc.stop(); // idempotent
+    }
+
+    @Test
+    void blockAndAllowListsComeFromGeneral() throws Exception {
+        FakeTransport t = new FakeTransport();
+        QgaService svc = new QgaService(() -> t, "v");
+        svc.start(new Ctx(Map.of("block-rpcs", "guest-ping;guest-get-time;guest-unknown")));
+        assertEquals("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Command guest-ping has been disabled\"}}\n",
+                exchange(t.handler, "{\"execute\":\"guest-ping\"}"));
+        assertFalse(svc.registry().isEnabled("guest-get-time"));
+        assertTrue(svc.registry().isEnabled("guest-sync"));
+
+        FakeTransport t2 = new FakeTransport();
+        QgaService svc2 = new QgaService(() -> t2, "v");
+        svc2.start(new Ctx(Map.of("allow-rpcs", "guest-ping,guest-get-time")));
+        assertEquals("{\"return\": {}}\n", exchange(t2.handler, "{\"execute\":\"guest-ping\"}"));
+        assertEquals("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Command guest-get-fsinfo has been "
+                + "disabled: the command is not allowed\"}}\n", exchange(t2.handler, "{\"execute\":\"guest-get-fsinfo\"}"));
+    }
+
+    @Test
+    void bothListsAreRefusedWithQemusMessage() {
+        FakeTransport t = new FakeTransport();
+        QgaService svc = new QgaService(() -> t, "v");
+        AgentException e = assertThrows(AgentException.class,
+                () -> svc.start(new Ctx(Map.of("block-rpcs", "guest-ping", "allow-rpcs", "guest-info"))));
+        assertEquals(QgaService.BOTH_LISTS_MESSAGE, e.getMessage());
+        assertNull(t.handler);
+    }
+
+    @Test
+    void transportThatCannotOpenFailsTheStart() {
+        FakeTransport t = new FakeTransport();
+        t.failOnStart = new IOException("No such file or directory");
+        QgaService svc = new QgaService(() -> t, "v");
+        AgentException e = assertThrows(AgentException.class, () -> svc.start(new Ctx(Map.of())));
+        assertEquals("cannot open fake-transport: No such file or directory", e.getMessage());
+        assertTrue(t.closed);
+    }
+
+    @Test
+    void dispatcherWithoutTransport() throws Exception {
+        var d = QgaService.newDispatcher(new FakeGuestInfo(), new FakeClock(0), "v", ConfigSection.empty("general"));
+        assertSame(d.registry(), d.registry());
+        assertEquals(12, d.registry().commands().size());
+        assertTrue(d.registry().find("guest-network-get-interfaces").isPresent());
+    }
+}

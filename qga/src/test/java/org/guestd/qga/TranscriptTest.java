@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.json.JsonReader;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.qga.dispatch.CommandRegistry;
+import org.guestd.qga.dispatch.Dispatcher;
+import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.TestCommands;
+import org.guestd.qga.testing.FakeGuestInfo;
+import org.guestd.qga.testing.FakeLink;
+import org.guestd.qga.testing.Transcript;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays the golden qemu-ga 7.2 transcripts through the endpoint (fake link, commands run
+ * inline) with a {@link FakeGuestInfo} that holds the capture machine's data, and compares the
+ * reply bytes. Transcripts of commands not implemented yet must answer "has not been found".
+ */
+class TranscriptTest {
+    private static final String VERSION = "7.2.22";
+    /** Transcript 10's reply is 1795401729737082000. */
+    private static final long CLOCK = 1795401729737082123L;
+
+    /** Replayed byte for byte, every step. */
+    private static final List<String> EXACT = List.of(
+            "00-connect-no-greeting.txt", "01-guest-sync-delimited-with-leading-0xFF.txt", "02-guest-sync-delimited.txt",
+            "03-guest-sync.txt", "04-guest-ping.txt", "05-id-field-echo.txt", "07-guest-get-osinfo.txt",
+            "08-guest-get-host-name.txt", "09-guest-get-timezone.txt", "10-guest-get-time.txt",
+            "11-guest-network-get-interfaces.txt", "12-guest-get-fsinfo.txt", "15-guest-get-load.txt",
+            "16-guest-get-users.txt", "17-guest-get-vcpus.txt", "19e-guest-network-get-route.txt",
+            "20a-malformed-bareword.txt", "20b-malformed-garbage-line.txt", "20e-non-object-json.txt",
+            "20f-array-json.txt", "20g-missing-execute.txt", "20h-execute-not-string.txt",
+            "20i-arguments-not-object.txt", "20j-unexpected-top-level-member.txt", "20l-no-newline.txt",
+            "20q-empty-object.txt", "20r-arguments-only.txt", "20t-empty-line.txt", "21a-exec-oob.txt",
+            "21b-unknown-command.txt", "22a-wrong-arg-type.txt", "22b-missing-arg.txt", "22c-unexpected-arg.txt",
+            "23a-pipelined-two-commands.txt", "24a-nesting-depth-1025.txt");
+
+    /** Exact with a stub carrying the real argument schema of a command not implemented yet. */
+    private static final List<String> EXACT_WITH_STUB = List.of("22f-bad-enum.txt",
+            "26g-guest-exec-capture-output-string-7.2.txt");
+
+    /** Commands not implemented in this module yet: every step must be CommandNotFound. */
+    private static final List<String> NOT_IMPLEMENTED = List.of("13-guest-get-memory-blocks.txt",
+            "14-guest-get-memory-block-info.txt", "18-guest-fsfreeze-status.txt", "19a-guest-get-disks.txt",
+            "19b-guest-get-diskstats.txt", "19c-guest-get-cpustats.txt", "19d-guest-get-devices.txt",
+            "19f-guest-ssh-get-authorized-keys-unknown-user.txt", "26a-guest-exec-echo-hi.txt",
+            "26b-guest-exec-exitcode-no-capture.txt", "26c-guest-exec-stdin-env-stderr.txt",
+            "26d-guest-exec-signal.txt", "26e-guest-exec-status-running.txt", "26f-guest-exec-invalid.txt",
+            "27a-guest-file-ops.txt", "27b-guest-file-errors.txt");
+
+    /** Checked by dedicated tests below. */
+    private static final List<String> SPECIAL = List.of("06-guest-info.txt", "24c-token-size-limit-64MiB.txt",
+            "24d-token-count-limit-2Mi.txt", "28-blocklist-b-option.txt", "29-frozen-state-at-startup.txt");
+
+    /** The endpoint over a fake link, commands run on the calling thread. */
+    private static final class Harness {
+        final FakeClock clock = new FakeClock(CLOCK);
+        final FakeGuestInfo info = new FakeGuestInfo();
+        final CommandRegistry registry;
+        final FakeLink link = new FakeLink("transcript");
+        final QgaEndpoint endpoint;
+
+        Harness(ConfigSection general, QgaCommand... extra) throws Exception {
+            registry = org.guestd.qga.QgaService.newRegistry(info, clock, VERSION, general);
+            for (QgaCommand c : extra) {
+                registry.register(c);
+            }
+            endpoint = new QgaEndpoint(new Dispatcher(registry), Runnable::run);
+            endpoint.connected(link);
+        }
+
+        Harness() throws Exception {
+            this(ConfigSection.empty("general"));
+        }
+
+        byte[] send(byte[] request) {
+            endpoint.received(link, ByteBuffer.wrap(request));
+            return link.take();
+        }
+
+        byte[] sendByteByByte(byte[] request) {
+            for (byte b : request) {
+                endpoint.received(link, ByteBuffer.wrap(new byte[] {b}));
+            }
+            return link.take();
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void replayExact(String file, Harness h, boolean byteByByte) {
+        Transcript t = Transcript.load(file);
+        for (Transcript.Step s : t.steps()) {
+            byte[] got = byteByByte ? h.sendByteByByte(s.request()) : h.send(s.request());
+            if (s.replyTruncated()) {
+                assertEquals(s.replyLength(), got.length, file + ": full reply length");
+                got = Arrays.copyOf(got, s.reply().length);
+            }
+            assertSameBytes(s.reply(), got, file + " step " + s.number());
+        }
+    }
+
+    /** Byte equality, reporting the first difference (long replies make assertEquals output useless). */
+    static void assertSameBytes(byte[] expected, byte[] actual, String what) {
+        int n = Math.min(expected.length, actual.length);
+        for (int i = 0; i < n; i++) {
+            if (expected[i] != actual[i]) {
+                int from = Math.max(0, i - 60);
+                throw new AssertionError(what + ": first difference at byte " + i + "\n expected: ..."
+                        + text(Arrays.copyOfRange(expected, from, Math.min(expected.length, i + 60)))
+                        + "\n actual:   ..." + text(Arrays.copyOfRange(actual, from, Math.min(actual.length, i + 60))));
+            }
+        }
+        assertEquals(expected.length, actual.length, what + ": length (common prefix identical)");
+    }
+
+    @Test
+    void everyTranscriptIsCovered() {
+        Set<String> covered = new HashSet<>();
+        for (List<String> l : List.of(EXACT, EXACT_WITH_STUB, NOT_IMPLEMENTED, SPECIAL)) {
+            for (String f : l) {
+                assertTrue(covered.add(f), "listed twice: " + f);
+            }
+        }
+        assertEquals(new HashSet<>(Transcript.index()), covered);
+        // the bytes-literal parser reproduces every stated length
+        for (String f : Transcript.index()) {
+            for (Transcript.Step s : Transcript.load(f).steps()) {
+                if (!s.requestAbridged()) {
+                    assertEquals(s.requestLength(), s.request().length, f + " request " + s.number());
+                }
+                if (!s.replyAbridged() && !s.replyTruncated()) {
+                    assertEquals(s.replyLength(), s.reply().length, f + " reply " + s.number());
+                }
+            }
+        }
+    }
+
+    @Test
+    void protocolAndCommandTranscriptsReplayByteForByte() throws Exception {
+        for (String f : EXACT) {
+            replayExact(f, new Harness(), false);
+            replayExact(f, new Harness(), true);
+        }
+    }
+
+    @Test
+    void argumentErrorsOfOtherCommandsReplayByteForByte() throws Exception {
+        replayExact("22f-bad-enum.txt", new Harness(ConfigSection.empty("general"), TestCommands.fileSeek()), false);
+        replayExact("26g-guest-exec-capture-output-string-7.2.txt",
+                new Harness(ConfigSection.empty("general"), TestCommands.exec72()), false);
+    }
+
+    @Test
+    void commandsNotImplementedYetAreNotFound() throws Exception {
+        for (String f : NOT_IMPLEMENTED) {
+            Harness h = new Harness();
+            for (Transcript.Step s : Transcript.load(f).steps()) {
+                String name = (String) ((Map<?, ?>) JsonReader.parse(text(s.request()).strip())).get("execute");
+                assertEquals("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command " + name
+                        + " has not been found\"}}\n", text(h.send(s.request())), f + " step " + s.number());
+            }
+        }
+    }
+
+    /** guest-info lists our commands exactly as qemu-ga lists them: same relative order and flags. */
+    @Test
+    void guestInfoMatchesTranscript06() throws Exception {
+        Transcript.Step s = Transcript.load("06-guest-info.txt").steps().get(0);
+        Map<?, ?> theirs = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(text(s.reply()).strip())).get("return");
+        Harness h = new Harness();
+        Map<?, ?> ours = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(text(h.send(s.request())).strip())).get("return");
+        assertEquals(VERSION, ours.get("version"));
+        assertEquals(List.of("version", "supported_commands"), new ArrayList<>(ours.keySet()));
+        List<?> ourCmds = (List<?>) ours.get("supported_commands");
+        Set<Object> registered = new HashSet<>();
+        for (Object o : ourCmds) {
+            assertEquals(List.of("enabled", "name", "success-response"), new ArrayList<>(((Map<?, ?>) o).keySet()));
+            registered.add(((Map<?, ?>) o).get("name"));
+        }
+        assertEquals(12, registered.size());
+        List<Object> expected = new ArrayList<>();
+        for (Object o : (List<?>) theirs.get("supported_commands")) {
+            if (registered.contains(((Map<?, ?>) o).get("name"))) {
+                expected.add(o);
+            }
+        }
+        assertEquals(expected, ourCmds);
+    }
+
+    @Test
+    void tokenSizeLimitTranscript24c() throws Exception {
+        Transcript t = Transcript.load("24c-token-size-limit-64MiB.txt");
+        Harness h = new Harness();
+        h.send("{\"execute\": \"guest-sync\", \"arguments\": {\"id\": 1, \"x\": \"".getBytes(StandardCharsets.US_ASCII));
+        byte[] mib = new byte[1 << 20];
+        Arrays.fill(mib, (byte) 'A');
+        for (int i = 0; i < 64; i++) {
+            h.endpoint.received(h.link, ByteBuffer.wrap(mib));
+        }
+        byte[] got = h.send(("A".repeat(14) + "\"}}\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals(text(t.steps().get(0).reply()), text(got));
+        Transcript.Step s2 = t.steps().get(1);
+        assertArrayEquals(s2.reply(), h.send(s2.request()));
+    }
+
+    @Test
+    void tokenCountLimitTranscript24d() throws Exception {
+        Transcript t = Transcript.load("24d-token-count-limit-2Mi.txt");
+        StringBuilder sb = new StringBuilder(2_200_000).append('[');
+        for (int i = 0; i < (1 << 20); i++) {
+            sb.append("1,");
+        }
+        sb.append("1]\n");
+        Harness h = new Harness();
+        assertEquals(text(t.steps().get(0).reply()), text(h.send(sb.toString().getBytes(StandardCharsets.US_ASCII))));
+        Transcript.Step s2 = t.steps().get(1);
+        assertArrayEquals(s2.reply(), h.send(s2.request()));
+    }
+
+    @Test
+    void blockListTranscript28() throws Exception {
+        Transcript t = Transcript.load("28-blocklist-b-option.txt");
+        Harness h = new Harness(new ConfigSection("general", Map.of("block-rpcs", "guest-ping,guest-get-time")));
+        for (Transcript.Step s : t.steps().subList(0, 3)) {
+            assertEquals(text(s.reply()), text(h.send(s.request())), "step " + s.number());
+        }
+        // step 4 (abridged): the disabled entries, minus guest-get-devices which is not registered here
+        Map<?, ?> info = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(
+                text(h.send(t.steps().get(3).request())).strip())).get("return");
+        List<Object> disabled = new ArrayList<>();
+        for (Object o : (List<?>) info.get("supported_commands")) {
+            if (Boolean.FALSE.equals(((Map<?, ?>) o).get("enabled"))) {
+                disabled.add(o);
+            }
+        }
+        String abridged = t.steps().get(3).replyText();
+        List<?> theirs = (List<?>) JsonReader.parse(abridged.substring(abridged.indexOf('['), abridged.lastIndexOf(']') + 1));
+        assertEquals(theirs.subList(1, 3), disabled);
+    }
+
+    @Test
+    void frozenStateTranscript29() throws Exception {
+        Transcript t = Transcript.load("29-frozen-state-at-startup.txt");
+        Harness h = new Harness();
+        AtomicBoolean frozen = new AtomicBoolean(true);
+        h.registry.setFrozenState(frozen::get);
+        List<Transcript.Step> st = t.steps();
+        assertEquals(text(st.get(0).reply()), text(h.send(st.get(0).request())));
+        assertEquals(text(st.get(2).reply()), text(h.send(st.get(2).request())));
+        // step 5 (abridged): enabled entries while frozen, minus the fsfreeze commands not registered here
+        Map<?, ?> info = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(
+                text(h.send(st.get(4).request())).strip())).get("return");
+        List<Object> enabled = new ArrayList<>();
+        for (Object o : (List<?>) info.get("supported_commands")) {
+            if (Boolean.TRUE.equals(((Map<?, ?>) o).get("enabled"))) {
+                enabled.add(((Map<?, ?>) o).get("name"));
+            }
+        }
+        String abridged = st.get(4).replyText();
+        List<?> theirs = (List<?>) JsonReader.parse(abridged.substring(abridged.indexOf('['), abridged.lastIndexOf(']') + 1));
+        assertEquals(theirs.subList(2, 6), enabled);
+        // step 6 thawed the agent; step 8's guest-get-time answers again
+        frozen.set(false);
+        h.clock.advance(1795401858257258000L - 1795401729737082000L);
+        assertEquals(text(st.get(7).reply()), text(h.send(st.get(7).request())));
+    }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.testing;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.guestd.core.AgentException;
+import org.guestd.guestinfo.GuestInfo;
+
+/**
+ * A {@link GuestInfo} whose default data is the machine the golden transcripts were captured on
+ * (Debian 12 VM "vm", UTC, lo/ifb0/ifb1/eth0, one virtio disk), so replies can be compared byte
+ * for byte. Fields are public and mutable for tests that need other data; {@link #failure}, when
+ * set, is thrown by every call.
+ */
+public final class FakeGuestInfo implements GuestInfo {
+    public OsInfo os = new OsInfo("6.18.44-fc-v669", "#1 SMP PREEMPT_DYNAMIC @0", "x86_64", "debian",
+            "Debian GNU/Linux", "Debian GNU/Linux 12 (bookworm)", "12 (bookworm)", "12", null, null);
+    public String hostName = "vm";
+    public TimeZoneInfo timeZone = new TimeZoneInfo("UTC", 0);
+    public List<Vcpu> vcpus = List.of(new Vcpu(1, true, true), new Vcpu(0, true, false));
+    public List<LoginUser> users = List.of();
+    public List<NetInterface> interfaces = transcriptInterfaces();
+    public List<Filesystem> filesystems = List.of(new Filesystem("vda", "/", "ext4", 25121107968L, 108944293888L,
+            null, List.of(new DiskAddress(0, 0, 2, 0, "virtio", 0, 0, 0, "/dev/vda", null))));
+    public volatile AgentException failure;
+
+    private void check() throws AgentException {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public OsInfo osInfo() throws AgentException {
+        check();
+        return os;
+    }
+
+    @Override
+    public String hostName() throws AgentException {
+        check();
+        return hostName;
+    }
+
+    @Override
+    public TimeZoneInfo timeZone() throws AgentException {
+        check();
+        return timeZone;
+    }
+
+    @Override
+    public List<Vcpu> vcpus() throws AgentException {
+        check();
+        return vcpus;
+    }
+
+    @Override
+    public List<LoginUser> users() throws AgentException {
+        check();
+        return users;
+    }
+
+    @Override
+    public List<NetInterface> interfaces() throws AgentException {
+        check();
+        return interfaces;
+    }
+
+    @Override
+    public List<Filesystem> filesystems() throws AgentException {
+        check();
+        return filesystems;
+    }
+
+    public static IpAddress ip(String literal, int prefix) {
+        try {
+            return new IpAddress(InetAddress.getByName(literal), prefix);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+
+    private static List<NetInterface> transcriptInterfaces() {
+        List<NetInterface> l = new ArrayList<>();
+        l.add(new NetInterface("lo", "00:00:00:00:00:00",
+                List.of(ip("127.0.0.1", 8), ip("::1", 128)),
+                new NetStats(3193, 29, 0, 0, 3193, 29, 0, 0)));
+        // ifb0/ifb1 have counters but no address: qemu-ga omits statistics then.
+        l.add(new NetInterface("ifb0", "16:44:00:44:aa:04", List.of(), new NetStats(1, 1, 0, 0, 1, 1, 0, 0)));
+        l.add(new NetInterface("ifb1", "86:54:3d:0b:62:af", List.of(), null));
+        l.add(new NetInterface("eth0", "02:fc:00:00:00:01",
+                List.of(ip("192.0.2.2", 24), ip("fd00::2", 64), ip("fe80::fc:ff:fe00:1", 64)),
+                new NetStats(284707704, 6311, 0, 0, 412283, 3972, 0, 0)));
+        return l;
+    }
+}

@@ -97,17 +97,34 @@ public final class Json {
                 case '\r': sb.append("\\r"); break;
                 case '\t': sb.append("\\t"); break;
                 default:
-                    if (c < 0x20 || c >= 0x7F) {
-                        // Java strings are UTF-16 already: a non-BMP code point is the surrogate
-                        // pair qemu writes, one \\u escape per unit.
-                        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                    } else {
+                    if (c >= 0x20 && c < 0x7F) {
                         sb.append(c);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        // a non-BMP code point: qemu writes its surrogate pair
+                        int cp = s.codePointAt(i++);
+                        hex(noncharacter(cp) ? 0xFFFD : c, sb);
+                        if (!noncharacter(cp)) {
+                            hex(s.charAt(i), sb);
+                        }
+                    } else if (Character.isSurrogate(c) || noncharacter(c)) {
+                        hex(0xFFFD, sb); // qemu's to_json: invalid code points become U+FFFD
+                    } else {
+                        hex(c, sb);
                     }
             }
         }
         sb.append('"');
+    }
+
+    private static void hex(int c, StringBuilder sb) {
+        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+    }
+
+    /** Unicode noncharacters: U+FDD0..U+FDEF and the last two code points of every plane. */
+    private static boolean noncharacter(int cp) {
+        return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
     }
 
     /** C's {@code printf("%.17g", d)}, which qemu uses for doubles. */

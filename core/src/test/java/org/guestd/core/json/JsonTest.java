@@ -24,6 +24,9 @@ class JsonTest {
         assertEquals("\"a\\\"b\\\\c\\b\\f\\n\\r\\t/\"", Json.write("a\"b\\c\b\f\n\r\t/"));
         assertEquals("\"\\u0001\\u001F\\u007F\\u00E9\\uFFFD\"", Json.write("\u0001\u001f\u007f\u00e9\ufffd"));
         assertEquals("\"\\uD83D\\uDE00\"", Json.write("\uD83D\uDE00"));
+        // lone surrogates and noncharacters are invalid code points: U+FFFD, as qemu's to_json
+        assertEquals("\"\\uFFFDx\\uFFFD\\uFFFD\\uFFFD\"", Json.write("\uD800x\uDC00\uFFFE\uFDD0"));
+        assertEquals("\"\\uFFFD\"", Json.write("\uD83F\uDFFF")); // U+1FFFF
         assertEquals("\"JSON parse error, stray '\\uFFFD'\"", Json.write("JSON parse error, stray '\uFFFD'"));
     }
 

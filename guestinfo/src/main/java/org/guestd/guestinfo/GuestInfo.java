@@ -50,6 +50,14 @@ public interface GuestInfo {
         public boolean isIpv6() {
             return address instanceof java.net.Inet6Address;
         }
+
+        /**
+         * The address as qemu-ga prints it ({@code inet_ntop}: "fe80::fc:ff:fe00:1", no "%scope"),
+         * which differs from Java's {@code getHostAddress()}.
+         */
+        public String text() {
+            return org.guestd.guestinfo.net.InetText.format(address);
+        }
     }
 
     record NetStats(long rxBytes, long rxPackets, long rxErrs, long rxDropped,
@@ -59,7 +67,9 @@ public interface GuestInfo {
      * @param name the block device's kernel name (e.g. "vda1", "dm-0")
      * @param usedBytes (blocks − bfree) × frsize, null when statvfs failed
      * @param totalBytes (blocks − bfree + bavail) × frsize, null when statvfs failed
-     * @param totalBytesPrivileged blocks × frsize, null when statvfs failed
+     * @param totalBytesPrivileged blocks × frsize, null when statvfs failed (qemu-ga 9.1+ only)
+     *        — the three byte counts are unsigned 64-bit values in long bits
+     *        ({@code Long.toUnsignedString} to print them)
      */
     record Filesystem(String name, String mountpoint, String type, Long usedBytes, Long totalBytes,
             Long totalBytesPrivileged, List<DiskAddress> disks) {}

@@ -72,7 +72,7 @@ public final class QgaService implements AgentService {
         }
         registry = reg;
         transport = t;
-        LOG.info("qga: serving {} ({} commands)", t.describe(), reg.commands().size());
+        LOG.info("serving QGA on {} ({} commands)", t.describe(), reg.commands().size());
     }
 
     @Override

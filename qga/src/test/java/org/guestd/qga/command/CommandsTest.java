@@ -4,7 +4,6 @@ package org.guestd.qga.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.guestd.core.AgentException;
@@ -13,7 +12,6 @@ import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.QgaService;
-import org.guestd.qga.command.network.InetNtop;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.testing.FakeGuestInfo;
 import org.junit.jupiter.api.Test;
@@ -26,25 +24,6 @@ class CommandsTest {
         Dispatcher d = QgaService.newDispatcher(info, clock, "v", ConfigSection.empty("general"));
         byte[] b = d.dispatch(JsonReader.parse("{\"execute\": \"" + command + "\"}")).encode();
         return new String(b, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String ntop(String literal) throws Exception {
-        return InetNtop.format(InetAddress.getByName(literal));
-    }
-
-    @Test
-    void addressesAreFormattedLikeInetNtop() throws Exception {
-        assertEquals("::", ntop("::"));
-        assertEquals("::1", ntop("::1"));
-        assertEquals("fe80::fc:ff:fe00:1", ntop("fe80:0:0:0:fc:ff:fe00:1"));
-        assertEquals("2001:db8::1:0:0:1", ntop("2001:db8:0:0:1:0:0:1"), "first of two equal runs");
-        assertEquals("2001:db8:0:1:1:1:1:1", ntop("2001:db8:0:1:1:1:1:1"), "a single zero group stays");
-        assertEquals("1::", ntop("1:0:0:0:0:0:0:0"));
-        assertEquals("::1.2.3.4", ntop("::1.2.3.4"), "IPv4-compatible");
-        assertEquals("::2", ntop("::0.0.0.2"));
-        assertEquals("fd00::2", ntop("fd00::2"));
-        assertEquals("fe80::1", ntop("fe80::1%1"));
-        assertEquals("192.0.2.2", ntop("192.0.2.2"));
     }
 
     @Test

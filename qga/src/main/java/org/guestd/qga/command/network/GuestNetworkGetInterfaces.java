@@ -56,7 +56,7 @@ public final class GuestNetworkGetInterfaces implements QgaCommand {
                 List<Object> ips = new ArrayList<>();
                 for (GuestInfo.IpAddress a : addrs) {
                     Map<String, Object> ip = new LinkedHashMap<>();
-                    ip.put(IP_ADDRESS, InetNtop.format(a.address()));
+                    ip.put(IP_ADDRESS, a.text());
                     ip.put(IP_ADDRESS_TYPE, a.isIpv6() ? IPV6 : IPV4);
                     ip.put(PREFIX, (long) a.prefix());
                     ips.add(ip);

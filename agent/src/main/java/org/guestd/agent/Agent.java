@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.guestd.core.AgentException;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.ProcessCommandRunner;
+import org.guestd.core.runtime.ServiceRuntime;
+import org.guestd.core.spi.AgentService;
+import org.guestd.guestinfo.GuestInfoService;
+import org.guestd.qga.QgaService;
+import org.guestd.transport.IoLoop;
+import org.guestd.transport.Transports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the explicit service list, wires the channel, runs until SIGTERM or
+ * SIGINT, then stops everything in reverse order and exits 0 (qemu-ga's contract, which its test
+ * suite checks). A stop that takes longer than {@link #STOP_DEADLINE_MS} is cut short.
+ */
+final class Agent {
+    static final long STOP_DEADLINE_MS = 900;
+
+    private final Settings settings;
+    private final Map<String, String> env;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicInteger exitCode = new AtomicInteger(0);
+    private Logger log;
+
+    Agent(Settings settings, Map<String, String> env) {
+        this.settings = settings;
+        this.env = env;
+    }
+
+    int runUntilStopped() {
+        String logfile = settings.general().get("logfile").orElse(null);
+        boolean verbose;
+        try {
+            verbose = settings.verbose();
+        } catch (AgentException e) {
+            verbose = false;
+        }
+        Logging.configure(verbose, logfile, env);
+        log = LoggerFactory.getLogger("org.guestd.agent");
+        if (settings.configFile() != null) {
+            log.debug("config file {}", settings.configFile());
+        }
+        if (settings.general().getString("daemon", "false").equals("true")) {
+            log.info("--daemonize ignored: guestd runs in the foreground (systemd Type=notify)");
+        }
+        Signals.onTermination(this::requestStop);
+
+        Path stateDir = prepareStateDir();
+        ChannelChoice channel = ChannelChoice.choose(settingsWithStateDir(stateDir), settings.hostPaths().dev());
+        if (!channel.probeReport().isEmpty()) {
+            log.info("probed channels: {}", String.join("; ", channel.probeReport()));
+        }
+        if (channel.fallback()) {
+            log.info("no hypervisor channel found: serving QGA on unix socket {} (use -m/-p to choose a channel)",
+                    channel.path());
+        }
+        Path pidfile = settings.general().get("pidfile").map(Path::of).orElse(null);
+        IoLoop loop = IoLoop.create();
+        ServiceRuntime runtime = new ServiceRuntime(settings.config(), Clock.SYSTEM, settings.hostPaths(),
+                new ProcessCommandRunner(), reason -> requestStop(1));
+        try {
+            List<AgentService> services = List.of(
+                    new GuestInfoService(new NativeSystemProbes(),
+                            Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
+                            Optional.ofNullable(env.get("TZ"))),
+                    new QgaService(() -> Transports.create(channel.method(), channel.path(), loop), Version.get()));
+            List<String> started = runtime.start(services);
+            writePidfile(pidfile);
+            log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,
+                    channel.method().wireName(), channel.path());
+            awaitStop();
+        } catch (AgentException | RuntimeException e) {
+            log.error("guestd failed: {}", e.getMessage());
+            log.debug("failure detail", e);
+            exitCode.set(1);
+        } finally {
+            Thread guard = new Thread(() -> {
+                try {
+                    Thread.sleep(STOP_DEADLINE_MS);
+                    Runtime.getRuntime().halt(exitCode.get());
+                } catch (InterruptedException ignored) {
+                    // stopped in time
+                }
+            }, "guestd-stop-deadline");
+            guard.setDaemon(true);
+            guard.start();
+            runtime.close();
+            loop.close();
+            deleteQuietly(pidfile);
+            log.info("guestd stopped");
+            Logging.shutdown();
+            guard.interrupt();
+        }
+        return exitCode.get();
+    }
+
+    private void awaitStop() {
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void requestStop() {
+        stop.countDown();
+    }
+
+    private void requestStop(int code) {
+        exitCode.compareAndSet(0, code);
+        stop.countDown();
+    }
+
+    /**
+     * Creates the state dir (0700). When the default {@code /run/guestd} cannot be created (a
+     * non-root trial run), a per-user temp dir is used instead, with a log line saying so.
+     */
+    private Path prepareStateDir() {
+        Path dir = settings.stateDir();
+        try {
+            Files.createDirectories(dir);
+            return dir;
+        } catch (IOException e) {
+            if (settings.general().getString("statedir", "").equals(Defaults.STATEDIR)) {
+                Path alt = Path.of(System.getProperty("java.io.tmpdir"), "guestd-" + System.getProperty("user.name"));
+                try {
+                    Files.createDirectories(alt);
+                    log.warn("cannot create state dir {} ({}); using {}", dir, e.getMessage(), alt);
+                    return alt;
+                } catch (IOException e2) {
+                    log.warn("cannot create state dir {}: {}", alt, e2.getMessage());
+                }
+            } else {
+                log.warn("cannot create state dir {}: {}", dir, e.getMessage());
+            }
+            return dir;
+        }
+    }
+
+    private Settings settingsWithStateDir(Path dir) {
+        return dir.equals(settings.stateDir()) ? settings : settings.withStateDir(dir);
+    }
+
+    private void writePidfile(Path pidfile) {
+        if (pidfile == null) {
+            return;
+        }
+        try {
+            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            log.warn("cannot write pidfile {}: {}", pidfile, e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort on the way out
+            }
+        }
+    }
+}

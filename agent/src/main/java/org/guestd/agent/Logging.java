@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures the one logging backend (logback), in code so start-up reads no XML. Under systemd
+ * ({@code $JOURNAL_STREAM} or {@code $INVOCATION_ID} set) lines carry sd-daemon priority prefixes
+ * ({@code <3>}…{@code <7>}) and no timestamps, since journald adds its own; elsewhere lines get a
+ * time of day. {@code -v} turns on debug; {@code -l FILE} logs to a file.
+ */
+final class Logging {
+    private Logging() {}
+
+    static void configure(boolean verbose, String logfile, Map<String, String> env) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        boolean journald = env.containsKey("JOURNAL_STREAM") || env.containsKey("INVOCATION_ID");
+        Encoder<ILoggingEvent> enc;
+        if (journald && logfile == null) {
+            JournalLayout layout = new JournalLayout();
+            layout.setContext(ctx);
+            layout.start();
+            LayoutWrappingEncoder<ILoggingEvent> le = new LayoutWrappingEncoder<>();
+            le.setLayout(layout);
+            enc = le;
+        } else {
+            PatternLayoutEncoder pe = new PatternLayoutEncoder();
+            pe.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
+            enc = pe;
+        }
+        enc.setContext(ctx);
+        enc.start();
+        OutputStreamAppender<ILoggingEvent> app;
+        if (logfile != null) {
+            FileAppender<ILoggingEvent> f = new FileAppender<>();
+            f.setFile(logfile);
+            f.setAppend(true);
+            app = f;
+        } else {
+            ConsoleAppender<ILoggingEvent> c = new ConsoleAppender<>();
+            c.setTarget("System.err");
+            app = c;
+        }
+        app.setContext(ctx);
+        app.setName("main");
+        app.setEncoder(enc);
+        app.start();
+        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(app);
+        root.setLevel(Level.WARN);
+        ctx.getLogger("org.guestd").setLevel(verbose ? Level.DEBUG : Level.INFO);
+        ctx.getLogger("guestd.audit").setLevel(Level.INFO);
+    }
+
+    /** Silences everything: {@code --dump-conf}, {@code --version} and {@code --help} print only their output. */
+    static void off() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
+    }
+
+    /** Stops appenders so buffered output is written before exit. */
+    static void shutdown() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+}

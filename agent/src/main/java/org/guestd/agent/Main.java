@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/** {@code guestd} entry point. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int rc = run(args, System.out, System.err, System.getenv());
+        System.exit(rc);
+    }
+
+    /**
+     * Parses the command line and runs the agent until SIGTERM/SIGINT.
+     *
+     * @return the process exit status: 0 after a clean stop or an informational option, 1 on errors
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        CommandLine cl;
+        Settings settings;
+        try {
+            cl = CommandLine.parse(Arrays.asList(args));
+            if (cl.has(Option.HELP)) {
+                Logging.off();
+                out.print(CommandLine.usage());
+                return 0;
+            }
+            if (cl.has(Option.VERSION)) {
+                Logging.off();
+                out.println("guestd " + Version.get());
+                return 0;
+            }
+            settings = Settings.resolve(cl, env);
+        } catch (org.guestd.core.config.ConfigException e) {
+            Logging.off();
+            err.println("guestd: " + e.getMessage());
+            err.println("Try 'guestd --help' for more information.");
+            return 1;
+        }
+        if (cl.has(Option.DUMP_CONF)) {
+            Logging.off();
+            out.print(settings.config().dump());
+            return 0;
+        }
+        return new Agent(settings, env).runUntilStopped();
+    }
+}

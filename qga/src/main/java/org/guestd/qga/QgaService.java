@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
+import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.guestinfo.GuestInfo;
@@ -16,6 +17,7 @@ import org.guestd.qga.command.QgaCommands;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.transport.Link;
 import org.guestd.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,7 @@ public final class QgaService implements AgentService {
         QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(reg), ctx.blocking());
         Transport t = transportSupplier.get();
         try {
-            t.start(endpoint);
+            t.start(announcingSessions(endpoint, ctx));
         } catch (IOException e) {
             t.close();
             throw AgentException.generic("cannot open " + t.describe() + ": " + e.getMessage(), e);
@@ -82,6 +84,27 @@ public final class QgaService implements AgentService {
         if (t != null) {
             t.close();
         }
+    }
+
+    /** Passes link events to the endpoint and raises CHANNEL_RESET for every new host session. */
+    private static Link.Handler announcingSessions(QgaEndpoint endpoint, ServiceContext ctx) {
+        return new Link.Handler() {
+            @Override
+            public void connected(Link link) {
+                endpoint.connected(link);
+                ctx.publish(new AgentEvent(AgentEvent.Kind.CHANNEL_RESET, "qga " + link.describe()));
+            }
+
+            @Override
+            public void received(Link link, java.nio.ByteBuffer data) {
+                endpoint.received(link, data);
+            }
+
+            @Override
+            public void disconnected(Link link) {
+                endpoint.disconnected(link);
+            }
+        };
     }
 
     /** The registry of the running service (null before start), e.g. to wire the frozen state. */

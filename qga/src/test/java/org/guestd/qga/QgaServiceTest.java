@@ -63,6 +63,7 @@ class QgaServiceTest {
         final ConfigSection general;
         final Map<Class<?>, Object> exports = new HashMap<>();
         final FakeClock clock = new FakeClock(1_000_000_123_456L);
+        final java.util.List<AgentEvent> published = new java.util.ArrayList<>();
 
         Ctx(Map<String, String> general) {
             this.general = new ConfigSection("general", general);
@@ -108,7 +109,9 @@ class QgaServiceTest {
         public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {}
 
         @Override
-        public void publish(AgentEvent event) {}
+        public void publish(AgentEvent event) {
+            published.add(event);
+        }
 
         @Override
         public <T> void export(Class<T> type, T implementation) {
@@ -140,8 +143,11 @@ class QgaServiceTest {
         QgaService svc = new QgaService(() -> t, "10.0.0-guestd");
         assertEquals("qga", svc.name());
         assertNull(svc.registry());
-        svc.start(new Ctx(Map.of()));
+        Ctx ctx = new Ctx(Map.of());
+        svc.start(ctx);
         assertEquals("{\"return\": 1000000123000}\n", exchange(t.handler, "{\"execute\":\"guest-get-time\"}"));
+        assertEquals(java.util.List.of(new AgentEvent(AgentEvent.Kind.CHANNEL_RESET, "qga fake:svc")), ctx.published,
+                "every new host session raises CHANNEL_RESET");
         assertTrue(exchange(t.handler, "{\"execute\":\"guest-info\"}").startsWith(
                 "{\"return\": {\"version\": \"10.0.0-guestd\", \"supported_commands\": [{\"enabled\": true, \"name\": "
                 + "\"guest-get-osinfo\""));

@@ -48,7 +48,11 @@ final class Agent {
         } catch (AgentException e) {
             verbose = false;
         }
-        Logging.configure(verbose, logfile, env);
+        String logProblem = Logging.configure(verbose, logfile, env);
+        if (logProblem != null) {
+            System.err.println("guestd: " + logProblem);
+            return 1;
+        }
         log = LoggerFactory.getLogger("org.guestd.agent");
         if (settings.configFile() != null) {
             log.debug("config file {}", settings.configFile());
@@ -68,7 +72,15 @@ final class Agent {
                     channel.path());
         }
         Path pidfile = settings.general().get("pidfile").map(Path::of).orElse(null);
-        IoLoop loop = IoLoop.create();
+        IoLoop loop;
+        try {
+            loop = IoLoop.create();
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. Netty's epoll library cannot load (a minimal image without libdl/librt)
+            log.error("cannot start the epoll event loop: {}", e.toString());
+            Logging.shutdown();
+            return 1;
+        }
         ServiceRuntime runtime = new ServiceRuntime(settings.config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
         try {

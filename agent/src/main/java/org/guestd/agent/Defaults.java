@@ -10,7 +10,6 @@ final class Defaults {
     static final String VIRTIO_PATH = "/dev/virtio-ports/org.qemu.guest_agent.0";
     static final String ISA_PATH = "/dev/ttyS0";
     static final String STATEDIR = "/run/guestd";
-    static final String PIDFILE = "/run/guestd/guestd.pid";
     static final String FSFREEZE_HOOK = "/etc/qemu/fsfreeze-hook";
     /** Name of the QGA socket in the state dir when no hypervisor channel exists. */
     static final String FALLBACK_SOCKET = "qga.sock";

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
 final class Logging {
     private Logging() {}
 
-    static void configure(boolean verbose, String logfile, Map<String, String> env) {
+    /**
+     * @return null, or why the log file cannot be written (the agent then refuses to start, as
+     *     qemu-ga does, rather than losing every log line)
+     */
+    static String configure(boolean verbose, String logfile, Map<String, String> env) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         boolean journald = env.containsKey("JOURNAL_STREAM") || env.containsKey("INVOCATION_ID");
@@ -57,11 +61,18 @@ final class Logging {
         app.setName("main");
         app.setEncoder(enc);
         app.start();
+        if (!app.isStarted()) {
+            return "cannot open log file " + logfile;
+        }
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(app);
         root.setLevel(Level.WARN);
         ctx.getLogger("org.guestd").setLevel(verbose ? Level.DEBUG : Level.INFO);
         ctx.getLogger("guestd.audit").setLevel(Level.INFO);
+        // Netty logs a stack trace when a guest has no network interface configured yet (early
+        // boot); nothing guestd uses depends on it.
+        ctx.getLogger("io.netty.util.NetUtilInitializations").setLevel(Level.ERROR);
+        return null;
     }
 
     /** Silences everything: {@code --dump-conf}, {@code --version} and {@code --help} print only their output. */

@@ -20,7 +20,7 @@ enum Option {
     DAEMONIZE('d', "daemonize", Arg.NONE, "accepted for qemu-ga compatibility; guestd stays in the foreground"),
     BLOCK_RPCS('b', "block-rpcs", Arg.REQUIRED, "comma-separated commands to disable ('help' lists them)"),
     ALLOW_RPCS('a', "allow-rpcs", Arg.REQUIRED, "comma-separated commands to allow, all others disabled"),
-    CONFIG('c', "config", Arg.REQUIRED, "config file (default $GUESTD_CONF or /etc/guestd/guestd.conf)"),
+    CONFIG('c', "config", Arg.REQUIRED, "config file (default $GUESTD_CONF, else $QGA_CONF, else /etc/guestd/guestd.conf)"),
     DUMP_CONF('D', "dump-conf", Arg.NONE, "print the effective configuration and exit"),
     RETRY_PATH('r', "retry-path", Arg.NONE, "accepted for qemu-ga compatibility; channels always reopen"),
     HELP('h', "help", Arg.NONE, "print this help and exit"),

@@ -79,6 +79,11 @@ final class Settings {
             throw new ConfigException(
                     "wrong commandline, using --block-rpcs and --allow-rpcs at the same time is not allowed");
         }
+        try {
+            org.guestd.transport.Method.parse(eg.getString("method", Defaults.METHOD));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         eg.getBoolean("verbose", false); // validate early
         eg.getBoolean("daemon", false);
         return new Settings(effective, file, explicit);

@@ -135,5 +135,22 @@ class AgentOptionsIT {
         String out = new String(bad.getInputStream().readAllBytes());
         assertEquals(1, bad.waitFor());
         assertTrue(out.contains("unrecognized option '--bogus'"), out);
+        Process method = new ProcessBuilder(AgentProcess.REPO.resolve("bin/guestd").toString(), "-m", "bogus")
+                .redirectErrorStream(true).start();
+        String m = new String(method.getInputStream().readAllBytes());
+        assertEquals(1, method.waitFor());
+        assertTrue(m.startsWith("guestd: ") && m.contains("bogus") && !m.contains("Exception"), m);
+    }
+
+    /** Like qemu-ga, an unwritable log file stops the start instead of losing every line. */
+    @Test
+    void unwritableLogFileIsRefused() throws Exception {
+        Files.writeString(state.resolve("no"), "a file, so no/such/dir cannot be created even by root");
+        Process p = new ProcessBuilder(AgentProcess.REPO.resolve("bin/guestd").toString(), "-m", "unix-listen",
+                "-p", state.resolve("s").toString(), "-t", state.toString(), "-l", state.resolve("no/such/dir/log").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("guestd: cannot open log file " + state.resolve("no/such/dir/log")), out);
     }
 }

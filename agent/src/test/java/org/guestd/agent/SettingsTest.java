@@ -81,6 +81,13 @@ class SettingsTest {
     }
 
     @Test
+    void unknownMethodIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> resolve(Map.of("GUESTD_CONF", "/dev/null"), "-m", "bogus"));
+        assertTrue(e.getMessage().contains("bogus") && e.getMessage().contains("virtio-serial"), e.getMessage());
+    }
+
+    @Test
     void testSeamsMoveTheHostRoots() throws Exception {
         Settings s = resolve(Map.of("GUESTD_CONF", "/dev/null"), "--proc-root", "/x/proc", "--run-root=/x/run");
         assertEquals(Path.of("/x/proc"), s.hostPaths().proc());

@@ -27,7 +27,7 @@ final class Context implements ServiceContext {
     private final ServiceRuntime rt;
     private final String name;
     private final Logger log;
-    private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
+    private final List<Periodic> tasks = new CopyOnWriteArrayList<>();
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
 
     Context(ServiceRuntime rt, String name) {
@@ -68,14 +68,58 @@ final class Context implements ServiceContext {
 
     @Override
     public AutoCloseable every(Duration period, String taskName, Runnable task) {
-        long ms = Math.max(1, period.toMillis());
-        ScheduledFuture<?> f = rt.scheduler().scheduleWithFixedDelay(
-                () -> rt.workers().execute(() -> runTask(taskName, task)), ms, ms, TimeUnit.MILLISECONDS);
-        tasks.add(f);
+        Periodic p = new Periodic(Math.max(1, period.toMillis()), taskName, task);
+        tasks.add(p);
+        p.scheduleNext();
         return () -> {
-            f.cancel(false);
-            tasks.remove(f);
+            p.cancel();
+            tasks.remove(p);
         };
+    }
+
+    /**
+     * A task run on the worker pool every {@code periodMs} counted from the end of the previous run,
+     * so a slow run never overlaps the next one.
+     */
+    private final class Periodic {
+        private final long periodMs;
+        private final String name;
+        private final Runnable task;
+        private volatile boolean cancelled;
+        private volatile ScheduledFuture<?> next;
+
+        Periodic(long periodMs, String name, Runnable task) {
+            this.periodMs = periodMs;
+            this.name = name;
+            this.task = task;
+        }
+
+        void scheduleNext() {
+            if (cancelled) {
+                return;
+            }
+            try {
+                next = rt.scheduler().schedule(() -> rt.workers().execute(this::runOnce), periodMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                cancelled = true; // the runtime is closing
+            }
+        }
+
+        private void runOnce() {
+            try {
+                runTask(name, task);
+            } finally {
+                scheduleNext();
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> f = next;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
     }
 
     private void runTask(String taskName, Runnable task) {
@@ -94,7 +138,7 @@ final class Context implements ServiceContext {
     }
 
     void cancelTasks() {
-        tasks.forEach(f -> f.cancel(false));
+        tasks.forEach(Periodic::cancel);
         tasks.clear();
     }
 

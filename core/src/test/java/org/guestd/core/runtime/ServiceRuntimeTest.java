@@ -116,6 +116,24 @@ class ServiceRuntimeTest {
             });
             assertTrue(ticks.await(5, TimeUnit.SECONDS));
 
+            // a slow task never overlaps itself: the period counts from the end of a run
+            java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger maxRunning = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch slowRuns = new CountDownLatch(3);
+            AutoCloseable slow = a.ctx.every(Duration.ofMillis(1), "slow", () -> {
+                maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+                slowRuns.countDown();
+            });
+            assertTrue(slowRuns.await(5, TimeUnit.SECONDS));
+            slow.close();
+            assertEquals(1, maxRunning.get());
+
             a.ctx.fail("device vanished");
             assertTrue(log.contains("fatal a: device vanished"), log.toString());
         }

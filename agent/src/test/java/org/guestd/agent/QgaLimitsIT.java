@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.guestd.host.qga.QgaClient;
+import org.guestd.host.qga.QgaReply;
+import org.guestd.host.qga.Transcript;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Black-box: qemu-ga's input limits hold with the launcher's real JVM flags (heap, thread
+ * stacks): the largest token and the deepest nesting qemu-ga accepts are handled, the ones past its
+ * limits get its error sequence, and the agent keeps answering afterwards.
+ */
+class QgaLimitsIT {
+    @TempDir
+    static Path state;
+    static AgentProcess agent;
+    static QgaClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        agent = AgentProcess.start(state, Map.of());
+        client = QgaClient.connect(agent.socket, Duration.ofSeconds(30)).timeout(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        assertEquals(0, agent.terminate(), agent.logText());
+    }
+
+    private static byte[] expected(String transcript) throws IOException {
+        return Transcript.load(QgaProtocolIT.transcriptDir().resolve(transcript)).step(1).reply();
+    }
+
+    private static void assertStillServing() throws IOException {
+        assertEquals(7L, client.executeOrThrow("guest-sync", Map.of("id", 7)).returnLong(), agent.logText());
+    }
+
+    /** Transcript 24c: one string token of 64 MiB + 16 bytes. */
+    @Test
+    void tokenOfMoreThan64MiB() throws Exception {
+        StringBuilder sb = new StringBuilder(67_108_960);
+        sb.append("{\"execute\": \"guest-sync\", \"arguments\": {\"id\": 1, \"x\": \"");
+        sb.append("A".repeat((64 << 20) + 16)).append("\"}}\n");
+        client.sendRaw(sb.toString().getBytes(StandardCharsets.US_ASCII));
+        QgaProtocolIT.assertSameReplies("24c", expected("24c-token-size-limit-64MiB.txt"),
+                client.readRaw(Duration.ofSeconds(3)));
+        assertStillServing();
+    }
+
+    /** Transcript 24d: 2^20 + 1 array elements, one token past MAX_TOKEN_COUNT. */
+    @Test
+    void tokenCountPastTheLimit() throws Exception {
+        client.sendRaw(("[" + "1,".repeat(1 << 20) + "1]\n").getBytes(StandardCharsets.US_ASCII));
+        QgaProtocolIT.assertSameReplies("24d", expected("24d-token-count-limit-2Mi.txt"),
+                client.readRaw(Duration.ofSeconds(3)));
+        assertStillServing();
+    }
+
+    /** A 20 MiB string where an integer is expected: the argument error, not an out-of-memory. */
+    @Test
+    void twentyMegabyteArgument() throws Exception {
+        QgaReply r = client.execute("guest-sync", Map.of("id", "B".repeat(20 << 20)));
+        assertEquals("Invalid parameter type for 'id', expected: integer", r.errorDesc(), agent.logText());
+        assertStillServing();
+    }
+
+    /** An id nested 1000 deep (qemu-ga accepts up to 1024) is echoed back whole. */
+    @Test
+    void deeplyNestedIdIsEchoed() throws Exception {
+        String id = "[".repeat(1000) + "]".repeat(1000);
+        client.sendRaw("{\"execute\": \"guest-ping\", \"id\": " + id + "}\n");
+        String reply = new String(client.readRaw(Duration.ofSeconds(2)), StandardCharsets.UTF_8);
+        assertEquals("{\"return\": {}, \"id\": " + id + "}\n", reply, agent.logText());
+        assertTrue(agent.isAlive());
+        assertStillServing();
+    }
+}

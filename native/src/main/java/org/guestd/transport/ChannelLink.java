@@ -26,6 +26,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     private final OutboundQueue out = new OutboundQueue(OutboundQueue.DEFAULT_LIMIT);
     private volatile boolean active;
     private volatile boolean closeRequested;
+    private boolean failureLogged; // loop-confined
 
     ChannelLink(Channel channel, String describe, Link.Handler handler, Consumer<ChannelLink> onClosed) {
         this.channel = channel;
@@ -38,8 +39,9 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     public void channelActive(ChannelHandlerContext ctx) {
         active = true;
         LOG.debug("{}: connected", describe);
-        safe(() -> handler.connected(this));
-        drain();
+        if (safe("connected", () -> handler.connected(this))) {
+            drain();
+        }
     }
 
     @Override
@@ -50,7 +52,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
                 ByteBuffer view = buf.nioBufferCount() == 1
                         ? buf.nioBuffer().asReadOnlyBuffer()
                         : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(buf)).asReadOnlyBuffer();
-                safe(() -> handler.received(this, view));
+                safe("received", () -> handler.received(this, view));
             }
         } finally {
             buf.release();
@@ -72,7 +74,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
         out.clear();
         if (was) {
             LOG.debug("{}: disconnected", describe);
-            safe(() -> handler.disconnected(this));
+            safe("disconnected", () -> handler.disconnected(this));
         }
         onClosed.accept(this);
     }
@@ -128,11 +130,24 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
         return describe;
     }
 
-    private void safe(Runnable call) {
+    /**
+     * Runs a handler callback. Whatever it throws (a StackOverflowError or OutOfMemoryError too)
+     * stays here: logged once, and the client is closed ({@code disconnected} follows).
+     *
+     * @return false when it threw
+     */
+    private boolean safe(String callback, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: handler failed", describe, e);
+            return true;
+        } catch (Throwable t) {
+            if (!failureLogged) {
+                failureLogged = true;
+                HandlerFailure.log(describe, "the " + callback + " handler", t);
+            }
+            closeRequested = true;
+            channel.close();
+            return false;
         }
     }
 

@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * one {@link FdLink} at a time and, when it ends, reopens the path with capped exponential
  * backoff (100 ms doubling to 5 s; reset once a link stayed up for 5 s). An inherited descriptor
  * is never reopened: when its link ends the transport goes idle.
+ *
+ * <p>A path that cannot be opened at {@link #start} is an error, unless the transport was made with
+ * {@code retryMissing} (qemu-ga's {@code -r/--retry-path}): then it is logged once and opened
+ * with the same backoff until it appears, and the link reports {@code connected} as usual.
  */
 abstract class DeviceTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
@@ -25,6 +29,7 @@ abstract class DeviceTransport implements Transport {
     final String path;
     private final String describe;
     private final int inheritedFd;
+    private final boolean retryMissing;
     private final Backoff backoff = new Backoff(100, 5000);
     /** Passed to each link; told when it ends. */
     final FdLink.Owner owner = this::linkClosed;
@@ -36,8 +41,10 @@ abstract class DeviceTransport implements Transport {
     private FdLink current;
     private ScheduledFuture<?> reopenTimer;
     private boolean failureLogged;
+    private boolean everOpened;
 
-    DeviceTransport(String methodName, String path, IoLoop loop) {
+    /** @param retryMissing whether a path that cannot be opened at start is retried instead of failing start */
+    DeviceTransport(String methodName, String path, IoLoop loop, boolean retryMissing) {
         if (path == null || path.isEmpty()) {
             throw new IllegalArgumentException(methodName + ": a path is required");
         }
@@ -45,6 +52,7 @@ abstract class DeviceTransport implements Transport {
         this.path = path;
         this.describe = methodName + ":" + path;
         this.inheritedFd = FdSpec.parse(path);
+        this.retryMissing = retryMissing;
     }
 
     /** open(2) flags for the path. */
@@ -70,7 +78,22 @@ abstract class DeviceTransport implements Transport {
             throw new IOException(describe + " is closed");
         }
         this.handler = handler;
-        Opened opened = openNow();
+        Opened opened;
+        try {
+            opened = openNow();
+        } catch (NativeException e) {
+            if (!retryMissing || inheritedFd >= 0) { // a descriptor number never starts to exist
+                throw e;
+            }
+            started = true;
+            LOG.warn("{}: cannot open: {}; retrying with backoff up to {} ms until it can be opened", describe,
+                    e.getMessage(), backoff.maxMillis());
+            loop.eventLoop().execute(() -> {
+                failureLogged = true; // reopen() logs nothing more until it succeeds
+                scheduleReopen();
+            });
+            return;
+        }
         started = true;
         LOG.info("{}: opened", describe);
         loop.eventLoop().execute(() -> attach(opened));
@@ -98,7 +121,17 @@ abstract class DeviceTransport implements Transport {
             closeQuietly(opened.fd());
             return;
         }
-        current = newLink(opened, handler);
+        everOpened = true;
+        try {
+            current = newLink(opened, handler);
+        } catch (Throwable t) { // e.g. OutOfMemoryError for the link's direct read buffer
+            LOG.warn("{}: cannot set up the link: {}; retrying with backoff", describe, t.toString());
+            closeQuietly(opened.fd());
+            if (inheritedFd < 0) {
+                scheduleReopen();
+            }
+            return;
+        }
         current.attach();
     }
 
@@ -147,7 +180,7 @@ abstract class DeviceTransport implements Transport {
             scheduleReopen();
             return;
         }
-        LOG.info("{}: reopened", describe);
+        LOG.info(everOpened ? "{}: reopened" : "{}: opened", describe);
         failureLogged = false;
         attach(opened);
     }

@@ -77,6 +77,7 @@ final class FdLink implements Link {
     private boolean absent;
     private ScheduledFuture<?> absentTimer;
     private boolean oversizeLogged;
+    private boolean failureLogged;
     private final long createdNanos = System.nanoTime();
     /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
     volatile long readCalls;
@@ -117,7 +118,7 @@ final class FdLink implements Link {
             open = true;
             updateInterest();
             LOG.debug("{}: connected", describe);
-            safe(() -> handler.connected(this));
+            safe("connected", () -> handler.connected(this));
             if (open) {
                 flush();
                 updateInterest();
@@ -225,7 +226,7 @@ final class FdLink implements Link {
             }
             readBuf.flip();
             ByteBuffer view = readBuf.asReadOnlyBuffer();
-            safe(() -> handler.received(this, view));
+            safe("received", () -> handler.received(this, view));
         }
     }
 
@@ -358,17 +359,29 @@ final class FdLink implements Link {
         out.clear();
         if (notify && wasOpen) {
             LOG.debug("{}: disconnected", describe);
-            safe(() -> handler.disconnected(this));
+            safe("disconnected", () -> handler.disconnected(this));
         }
         owner.linkClosed(this, error);
     }
 
-    private void safe(Runnable call) {
+    /**
+     * Runs a handler callback. Whatever it throws (a StackOverflowError or OutOfMemoryError too)
+     * stays here: logged once, and the link ends (the owner reopens a device as usual).
+     */
+    private void safe(String callback, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: handler failed", describe, e);
+        } catch (Throwable t) {
+            failed("the " + callback + " handler", t);
         }
+    }
+
+    private void failed(String what, Throwable t) {
+        if (!failureLogged) {
+            failureLogged = true;
+            HandlerFailure.log(describe, what, t);
+        }
+        end(true, true); // no-op when already ending (a throwing disconnected)
     }
 
     /** The Netty side: the fd and its events. */
@@ -380,7 +393,11 @@ final class FdLink implements Link {
 
         @Override
         public void handle(IoRegistration reg, IoEvent event) {
-            onEvent(((EpollIoEvent) event).ops().value());
+            try {
+                onEvent(((EpollIoEvent) event).ops().value());
+            } catch (Throwable t) { // never into Netty: it would end the loop thread on an Error
+                failed("event handling", t);
+            }
         }
 
         @Override

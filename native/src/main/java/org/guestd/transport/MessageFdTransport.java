@@ -32,11 +32,23 @@ public final class MessageFdTransport extends DeviceTransport {
     }
 
     /**
+     * A transport whose {@link #start} fails when the device cannot be opened.
+     *
      * @param path the device path or {@code fd:N}
      * @param maxMessage the read buffer size: the largest message that can be received
      */
     public MessageFdTransport(String path, IoLoop loop, int maxMessage) {
-        super(Method.CHAR_DEVICE.wireName(), path, loop);
+        this(path, loop, maxMessage, false);
+    }
+
+    /**
+     * @param path the device path or {@code fd:N}
+     * @param maxMessage the read buffer size: the largest message that can be received
+     * @param retryMissing true: a device that cannot be opened at {@link #start} is logged once and
+     *     retried with backoff (100 ms up to 5 s) until it can be
+     */
+    public MessageFdTransport(String path, IoLoop loop, int maxMessage, boolean retryMissing) {
+        super(Method.CHAR_DEVICE.wireName(), path, loop, retryMissing);
         if (maxMessage <= 0) {
             throw new IllegalArgumentException("maxMessage must be positive: " + maxMessage);
         }

@@ -36,11 +36,23 @@ public final class StreamDeviceTransport extends DeviceTransport {
     private final Method method;
 
     /**
+     * A transport whose {@link #start} fails when the device cannot be opened.
+     *
      * @param method {@link Method#VIRTIO_SERIAL} or {@link Method#ISA_SERIAL}
      * @param path the device path or {@code fd:N}
      */
     public StreamDeviceTransport(Method method, String path, IoLoop loop) {
-        super(method.wireName(), path, loop);
+        this(method, path, loop, false);
+    }
+
+    /**
+     * @param method {@link Method#VIRTIO_SERIAL} or {@link Method#ISA_SERIAL}
+     * @param path the device path or {@code fd:N}
+     * @param retryMissing true: a device that cannot be opened at {@link #start} is logged once and
+     *     retried with backoff (100 ms up to 5 s) until it can be (qemu-ga's {@code --retry-path})
+     */
+    public StreamDeviceTransport(Method method, String path, IoLoop loop, boolean retryMissing) {
+        super(method.wireName(), path, loop, retryMissing);
         if (method != Method.VIRTIO_SERIAL && method != Method.ISA_SERIAL) {
             throw new IllegalArgumentException("not a stream device method: " + method);
         }

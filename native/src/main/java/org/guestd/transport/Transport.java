@@ -12,8 +12,9 @@ public interface Transport extends AutoCloseable {
     /**
      * Opens the channel and starts delivering sessions to {@code handler} on the event loop.
      *
-     * @throws IOException when the channel cannot be opened at all (missing path, bad address);
-     *     later errors are handled inside by reopening with capped backoff
+     * @throws IOException when the channel cannot be opened at all (missing path, bad address),
+     *     except on a device transport made to retry a missing device; later errors are handled
+     *     inside by reopening with capped backoff
      */
     void start(Link.Handler handler) throws IOException;
 

@@ -137,12 +137,7 @@ public final class VsockListenTransport implements Transport {
                 fd = Vsock.accept(listenFd);
             } catch (NativeException e) {
                 // EMFILE and friends stay pending on a level-triggered fd: pause instead of spinning
-                if (!acceptErrorLogged) {
-                    acceptErrorLogged = true;
-                    LOG.warn("{}: {}; pausing accept for {} ms", describe(), e.getMessage(), ACCEPT_PAUSE_MILLIS);
-                }
-                submit(EpollIoOps.NONE);
-                loop.eventLoop().schedule(() -> submit(EpollIoOps.EPOLLIN), ACCEPT_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                pauseAccepting(e.getMessage());
                 return;
             }
             if (fd < 0) {
@@ -150,11 +145,28 @@ public final class VsockListenTransport implements Transport {
             }
             acceptErrorLogged = false;
             String name = "vsock:" + address + "#" + counter.incrementAndGet();
-            FdLink link = new FdLink(loop.eventLoop(), fd, name, false, true, FdLink.EofPolicy.PEER_GONE,
-                    FdLink.STREAM_CHUNK, handler, (l, error) -> links.remove(l));
+            FdLink link;
+            try {
+                link = new FdLink(loop.eventLoop(), fd, name, false, true, FdLink.EofPolicy.PEER_GONE,
+                        FdLink.STREAM_CHUNK, handler, (l, error) -> links.remove(l));
+            } catch (Throwable t) { // e.g. OutOfMemoryError for its direct read buffer
+                DeviceTransport.closeQuietly(fd);
+                pauseAccepting(name + ": cannot set up the link: " + t);
+                return;
+            }
             links.add(link);
             link.attach();
         }
+    }
+
+    /** Stops accepting for a while (what is pending stays pending: no spinning); logs once. */
+    private void pauseAccepting(String why) {
+        if (!acceptErrorLogged) {
+            acceptErrorLogged = true;
+            LOG.warn("{}: {}; pausing accept for {} ms", describe(), why, ACCEPT_PAUSE_MILLIS);
+        }
+        submit(EpollIoOps.NONE);
+        loop.eventLoop().schedule(() -> submit(EpollIoOps.EPOLLIN), ACCEPT_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops listening and closes every accepted link ({@code disconnected} for each). Idempotent. */
@@ -198,7 +210,11 @@ public final class VsockListenTransport implements Transport {
 
         @Override
         public void handle(IoRegistration reg, IoEvent event) {
-            acceptAll();
+            try {
+                acceptAll();
+            } catch (Throwable t) { // never into Netty: it would end the loop thread on an Error
+                pauseAccepting("accept failed: " + t);
+            }
         }
 
         @Override

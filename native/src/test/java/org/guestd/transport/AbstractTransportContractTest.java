@@ -4,6 +4,7 @@ package org.guestd.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,22 @@ abstract class AbstractTransportContractTest {
      */
     protected void assertDroppedAfterClose(Link closed) throws Exception {
         assertArrayEquals(new byte[0], peer.readToEnd());
+    }
+
+    /**
+     * After a handler call threw and {@code failed} was closed for it: proves the transport serves
+     * again. Default (listening transports): a new client connects and data flows both ways.
+     */
+    protected void assertServesAfterHandlerFailure(Link failed) throws Exception {
+        try (Peer next = newPeer()) {
+            Link l = handler.awaitConnected(2);
+            assertNotSame(failed, l);
+            next.send(ascii("x"));
+            assertArrayEquals(ascii("x"), handler.awaitBytes(l, 1));
+            l.write(buf(ascii("y")));
+            byte[] got = messageFramed() ? next.receiveMessage() : next.receive(1);
+            assertArrayEquals(ascii("y"), got);
+        }
     }
 
     @BeforeEach
@@ -224,5 +242,40 @@ abstract class AbstractTransportContractTest {
         transport.close();
         assertFalse(link.isOpen());
         assertEquals(1, handler.count("disconnected", link));
+    }
+
+    /**
+     * A handler that throws, even an Error such as StackOverflowError, must not reach Netty (whose
+     * epoll loop rethrows Errors and ends the thread): only that link is closed, the loop lives on.
+     */
+    @Test
+    void anErrorThrownByTheHandlerClosesOnlyThatLinkAndTheLoopGoesOn() throws Exception {
+        Link link = startAndConnect();
+        handler.throwOnNextReceive(new StackOverflowError("thrown by the test"));
+        peer.send(ascii("boom"));
+        handler.awaitDisconnected(link);
+        assertFalse(link.isOpen());
+        assertEquals(IoLoop.THREAD_NAME,
+                loop.eventLoop().submit(() -> Thread.currentThread().getName()).get(15, TimeUnit.SECONDS),
+                "the event loop thread still runs tasks");
+        byte[] rest = peer.readToEnd();
+        if (rest != null) {
+            assertArrayEquals(new byte[0], rest, "the peer sees the link closed");
+        }
+        assertServesAfterHandlerFailure(link);
+        handler.assertOrderPerLink();
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void anErrorThrownByConnectedClosesThatLinkAndTheLoopGoesOn() throws Exception {
+        handler.throwOnNextConnect(new OutOfMemoryError("thrown by the test"));
+        Link link = startAndConnect();
+        handler.awaitDisconnected(link);
+        assertFalse(link.isOpen());
+        assertEquals(IoLoop.THREAD_NAME,
+                loop.eventLoop().submit(() -> Thread.currentThread().getName()).get(15, TimeUnit.SECONDS));
+        assertServesAfterHandlerFailure(link);
+        handler.assertOrderPerLink();
     }
 }

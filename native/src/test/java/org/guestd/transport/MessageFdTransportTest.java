@@ -44,6 +44,12 @@ class MessageFdTransportTest extends AbstractTransportContractTest {
         return true;
     }
 
+    @Override
+    protected void assertServesAfterHandlerFailure(Link failed) {
+        // an inherited descriptor is never reopened: the link is gone for good (the peer saw EOF)
+        assertEquals(1, handler.connectedLinks().size());
+    }
+
     @Test
     void boundariesArePreservedBothWaysEvenWhenBatched() throws Exception {
         Link link = startAndConnect();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Records every handler call with its thread; waits (with hang guards) for what a test expects. */
 final class RecordingHandler implements Link.Handler {
@@ -21,10 +22,23 @@ final class RecordingHandler implements Link.Handler {
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    private final AtomicReference<Throwable> throwOnConnect = new AtomicReference<>();
+    private final AtomicReference<Throwable> throwOnReceive = new AtomicReference<>();
+
+    /** The next {@code connected} call records its event, then throws {@code t} (once). */
+    void throwOnNextConnect(Throwable t) {
+        throwOnConnect.set(t);
+    }
+
+    /** The next {@code received} call records its data, then throws {@code t} (once). */
+    void throwOnNextReceive(Throwable t) {
+        throwOnReceive.set(t);
+    }
 
     @Override
     public void connected(Link link) {
         add(new Event("connected", link, null, Thread.currentThread().getName()));
+        rethrow(throwOnConnect.getAndSet(null));
     }
 
     @Override
@@ -32,6 +46,16 @@ final class RecordingHandler implements Link.Handler {
         byte[] b = new byte[data.remaining()];
         data.get(b);
         add(new Event("received", link, b, Thread.currentThread().getName()));
+        rethrow(throwOnReceive.getAndSet(null));
+    }
+
+    private static void rethrow(Throwable t) {
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
     }
 
     @Override

@@ -110,6 +110,16 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
         assertArrayEquals(ascii("z"), peer.receive(1));
     }
 
+    @Override
+    protected void assertServesAfterHandlerFailure(Link failed) throws Exception {
+        Link next = handler.awaitConnected(2); // a device link closed for a handler failure is reopened
+        assertNotSame(failed, next);
+        peer.send(ascii("x"));
+        assertArrayEquals(ascii("x"), handler.awaitBytes(next, 1));
+        next.write(buf(ascii("y")));
+        assertArrayEquals(ascii("y"), peer.receive(1));
+    }
+
     @Test
     void reopensWithBackoffAfterTheDeviceGoesAway() throws Exception {
         Link first = startAndConnect();
@@ -179,6 +189,31 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
         transport = Transports.create(Method.VIRTIO_SERIAL, port().toString(), loop);
         NativeException e = assertThrows(NativeException.class, () -> transport.start(handler));
         assertEquals("open(" + port() + ") failed: ENOENT (No such file or directory)", e.getMessage());
+    }
+
+    @Test
+    void withRetryMissingStartWaitsUntilTheDeviceAppears() throws Exception {
+        transport = Transports.create(Method.VIRTIO_SERIAL, port().toString(), loop, true);
+        transport.start(handler); // the port does not exist yet: no exception
+        Thread.sleep(350); // not an assertion: lets a few open attempts fail first (100, 200 ms apart)
+        assertEquals(0, handler.count("connected", null));
+        peer = newPty(true); // the port appears (udev creating the symlink, say)
+        Link link = handler.awaitConnected(1);
+        peer.send(ascii("hello"));
+        assertArrayEquals(ascii("hello"), handler.awaitBytes(link, 5));
+        link.write(buf(ascii("hi")));
+        assertArrayEquals(ascii("hi"), peer.receive(2));
+        assertEquals(1, handler.count("connected", null));
+    }
+
+    @Test
+    void closeStopsWaitingForAMissingDevice() throws Exception {
+        transport = Transports.create(Method.ISA_SERIAL, port().toString(), loop, true);
+        transport.start(handler);
+        transport.close();
+        peer = newPty(true);
+        Thread.sleep(400); // an attempt still scheduled would have opened it by now (backoff 100, 200 ms)
+        assertEquals(0, handler.count("connected", null));
     }
 
     private static void write(int fd, String s) throws NativeException {

@@ -31,11 +31,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A peer that pipelines more than {@link #MAX_PENDING_BYTES} of unanswered requests is
  * disconnected (qemu-ga would simply stop reading; a {@link Link} cannot be paused).
+ *
+ * <p>Failures that are not the peer's fault never end the session: when parsing throws (out of
+ * memory on a huge string, or any bug) the link's parser is reset, {@code GenericError "internal
+ * error: out of memory"} (or {@code "internal error: <exception>"}) is queued in stream order, and
+ * the rest of the bytes are parsed afresh, as qemu-ga does after its own limit errors. A command
+ * that throws, or a reply that cannot be encoded, is answered with a GenericError too.
  */
 public final class QgaEndpoint implements Link.Handler {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
-    /** Most request bytes (token text) queued per link before it is closed. */
-    public static final long MAX_PENDING_BYTES = 4L * JsonStreamer.MAX_TOKEN_SIZE;
+    /**
+     * Most request bytes (token text) queued per link before it is closed: 96 MiB, room for one
+     * request of the largest size the parser accepts (64 MiB) and then some, within the agent's
+     * 256 MiB heap.
+     */
+    public static final long MAX_PENDING_BYTES = 96L << 20;
     /** Fixed weight added to every queued item (on top of its request or error text). */
     private static final long ITEM_OVERHEAD = 128;
 
@@ -64,7 +74,13 @@ public final class QgaEndpoint implements Link.Handler {
     @Override
     public void received(Link link, ByteBuffer data) {
         Session s = sessions.computeIfAbsent(link, Session::new);
-        s.streamer.feed(data);
+        while (data.hasRemaining()) {
+            try {
+                s.streamer.feed(data);
+            } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) {
+                s.parseFailed(e); // the position is past the failing byte: the rest is parsed afresh
+            }
+        }
     }
 
     @Override
@@ -79,6 +95,7 @@ public final class QgaEndpoint implements Link.Handler {
         final JsonStreamer streamer = new JsonStreamer(this);
         final SerialQueue queue = new SerialQueue(executor);
         private boolean badInputLogged;
+        private boolean internalErrorLogged;
         private boolean overloaded;
 
         Session(Link link) {
@@ -88,11 +105,40 @@ public final class QgaEndpoint implements Link.Handler {
         @Override
         public void onValue(Object value) {
             submit(() -> {
-                Reply r = dispatcher.dispatch(value);
+                Reply r;
+                try {
+                    r = dispatcher.dispatch(value); // answers a throwing command itself
+                } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) {
+                    internalError("handling a request", e);
+                    r = Dispatcher.internalError(e);
+                }
                 if (r != null) {
                     send(r);
                 }
             }, streamer.lastMessageSize() + ITEM_OVERHEAD);
+        }
+
+        /** Parsing threw: drops the partial message and answers in stream order, like a parse error. */
+        void parseFailed(Throwable e) {
+            streamer.reset(); // first: gives back what the failed message held
+            internalError("parsing its input", e);
+            Reply r = Dispatcher.internalError(e);
+            submit(() -> send(r), ITEM_OVERHEAD);
+        }
+
+        private void internalError(String doing, Throwable e) {
+            if (internalErrorLogged) {
+                LOG.debug("qga: {}: {} failed: {}", link.describe(), doing, e.toString());
+                return;
+            }
+            internalErrorLogged = true;
+            if (e instanceof VirtualMachineError) { // its stack trace is noise, possibly 1024 frames
+                LOG.warn("qga: {}: {} failed: {}; answered with an internal error (logged once per connection)",
+                        link.describe(), doing, e.toString());
+            } else {
+                LOG.warn("qga: {}: {} failed; answered with an internal error (logged once per connection)",
+                        link.describe(), doing, e);
+            }
         }
 
         @Override
@@ -123,7 +169,14 @@ public final class QgaEndpoint implements Link.Handler {
         }
 
         private void send(Reply r) {
-            link.write(ByteBuffer.wrap(r.encode()));
+            byte[] bytes;
+            try {
+                bytes = r.encode();
+            } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) {
+                internalError("encoding a reply", e);
+                bytes = Dispatcher.internalError(e).encode(); // no id: it may be what failed
+            }
+            link.write(ByteBuffer.wrap(bytes));
         }
     }
 }

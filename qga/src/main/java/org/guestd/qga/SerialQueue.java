@@ -44,29 +44,53 @@ final class SerialQueue {
         if (scheduled.compareAndSet(false, true)) {
             try {
                 executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                LOG.warn("qga: worker pool refused work, dropping {} queued request(s)", tasks.size());
+            } catch (RejectedExecutionException | Error e) { // shut down, or e.g. no thread could be made
+                int n = tasks.size();
                 tasks.clear();
                 pendingWeight.set(0);
                 scheduled.set(false);
+                log("worker pool refused work (" + e + "), dropped " + n + " queued request(s)", null);
             }
         }
     }
 
+    /**
+     * Runs the queued tasks. Callers make their tasks answer their own failures (the endpoint sends
+     * a GenericError); whatever still escapes one is logged, and the queue goes on with the next.
+     */
     private void drain() {
-        Task t;
-        while ((t = tasks.poll()) != null) {
-            try {
-                t.body().run();
-            } catch (RuntimeException | Error e) {
-                LOG.warn("qga: request handling failed", e);
-            } finally {
-                pendingWeight.addAndGet(-t.weight());
+        try {
+            Task t;
+            while ((t = tasks.poll()) != null) {
+                try {
+                    t.body().run();
+                } catch (Throwable e) {
+                    log("request handling failed (" + e + "); no reply was sent for it", e);
+                } finally {
+                    pendingWeight.addAndGet(-t.weight());
+                }
             }
+        } finally {
+            scheduled.set(false); // even if logging itself failed: a stuck flag would end this queue
         }
-        scheduled.set(false);
         if (!tasks.isEmpty()) {
             schedule();
+        }
+    }
+
+    /**
+     * Logs a failure, with the stack trace of {@code e} unless it is null or a StackOverflowError /
+     * OutOfMemoryError (noise, possibly 1024 frames); never throws.
+     */
+    private static void log(String text, Throwable e) {
+        try {
+            if (e == null || e instanceof VirtualMachineError) {
+                LOG.warn("qga: {}", text);
+            } else {
+                LOG.warn("qga: {}", text, e);
+            }
+        } catch (Throwable ignored) {
+            // out of memory again: nothing more to do
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +24,9 @@ import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.qga.dispatch.TestCommands;
+import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.testing.FakeLink;
+import org.guestd.qga.testing.SmallStack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,7 +63,23 @@ class QgaEndpointTest {
                 }
                 return List.of();
             }),
-            TestCommands.of("guest-suspend-ram", StructSpec.EMPTY, false, a -> null));
+            TestCommands.of("guest-suspend-ram", StructSpec.EMPTY, false, a -> null),
+            TestCommands.of("guest-get-vcpus", StructSpec.EMPTY, true, a -> {
+                throw new StackOverflowError(); // stands in for a command that recursed too deep
+            }),
+            // a reply whose encoding runs out of memory (here: a list that throws when read)
+            TestCommands.of("guest-get-time", StructSpec.EMPTY, true, a -> new AbstractList<Object>() {
+                @Override
+                public Object get(int index) {
+                    throw new OutOfMemoryError("Java heap space (thrown by the test)");
+                }
+
+                @Override
+                public int size() {
+                    return 1;
+                }
+            }),
+            TestCommands.of("guest-get-host-name", StructSpec.EMPTY, true, a -> new Object()));
     private final QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(registry), pool);
 
     @AfterEach
@@ -166,5 +185,48 @@ class QgaEndpointTest {
         }
         assertFalse(link.isOpen());
         release.countDown();
+    }
+
+    @Test
+    void anErrorThrownByACommandIsAnsweredWithAGenericError() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        send(endpoint, link, "{\"execute\":\"guest-get-vcpus\",\"id\":2}{\"execute\":\"guest-ping\"}");
+        assertEquals(lines("{\"id\": 2, \"error\": {\"class\": \"GenericError\", \"desc\": \"internal error in "
+                + "guest-get-vcpus: java.lang.StackOverflowError\"}}\n", PING_OK), link.awaitLines(2, GUARD_MS));
+    }
+
+    @Test
+    void aReplyThatCannotBeEncodedIsAnsweredWithAGenericError() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        send(endpoint, link, "{\"execute\":\"guest-get-time\",\"id\":3}{\"execute\":\"guest-get-host-name\"}"
+                + "{\"execute\":\"guest-ping\"}");
+        assertEquals(lines("{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: out of memory\"}}\n",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: java.lang.IllegalArgumentException: "
+                        + "not a JSON value: java.lang.Object\"}}\n",
+                PING_OK), link.awaitLines(3, GUARD_MS));
+    }
+
+    /**
+     * qemu's nesting limit is 1024; the I/O thread may have a small stack (the launcher's -Xss):
+     * parsing must not need stack per nesting level. Here the bytes arrive on a 128 KiB-stack thread.
+     */
+    @Test
+    void aDeeplyNestedIdIsParsedOnASmallStackAndEchoed() throws Exception {
+        FakeLink link = new FakeLink("deep");
+        endpoint.connected(link);
+        String id = "[".repeat(1000) + "]".repeat(1000);
+        SmallStack.call(() -> {
+            send(endpoint, link, "{\"execute\":\"guest-ping\",\"id\":" + id + "}");
+            return null;
+        });
+        assertEquals("{\"return\": {}, \"id\": " + id + "}\n", link.awaitLines(1, GUARD_MS));
+    }
+
+    @Test
+    void pendingRequestsAreCappedAt96MiBWhichHoldsOneRequestOfTheLargestSize() {
+        assertEquals(96L << 20, QgaEndpoint.MAX_PENDING_BYTES);
+        assertTrue(QgaEndpoint.MAX_PENDING_BYTES > JsonStreamer.MAX_TOKEN_SIZE + 4096);
     }
 }

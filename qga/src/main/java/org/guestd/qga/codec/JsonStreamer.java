@@ -67,16 +67,24 @@ public final class JsonStreamer {
         });
     }
 
-    /** Feeds the buffer's remaining bytes (its position moves to the limit). */
+    /**
+     * Feeds the buffer's remaining bytes (its position moves to the limit). If the listener or the
+     * parser throws (e.g. OutOfMemoryError), the position is just past the byte being handled, so
+     * a caller can {@link #reset} and feed the rest.
+     */
     public void feed(ByteBuffer data) {
         if (data.hasArray()) {
             byte[] a = data.array();
-            int off = data.arrayOffset() + data.position();
-            int end = data.arrayOffset() + data.limit();
-            for (int i = off; i < end; i++) {
-                lexer.feed(a[i]);
+            int base = data.arrayOffset();
+            int i = base + data.position();
+            int end = base + data.limit();
+            try {
+                while (i < end) {
+                    lexer.feed(a[i++]);
+                }
+            } finally {
+                data.position(i - base);
             }
-            data.position(data.limit());
         } else {
             while (data.hasRemaining()) {
                 lexer.feed(data.get());

@@ -4,6 +4,7 @@ package org.guestd.qga.codec;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,23 @@ final class JsonTokenParser {
         }
     }
 
+    /** An object or array being filled; the parser keeps these on its own stack, not the thread's. */
+    private static final class Open {
+        final Map<String, Object> dict; // null for an array
+        final List<Object> list; // null for an object
+        String key; // an object's member whose value is being parsed; null while parsing a key
+
+        Open(Map<String, Object> dict, List<Object> list) {
+            this.dict = dict;
+            this.list = list;
+        }
+    }
+
+    /** Marks that {@link #scalarOrOpen} pushed a non-empty container. */
+    private static final Object OPENED = new Object();
+
     private final TokenBuffer.Cursor in;
+    private final ArrayDeque<Open> stack = new ArrayDeque<>();
 
     private JsonTokenParser(TokenBuffer tokens) {
         this.in = tokens.cursor();
@@ -51,15 +68,97 @@ final class JsonTokenParser {
         return new ParseError("JSON parse error, " + ModUtf8.cString(message, 0, n));
     }
 
+    /**
+     * qemu's recursive descent ({@code parse_value}, {@code parse_object}, {@code parse_pair},
+     * {@code parse_array}) unrolled onto an explicit stack, so that nesting up to the streamer's
+     * limit never depends on the thread's stack size. The checks happen in the same order as in
+     * the recursive form, so the first error, and thus its text, is the same.
+     */
     private Object value() throws ParseError {
+        while (true) {
+            Object v = scalarOrOpen();
+            if (v == OPENED) {
+                continue; // parse the first key or element of the container just opened
+            }
+            while (true) { // hand the finished value to the containers it completes
+                Open top = stack.peek();
+                if (top == null) {
+                    return v;
+                }
+                if (top.list != null) {
+                    top.list.add(v);
+                    popOrEoi();
+                    if (in.type() == JsonLexer.RSQUARE) {
+                        stack.pop();
+                        v = top.list;
+                        continue;
+                    }
+                    if (in.type() != JsonLexer.COMMA) {
+                        throw error("expected separator in list");
+                    }
+                    break; // the next element
+                }
+                if (top.key == null) { // v is a member's key
+                    if (!(v instanceof String)) {
+                        throw error("key is not a string in object");
+                    }
+                    popOrEoi();
+                    if (in.type() != JsonLexer.COLON) {
+                        throw error("missing : in object pair");
+                    }
+                    top.key = (String) v;
+                    break; // the member's value
+                }
+                if (top.dict.containsKey(top.key)) {
+                    throw error("duplicate key");
+                }
+                top.dict.put(top.key, v);
+                top.key = null;
+                popOrEoi();
+                if (in.type() == JsonLexer.RCURLY) {
+                    stack.pop();
+                    v = top.dict;
+                    continue;
+                }
+                if (in.type() != JsonLexer.COMMA) {
+                    throw error("expected separator in dict");
+                }
+                break; // the next key
+            }
+        }
+    }
+
+    /**
+     * Starts a value: returns a scalar or an empty container whole, or pushes a non-empty
+     * container and returns {@link #OPENED}.
+     */
+    private Object scalarOrOpen() throws ParseError {
         if (!in.hasNext()) {
             throw error("premature EOI");
         }
         switch (in.peekType()) {
             case JsonLexer.LCURLY:
-                return object();
+                in.next();
+                if (!in.hasNext()) {
+                    throw error("premature EOI");
+                }
+                if (in.peekType() == JsonLexer.RCURLY) {
+                    in.next();
+                    return new LinkedHashMap<String, Object>();
+                }
+                stack.push(new Open(new LinkedHashMap<>(), null));
+                return OPENED;
             case JsonLexer.LSQUARE:
-                return array();
+                in.next();
+                if (!in.hasNext()) {
+                    throw error("premature EOI");
+                }
+                if (in.peekType() == JsonLexer.RSQUARE) {
+                    in.next();
+                    return new ArrayList<Object>();
+                }
+                stack.push(new Open(null, new ArrayList<>()));
+                return OPENED;
             case JsonLexer.INTEGER:
             case JsonLexer.FLOAT:
             case JsonLexer.STRING:
@@ -76,69 +175,6 @@ final class JsonTokenParser {
             throw error("premature EOI");
         }
         in.next();
-    }
-
-    private Map<String, Object> object() throws ParseError {
-        in.next(); // '{'
-        Map<String, Object> dict = new LinkedHashMap<>();
-        if (!in.hasNext()) {
-            throw error("premature EOI");
-        }
-        if (in.peekType() == JsonLexer.RCURLY) {
-            in.next();
-            return dict;
-        }
-        pair(dict);
-        popOrEoi();
-        while (in.type() != JsonLexer.RCURLY) {
-            if (in.type() != JsonLexer.COMMA) {
-                throw error("expected separator in dict");
-            }
-            pair(dict);
-            popOrEoi();
-        }
-        return dict;
-    }
-
-    private void pair(Map<String, Object> dict) throws ParseError {
-        if (!in.hasNext()) {
-            throw error("premature EOI");
-        }
-        Object key = value();
-        if (!(key instanceof String)) {
-            throw error("key is not a string in object");
-        }
-        popOrEoi();
-        if (in.type() != JsonLexer.COLON) {
-            throw error("missing : in object pair");
-        }
-        Object v = value();
-        if (dict.containsKey(key)) {
-            throw error("duplicate key");
-        }
-        dict.put((String) key, v);
-    }
-
-    private List<Object> array() throws ParseError {
-        in.next(); // '['
-        List<Object> list = new ArrayList<>();
-        if (!in.hasNext()) {
-            throw error("premature EOI");
-        }
-        if (in.peekType() == JsonLexer.RSQUARE) {
-            in.next();
-            return list;
-        }
-        list.add(value());
-        popOrEoi();
-        while (in.type() != JsonLexer.RSQUARE) {
-            if (in.type() != JsonLexer.COMMA) {
-                throw error("expected separator in list");
-            }
-            list.add(value());
-            popOrEoi();
-        }
-        return list;
     }
 
     private Object keyword() throws ParseError {

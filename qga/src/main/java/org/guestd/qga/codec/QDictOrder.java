@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.codec;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,25 +49,79 @@ public final class QDictOrder {
         return out;
     }
 
-    /** A copy of a JSON value with every object, at any depth, in qemu's order. */
+    /**
+     * A copy of a JSON value with every object, at any depth, in qemu's order. Walks the value with
+     * its own stack, so a deep value (a request id can nest 1024 levels) needs no thread stack.
+     */
     public static Object reorder(Object value) {
-        if (value instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) value;
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (String k : keys(m)) {
-                out.put(k, reorder(m.get(k)));
+        Object root = emptyCopy(value);
+        if (root == value) {
+            return value;
+        }
+        ArrayDeque<Walk> stack = new ArrayDeque<>();
+        stack.push(new Walk(value, root));
+        while (!stack.isEmpty()) {
+            Walk w = stack.peek();
+            if (!w.children.hasNext()) {
+                stack.pop();
+                continue;
             }
-            return out;
+            Object child;
+            Object copy;
+            if (w.source instanceof Map) {
+                String key = (String) w.children.next();
+                child = ((Map<?, ?>) w.source).get(key);
+                copy = emptyCopy(child);
+                w.mapCopy().put(key, copy);
+            } else {
+                child = w.children.next();
+                copy = emptyCopy(child);
+                w.listCopy().add(copy);
+            }
+            if (copy != child) {
+                stack.push(new Walk(child, copy)); // filled in place, after its parent took it
+            }
+        }
+        return root;
+    }
+
+    /** A new empty container for a map or list; anything else is returned as it is. */
+    private static Object emptyCopy(Object value) {
+        if (value instanceof Map) {
+            return new LinkedHashMap<String, Object>();
         }
         if (value instanceof List) {
-            List<?> l = (List<?>) value;
-            List<Object> out = new ArrayList<>(l.size());
-            for (Object o : l) {
-                out.add(reorder(o));
-            }
-            return out;
+            return new ArrayList<Object>(((List<?>) value).size());
         }
         return value;
+    }
+
+    /** A container being copied: its children (keys in qemu's order, or elements) and the copy. */
+    private static final class Walk {
+        final Object source;
+        final Object copy;
+        final Iterator<?> children;
+
+        Walk(Object source, Object copy) {
+            this.source = source;
+            this.copy = copy;
+            if (source instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> m = (Map<String, ?>) source;
+                this.children = keys(m).iterator();
+            } else {
+                this.children = ((List<?>) source).iterator();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mapCopy() {
+            return (Map<String, Object>) copy;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> listCopy() {
+            return (List<Object>) copy;
+        }
     }
 }

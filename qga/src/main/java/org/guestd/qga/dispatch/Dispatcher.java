@@ -31,7 +31,9 @@ public final class Dispatcher {
     /**
      * Handles one parsed message.
      *
-     * @return the reply, or null when nothing is sent (a successful no-success-response command)
+     * @return the reply, or null when nothing is sent (a successful no-success-response command);
+     *     a command that throws anything other than {@link AgentException} (an Error too) gets
+     *     {@code GenericError "internal error in <command>: <exception>"}
      */
     public Reply dispatch(Object request) {
         if (!(request instanceof Map)) {
@@ -62,11 +64,34 @@ public final class Dispatcher {
             return new Reply(body, command.delimitedResponse());
         } catch (AgentException e) {
             return error(e.errorClass(), e.getMessage(), hasId, id);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too (StackOverflowError, OutOfMemoryError…)
             String name = command == null ? "?" : command.name();
-            LOG.warn("command {} failed unexpectedly", name, e);
+            if (e instanceof VirtualMachineError) {
+                LOG.warn("command {} failed unexpectedly: {}", name, e.toString());
+            } else {
+                LOG.warn("command {} failed unexpectedly", name, e);
+            }
             return error(ErrorClass.GENERIC_ERROR, "internal error in " + name + ": " + e, hasId, id);
         }
+    }
+
+    /**
+     * The reply when handling failed outside any command: parsing the request or encoding its
+     * reply threw. qemu-ga has no such reply; the text says what happened ({@link #internalErrorText}).
+     */
+    public static Reply internalError(Throwable e) {
+        return error(ErrorClass.GENERIC_ERROR, internalErrorText(e), false, null);
+    }
+
+    /** {@code internal error: out of memory}, {@code internal error: stack overflow} or {@code internal error: <e>}. */
+    public static String internalErrorText(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "internal error: out of memory";
+        }
+        if (e instanceof StackOverflowError) {
+            return "internal error: stack overflow";
+        }
+        return "internal error: " + e;
     }
 
     /** The reply to a message the parser rejected ({@code desc} as the streamer reported it). */

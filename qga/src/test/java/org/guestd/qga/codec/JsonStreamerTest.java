@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.guestd.core.json.Json;
+import org.guestd.qga.testing.SmallStack;
 import org.junit.jupiter.api.Test;
 
 class JsonStreamerTest {
@@ -206,6 +207,44 @@ class JsonStreamerTest {
         // braces and brackets count together
         assertEquals("E:JSON nesting depth limit exceeded",
                 Collector.parse("{\"a\":".repeat(512) + "[".repeat(513)).get(0));
+    }
+
+    /** Nesting up to qemu's limit must not depend on the thread's stack size. */
+    @Test
+    void depth1024ParsesOnATinyThreadStack() throws Exception {
+        String arrays = "[".repeat(1024) + "]".repeat(1024);
+        String objects = "{\"a\":".repeat(1023) + "{}" + "}".repeat(1023);
+        String mixed = "{\"k\": [".repeat(512) + "1" + "]}".repeat(512);
+        String ping = "{\"execute\":\"guest-ping\",\"id\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+        List<Object> ev = SmallStack.call(() -> Collector.parse(arrays + objects + mixed + ping));
+        assertEquals(4, ev.size(), () -> ev.toString().substring(0, 200));
+        Object a = List.of();
+        for (int i = 0; i < 1023; i++) {
+            a = List.of(a);
+        }
+        assertEquals(a, ev.get(0));
+        Object o = Map.of();
+        for (int i = 0; i < 1023; i++) {
+            o = Map.of("a", o);
+        }
+        assertEquals(o, ev.get(1));
+        Object m = 1L;
+        for (int i = 0; i < 512; i++) {
+            m = Map.of("k", List.of(m));
+        }
+        assertEquals(m, ev.get(2));
+        Object id = List.of();
+        for (int i = 0; i < 999; i++) {
+            id = List.of(id);
+        }
+        assertEquals(Map.of("execute", "guest-ping", "id", id), ev.get(3));
+        // errors deep inside keep qemu's texts and order
+        assertEquals(List.of("E:JSON parse error, expecting value"),
+                SmallStack.call(() -> Collector.parse("[".repeat(1000) + "1,]" + "]".repeat(999))));
+        assertEquals(List.of("E:JSON parse error, key is not a string in object"),
+                SmallStack.call(() -> Collector.parse("{\"a\":".repeat(900) + "{[1]:2}" + "}".repeat(900))));
+        assertEquals(List.of("E:JSON parse error, duplicate key"),
+                SmallStack.call(() -> Collector.parse("[".repeat(900) + "{\"x\":[[]],\"x\":2}" + "]".repeat(900))));
     }
 
     @Test

@@ -72,6 +72,8 @@ final class Agent {
                     channel.path());
         }
         Path pidfile = settings.general().get("pidfile").map(Path::of).orElse(null);
+        // qemu-ga -r/--retry-path: a device missing at start is waited for instead of failing the start
+        boolean retryPath = settings.general().getString("retry-path", "false").equals("true");
         IoLoop loop;
         try {
             loop = IoLoop.create();
@@ -88,7 +90,8 @@ final class Agent {
                     new GuestInfoService(new NativeSystemProbes(),
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
-                    new QgaService(() -> Transports.create(channel.method(), channel.path(), loop), Version.get()));
+                    new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
+                            Version.get()));
             List<String> started = runtime.start(services);
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,

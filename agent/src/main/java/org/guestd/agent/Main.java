@@ -34,6 +34,12 @@ public final class Main {
                 out.println("guestd " + Version.get());
                 return 0;
             }
+            if (cl.has(Option.BLOCK_RPCS) && (cl.get(Option.BLOCK_RPCS).equals("help")
+                    || cl.get(Option.BLOCK_RPCS).equals("?"))) {
+                Logging.off();
+                org.guestd.qga.QgaService.commandNames().forEach(out::println); // qemu-ga: -b help
+                return 0;
+            }
             settings = Settings.resolve(cl, env);
         } catch (org.guestd.core.config.ConfigException e) {
             Logging.off();

@@ -142,6 +142,15 @@ class AgentOptionsIT {
         assertTrue(m.startsWith("guestd: ") && m.contains("bogus") && !m.contains("Exception"), m);
     }
 
+    /** qemu-ga's "-b help" lists the commands and exits. */
+    @Test
+    void blockRpcsHelpListsCommands() throws Exception {
+        Process p = new ProcessBuilder(AgentProcess.REPO.resolve("bin/guestd").toString(), "-b", "help").start();
+        List<String> names = List.of(new String(p.getInputStream().readAllBytes()).strip().split("\n"));
+        assertEquals(0, p.waitFor());
+        assertEquals(new java.util.TreeSet<>(QgaCommandsIT.IMPLEMENTED), new java.util.TreeSet<>(names));
+    }
+
     /** Like qemu-ga, an unwritable log file stops the start instead of losing every line. */
     @Test
     void unwritableLogFileIsRefused() throws Exception {

@@ -135,6 +135,18 @@ public final class QgaService implements AgentService {
         return reg;
     }
 
+    /**
+     * The names of the commands this version implements, in registration (schema) order: what
+     * {@code -b help} prints, as qemu-ga does.
+     */
+    public static List<String> commandNames() {
+        List<String> names = new ArrayList<>();
+        for (QgaCommand c : QgaCommands.all(null, Clock.SYSTEM, new CommandRegistry(), "")) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
     /** A dispatcher over {@link #newRegistry}: the whole protocol minus the transport. */
     public static Dispatcher newDispatcher(GuestInfo info, Clock clock, String version, ConfigSection general)
             throws AgentException {

@@ -197,6 +197,17 @@ class QgaServiceTest {
     }
 
     @Test
+    void commandNamesAreTheRegisteredOnesInSchemaOrder() throws Exception {
+        var reg = QgaService.newRegistry(new FakeGuestInfo(), new FakeClock(0), "v", ConfigSection.empty("general"));
+        java.util.List<String> names = QgaService.commandNames();
+        assertEquals(reg.commands().size(), names.size());
+        assertEquals("guest-sync-delimited", names.get(0));
+        for (String n : names) {
+            assertTrue(reg.find(n).isPresent(), n);
+        }
+    }
+
+    @Test
     void dispatcherWithoutTransport() throws Exception {
         var d = QgaService.newDispatcher(new FakeGuestInfo(), new FakeClock(0), "v", ConfigSection.empty("general"));
         assertSame(d.registry(), d.registry());

@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.guestd.core.AgentException;
-import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
-import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.core.spi.AgentEvent;
-import org.guestd.core.spi.ServiceContext;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FixtureTree;
+import org.guestd.core.testing.TestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,74 +22,8 @@ class GuestInfoServiceTest {
     @TempDir
     Path dir;
 
-    /** Just enough context: paths, clock, config and the export table. */
-    static final class Ctx implements ServiceContext {
-        final HostPaths paths;
-        final Clock clock;
-        final ConfigSection config;
-        final Map<Class<?>, Object> exports = new HashMap<>();
-
-        Ctx(HostPaths paths, Clock clock, Map<String, String> config) {
-            this.paths = paths;
-            this.clock = clock;
-            this.config = new ConfigSection("guestinfo", config);
-        }
-
-        @Override
-        public ConfigSection config() {
-            return config;
-        }
-
-        @Override
-        public ConfigSection general() {
-            return ConfigSection.empty("general");
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public HostPaths paths() {
-            return paths;
-        }
-
-        @Override
-        public CommandRunner commands() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Executor blocking() {
-            return Runnable::run;
-        }
-
-        @Override
-        public AutoCloseable every(Duration period, String taskName, Runnable task) {
-            throw new AssertionError("guestinfo has no periodic task");
-        }
-
-        @Override
-        public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {}
-
-        @Override
-        public void publish(AgentEvent event) {}
-
-        @Override
-        public <T> void export(Class<T> type, T implementation) {
-            exports.put(type, implementation);
-        }
-
-        @Override
-        public <T> Optional<T> lookup(Class<T> type) {
-            return Optional.ofNullable(type.cast(exports.get(type)));
-        }
-
-        @Override
-        public void fail(String reason) {
-            throw new AssertionError(reason);
-        }
+    private static TestContext ctx(HostPaths paths, Clock clock, Map<String, String> config) {
+        return new TestContext("guestinfo").paths(paths).clock(clock).config(config);
     }
 
     private FixtureTree guest() {
@@ -113,7 +40,7 @@ class GuestInfoServiceTest {
     @Test
     void exportsGuestInfoOverTheContextRoots() throws AgentException {
         FixtureTree t = guest();
-        Ctx ctx = new Ctx(t.paths(), new FakeClock(1_700_000_000_000_000_000L), Map.of());
+        TestContext ctx = ctx(t.paths(), new FakeClock(1_700_000_000_000_000_000L), Map.of());
         GuestInfoService s = new GuestInfoService(new FakeProbes(), Optional.empty(), Optional.of("Europe/Nowhere"));
         assertEquals("guestinfo", s.name());
         assertTrue(s.probe(ctx).isAvailable());
@@ -134,11 +61,11 @@ class GuestInfoServiceTest {
     void configuredFallbackAndOverride() throws AgentException {
         FixtureTree t = guest().file("alt/os-release", "ID=alt\n").file("qga-os-release", "ID=qemu-ga-test\n");
         t.file("etc/os-release.bad", "");
-        Ctx ctx = new Ctx(t.paths().withEtc(dir.resolve("empty-etc")), Clock.SYSTEM,
+        TestContext ctx = ctx(t.paths().withEtc(dir.resolve("empty-etc")), Clock.SYSTEM,
                 Map.of("os-release-fallback", dir.resolve("alt/os-release").toString()));
         new GuestInfoService(new FakeProbes(), Optional.empty(), Optional.of("UTC")).start(ctx);
         assertEquals("alt", ctx.require(GuestInfo.class).osInfo().id());
-        Ctx ctx2 = new Ctx(t.paths(), Clock.SYSTEM, Map.of());
+        TestContext ctx2 = ctx(t.paths(), Clock.SYSTEM, Map.of());
         new GuestInfoService(new FakeProbes(), Optional.of(dir.resolve("qga-os-release")), Optional.of("UTC"))
                 .start(ctx2);
         assertEquals("qemu-ga-test", ctx2.require(GuestInfo.class).osInfo().id());
@@ -153,7 +80,7 @@ class GuestInfoServiceTest {
                 throw new IllegalStateException("native failure");
             }
         };
-        Ctx ctx = new Ctx(t.paths(), Clock.SYSTEM, Map.of());
+        TestContext ctx = ctx(t.paths(), Clock.SYSTEM, Map.of());
         new GuestInfoService(broken, Optional.empty(), Optional.empty()).start(ctx);
         AgentException e = assertThrows(AgentException.class, () -> ctx.require(GuestInfo.class).interfaces());
         assertTrue(e.getMessage().startsWith("failed to collect interfaces"), e.getMessage());

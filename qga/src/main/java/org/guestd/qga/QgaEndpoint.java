@@ -55,6 +55,9 @@ public final class QgaEndpoint implements Link.Handler {
     private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
 
     /** @param executor where commands run; must not be the I/O thread */
+    /** qemu-ga's reply to the 0xFF resynchronisation byte. */
+    static final String SYNC_BYTE_ERROR = "JSON parse error, stray '\uFFFD'";
+
     public QgaEndpoint(Dispatcher dispatcher, Executor executor) {
         this(dispatcher, executor, MAX_PENDING_BYTES);
     }
@@ -143,7 +146,11 @@ public final class QgaEndpoint implements Link.Handler {
 
         @Override
         public void onError(String desc) {
-            if (!badInputLogged) {
+            if (desc.equals(SYNC_BYTE_ERROR)) {
+                // the 0xFF a client sends before guest-sync(-delimited) to reset the parser:
+                // protocol-normal, answered like qemu-ga does, not worth an info line
+                LOG.debug("qga: {}: parser reset by 0xFF", link.describe());
+            } else if (!badInputLogged) {
                 badInputLogged = true;
                 LOG.info("qga: {} sent bad input ({}); further parse errors on this connection are logged at debug",
                         link.describe(), desc);

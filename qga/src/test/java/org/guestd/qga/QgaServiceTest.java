@@ -11,20 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
-import org.guestd.core.env.Clock;
-import org.guestd.core.env.CommandRunner;
-import org.guestd.core.env.HostPaths;
 import org.guestd.core.spi.AgentEvent;
-import org.guestd.core.spi.ServiceContext;
 import org.guestd.core.testing.FakeClock;
+import org.guestd.core.testing.TestContext;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.FakeLink;
@@ -58,75 +50,9 @@ class QgaServiceTest {
         }
     }
 
-    /** Just what QgaService uses. */
-    private static final class Ctx implements ServiceContext {
-        final ConfigSection general;
-        final Map<Class<?>, Object> exports = new HashMap<>();
-        final FakeClock clock = new FakeClock(1_000_000_123_456L);
-        final java.util.List<AgentEvent> published = new java.util.ArrayList<>();
-
-        Ctx(Map<String, String> general) {
-            this.general = new ConfigSection("general", general);
-            exports.put(GuestInfo.class, new FakeGuestInfo());
-        }
-
-        @Override
-        public ConfigSection config() {
-            return ConfigSection.empty("qga");
-        }
-
-        @Override
-        public ConfigSection general() {
-            return general;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public HostPaths paths() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CommandRunner commands() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Executor blocking() {
-            return Runnable::run;
-        }
-
-        @Override
-        public AutoCloseable every(Duration period, String taskName, Runnable task) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {}
-
-        @Override
-        public void publish(AgentEvent event) {
-            published.add(event);
-        }
-
-        @Override
-        public <T> void export(Class<T> type, T implementation) {
-            exports.put(type, implementation);
-        }
-
-        @Override
-        public <T> Optional<T> lookup(Class<T> type) {
-            return Optional.ofNullable(type.cast(exports.get(type)));
-        }
-
-        @Override
-        public void fail(String reason) {
-            throw new AssertionError(reason);
-        }
+    private static TestContext ctx(Map<String, String> general) {
+        return new TestContext("qga").general(general).clock(new FakeClock(1_000_000_123_456L))
+                .with(GuestInfo.class, new FakeGuestInfo());
     }
 
     private static String exchange(Link.Handler h, String request) {
@@ -143,7 +69,7 @@ class QgaServiceTest {
         QgaService svc = new QgaService(() -> t, "10.0.0-guestd");
         assertEquals("qga", svc.name());
         assertNull(svc.registry());
-        Ctx ctx = new Ctx(Map.of());
+        TestContext ctx = ctx(Map.of());
         svc.start(ctx);
         assertEquals("{\"return\": 1000000123000}\n", exchange(t.handler, "{\"execute\":\"guest-get-time\"}"));
         assertEquals(java.util.List.of(new AgentEvent(AgentEvent.Kind.CHANNEL_RESET, "qga fake:svc")), ctx.published,
@@ -162,7 +88,7 @@ class QgaServiceTest {
     void blockAndAllowListsComeFromGeneral() throws Exception {
         FakeTransport t = new FakeTransport();
         QgaService svc = new QgaService(() -> t, "v");
-        svc.start(new Ctx(Map.of("block-rpcs", "guest-ping;guest-get-time;guest-unknown")));
+        svc.start(ctx(Map.of("block-rpcs", "guest-ping;guest-get-time;guest-unknown")));
         assertEquals("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Command guest-ping has been disabled\"}}\n",
                 exchange(t.handler, "{\"execute\":\"guest-ping\"}"));
         assertFalse(svc.registry().isEnabled("guest-get-time"));
@@ -170,7 +96,7 @@ class QgaServiceTest {
 
         FakeTransport t2 = new FakeTransport();
         QgaService svc2 = new QgaService(() -> t2, "v");
-        svc2.start(new Ctx(Map.of("allow-rpcs", "guest-ping,guest-get-time")));
+        svc2.start(ctx(Map.of("allow-rpcs", "guest-ping,guest-get-time")));
         assertEquals("{\"return\": {}}\n", exchange(t2.handler, "{\"execute\":\"guest-ping\"}"));
         assertEquals("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Command guest-get-fsinfo has been "
                 + "disabled: the command is not allowed\"}}\n", exchange(t2.handler, "{\"execute\":\"guest-get-fsinfo\"}"));
@@ -181,7 +107,7 @@ class QgaServiceTest {
         FakeTransport t = new FakeTransport();
         QgaService svc = new QgaService(() -> t, "v");
         AgentException e = assertThrows(AgentException.class,
-                () -> svc.start(new Ctx(Map.of("block-rpcs", "guest-ping", "allow-rpcs", "guest-info"))));
+                () -> svc.start(ctx(Map.of("block-rpcs", "guest-ping", "allow-rpcs", "guest-info"))));
         assertEquals(QgaService.BOTH_LISTS_MESSAGE, e.getMessage());
         assertNull(t.handler);
     }
@@ -191,7 +117,7 @@ class QgaServiceTest {
         FakeTransport t = new FakeTransport();
         t.failOnStart = new IOException("No such file or directory");
         QgaService svc = new QgaService(() -> t, "v");
-        AgentException e = assertThrows(AgentException.class, () -> svc.start(new Ctx(Map.of())));
+        AgentException e = assertThrows(AgentException.class, () -> svc.start(ctx(Map.of())));
         assertEquals("cannot open fake-transport: No such file or directory", e.getMessage());
         assertTrue(t.closed);
     }

@@ -27,7 +27,7 @@ import org.guestd.host.qga.QgaClient;
 public final class StartupBench {
     private StartupBench() {}
 
-    record Run(double firstReplyMs, long rssKb, double wakeupsPerSec, int exitStatus) {}
+    record Run(double firstReplyMs, long rssKb, double wakeupsPerSec, int exitStatus, double stopMs) {}
 
     public static void main(String[] args) throws Exception {
         int runs = 5;
@@ -51,13 +51,14 @@ public final class StartupBench {
         for (int r = 0; r < runs; r++) {
             Run run = once(command, idle, window);
             results.add(run);
-            System.out.printf("run %d: first reply %.1f ms, idle RSS %.1f MB, %.2f wake-ups/s, exit %d%n",
-                    r + 1, run.firstReplyMs, run.rssKb / 1024.0, run.wakeupsPerSec, run.exitStatus);
+            System.out.printf("run %d: first reply %.1f ms, idle RSS %.1f MB, %.2f wake-ups/s, SIGTERM -> exit %d in %.1f ms%n",
+                    r + 1, run.firstReplyMs, run.rssKb / 1024.0, run.wakeupsPerSec, run.exitStatus, run.stopMs);
         }
-        System.out.printf("median of %d: first reply %.1f ms, idle RSS %.1f MB, %.2f wake-ups/s%n", runs,
+        System.out.printf("median of %d: first reply %.1f ms, idle RSS %.1f MB, %.2f wake-ups/s, stop %.1f ms%n", runs,
                 median(results.stream().map(Run::firstReplyMs).toList()),
                 median(results.stream().map(x -> x.rssKb / 1024.0).toList()),
-                median(results.stream().map(Run::wakeupsPerSec).toList()));
+                median(results.stream().map(Run::wakeupsPerSec).toList()),
+                median(results.stream().map(Run::stopMs).toList()));
     }
 
     static Run once(List<String> template, double idleSeconds, double windowSeconds) throws Exception {
@@ -95,9 +96,11 @@ public final class StartupBench {
                 Thread.sleep((long) (windowSeconds * 1000));
                 long sw1 = contextSwitches(p.pid());
                 client.executeOrThrow("guest-ping"); // still alive and answering
+                long stop0 = System.nanoTime();
                 p.destroy();
                 int status = p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-                return new Run(firstMs, rss, (sw1 - sw0) / windowSeconds, status);
+                double stopMs = (System.nanoTime() - stop0) / 1e6;
+                return new Run(firstMs, rss, (sw1 - sw0) / windowSeconds, status, stopMs);
             }
         } finally {
             p.destroyForcibly();

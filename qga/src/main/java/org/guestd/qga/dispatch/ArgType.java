@@ -21,16 +21,7 @@ public abstract class ArgType {
     public enum Kind { NUMBER, STRING, BOOL, OBJECT, ARRAY, NULL }
 
     /** QAPI {@code int} (int64). */
-    public static final ArgType INT = new Scalar(Kind.NUMBER) {
-        @Override
-        Object visit(InputVisitor v, String name) throws AgentException {
-            Object o = v.getObject(name, true);
-            if (!(o instanceof Long)) {
-                throw v.typeError(name, "integer");
-            }
-            return o;
-        }
-    };
+    public static final ArgType INT = new Checked(Kind.NUMBER, Long.class, "integer");
 
     /** QAPI {@code uint64}. */
     public static final ArgType UINT64 = new Scalar(Kind.NUMBER) {
@@ -48,28 +39,10 @@ public abstract class ArgType {
     };
 
     /** QAPI {@code str}. */
-    public static final ArgType STR = new Scalar(Kind.STRING) {
-        @Override
-        Object visit(InputVisitor v, String name) throws AgentException {
-            Object o = v.getObject(name, true);
-            if (!(o instanceof String)) {
-                throw v.typeError(name, "string");
-            }
-            return o;
-        }
-    };
+    public static final ArgType STR = new Checked(Kind.STRING, String.class, "string");
 
     /** QAPI {@code bool}. */
-    public static final ArgType BOOL = new Scalar(Kind.BOOL) {
-        @Override
-        Object visit(InputVisitor v, String name) throws AgentException {
-            Object o = v.getObject(name, true);
-            if (!(o instanceof Boolean)) {
-                throw v.typeError(name, "boolean");
-            }
-            return o;
-        }
-    };
+    public static final ArgType BOOL = new Checked(Kind.BOOL, Boolean.class, "boolean");
 
     /** QAPI {@code number}: any JSON number, as a double. */
     public static final ArgType NUMBER = new Scalar(Kind.NUMBER) {
@@ -193,6 +166,27 @@ public abstract class ArgType {
             return Kind.OBJECT;
         }
         return Kind.ARRAY;
+    }
+
+    /** A scalar taken as is when it has the right Java type, else qemu's "expected: <word>" error. */
+    private static final class Checked extends Scalar {
+        private final Class<?> type;
+        private final String expected;
+
+        Checked(Kind kind, Class<?> type, String expected) {
+            super(kind);
+            this.type = type;
+            this.expected = expected;
+        }
+
+        @Override
+        Object visit(InputVisitor v, String name) throws AgentException {
+            Object o = v.getObject(name, true);
+            if (!type.isInstance(o)) {
+                throw v.typeError(name, expected);
+            }
+            return o;
+        }
     }
 
     private abstract static class Scalar extends ArgType {

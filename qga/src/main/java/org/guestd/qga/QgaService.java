@@ -13,6 +13,7 @@ import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.guestinfo.GuestInfo;
+import org.guestd.qga.command.CommandDeps;
 import org.guestd.qga.command.QgaCommands;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
@@ -63,7 +64,7 @@ public final class QgaService implements AgentService {
 
     @Override
     public void start(ServiceContext ctx) throws AgentException {
-        CommandRegistry reg = newRegistry(ctx.require(GuestInfo.class), ctx.clock(), version, ctx.general());
+        CommandRegistry reg = newRegistry(ctx, version);
         QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(reg), ctx.blocking());
         Transport t = transportSupplier.get();
         try {
@@ -120,6 +121,19 @@ public final class QgaService implements AgentService {
      */
     public static CommandRegistry newRegistry(GuestInfo info, Clock clock, String version, ConfigSection general)
             throws AgentException {
+        return newRegistry(info, clock, version, general, null);
+    }
+
+    /**
+     * Builds the registry for a service context: GuestInfo from the context, feature APIs (freeze,
+     * power, time, memory…) looked up in it, block/allow lists from its {@code [general]}.
+     */
+    public static CommandRegistry newRegistry(ServiceContext ctx, String version) throws AgentException {
+        return newRegistry(ctx.require(GuestInfo.class), ctx.clock(), version, ctx.general(), ctx);
+    }
+
+    private static CommandRegistry newRegistry(GuestInfo info, Clock clock, String version, ConfigSection general,
+            ServiceContext ctx) throws AgentException {
         List<String> blocked = new ArrayList<>(general.getList(KEY_BLOCK_RPCS));
         blocked.addAll(general.getList(KEY_BLACKLIST));
         List<String> allowed = general.getList(KEY_ALLOW_RPCS);
@@ -127,7 +141,7 @@ public final class QgaService implements AgentService {
             throw AgentException.generic(BOTH_LISTS_MESSAGE);
         }
         CommandRegistry reg = new CommandRegistry();
-        for (QgaCommand c : QgaCommands.all(info, clock, reg, version)) {
+        for (QgaCommand c : QgaCommands.all(new CommandDeps(info, clock, reg, version, ctx))) {
             reg.register(c);
         }
         reg.setBlocked(blocked);
@@ -141,13 +155,18 @@ public final class QgaService implements AgentService {
      */
     public static List<String> commandNames() {
         List<String> names = new ArrayList<>();
-        for (QgaCommand c : QgaCommands.all(null, Clock.SYSTEM, new CommandRegistry(), "")) {
+        for (QgaCommand c : QgaCommands.all(new CommandDeps(null, Clock.SYSTEM, new CommandRegistry(), "", null))) {
             names.add(c.name());
         }
         return names;
     }
 
     /** A dispatcher over {@link #newRegistry}: the whole protocol minus the transport. */
+    public static Dispatcher newDispatcher(ServiceContext ctx, String version) throws AgentException {
+        return new Dispatcher(newRegistry(ctx, version));
+    }
+
+    /** A dispatcher over {@link #newRegistry} without feature services. */
     public static Dispatcher newDispatcher(GuestInfo info, Clock clock, String version, ConfigSection general)
             throws AgentException {
         return new Dispatcher(newRegistry(info, clock, version, general));

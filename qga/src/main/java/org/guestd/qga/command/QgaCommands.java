@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.guestd.core.env.Clock;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.control.GuestInfoCommand;
 import org.guestd.qga.command.control.GuestPing;
@@ -16,7 +16,6 @@ import org.guestd.qga.command.system.GuestGetUsers;
 import org.guestd.qga.command.system.GuestGetVcpus;
 import org.guestd.qga.command.time.GuestGetTime;
 import org.guestd.qga.command.time.GuestGetTimezone;
-import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.QgaCommand;
 
 /** The commands guestd implements, in qemu's schema order. */
@@ -24,24 +23,24 @@ public final class QgaCommands {
     private QgaCommands() {}
 
     /**
-     * Builds the implemented commands.
-     *
-     * @param registry the registry guest-info reports on (the commands are not added to it here)
-     * @param version the agent version guest-info reports
+     * Builds the implemented commands (the registry sorts them into schema order). Each feature
+     * area adds its commands with one {@code addAll} line here.
      */
-    public static List<QgaCommand> all(GuestInfo info, Clock clock, CommandRegistry registry, String version) {
-        return List.of(
+    public static List<QgaCommand> all(CommandDeps deps) {
+        GuestInfo info = deps.info();
+        List<QgaCommand> out = new ArrayList<>(List.of(
                 new GuestSyncDelimited(),
                 new GuestSync(),
                 new GuestPing(),
-                new GuestGetTime(clock),
-                new GuestInfoCommand(registry, version),
+                new GuestGetTime(deps.clock()),
+                new GuestInfoCommand(deps.registry(), deps.version()),
                 new GuestNetworkGetInterfaces(info),
                 new GuestGetVcpus(info),
                 new GuestGetFsinfo(info),
                 new GuestGetHostName(info),
                 new GuestGetUsers(info),
                 new GuestGetTimezone(info),
-                new GuestGetOsinfo(info));
+                new GuestGetOsinfo(info)));
+        return out;
     }
 }

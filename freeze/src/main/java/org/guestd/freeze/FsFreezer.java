@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.freeze;
+
+import java.util.List;
+import org.guestd.core.AgentException;
+
+/**
+ * The freeze engine as the channels see it (QGA guest-fsfreeze-*, Hyper-V VSS): one instance per
+ * agent, exported by the freeze service, shared by every channel so that they see one state.
+ * Implementations are thread-safe; a freeze and a thaw never run at the same time.
+ */
+public interface FsFreezer {
+    /** qemu-ga's GuestFsfreezeStatus. */
+    enum Status {
+        THAWED, FROZEN;
+
+        /** The wire word qemu-ga uses ("thawed", "frozen"). */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The current state (FROZEN also after a restart while the frozen marker exists). */
+    Status status();
+
+    /**
+     * Runs the freeze hooks, then freezes the given mountpoints, or every freezable filesystem
+     * when {@code mountpoints} is null. On any failure everything already frozen is thawed (and
+     * the hooks told {@code freezefail}) before the error is thrown.
+     *
+     * @param requester who asked, for the audit log ("qga", "hyperv-vss"…)
+     * @return the number of filesystems frozen
+     * @throws AgentException with qemu-ga's error class and text (e.g. already frozen, a hook
+     *     failed, FIFREEZE failed with errno)
+     */
+    int freeze(List<String> mountpoints, String requester) throws AgentException;
+
+    /**
+     * Thaws everything this engine froze (in reverse order), then runs the thaw hooks.
+     *
+     * @return the number of filesystems thawed (0 when nothing was frozen)
+     */
+    int thaw(String requester) throws AgentException;
+}

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: bytes are parsed on the link's I/O thread (cheap, bounded by the streamer's
  * limits); each parsed request is then run on the {@link Executor} given to the constructor,
  * strictly one at a time per link and in request order, so a slow command never blocks the I/O
- * thread and replies leave in request order. Parse errors take the same queue, so their replies
+ * thread and replies leave in request order. The one exception is the fast path: a {@link
+ * org.guestd.qga.dispatch.QgaCommand#quick() quick} command (ping, sync, info, get-time) that
+ * arrives while nothing of the session is queued or running is answered on the I/O thread
+ * itself — the same order, two thread hand-offs fewer per round trip. Parse errors take the same queue, so their replies
  * keep their place in the stream relative to command replies. Requests still queued when the
  * link goes away are executed (they were received, as qemu-ga would have executed them) but their
  * replies are dropped.
@@ -46,12 +49,18 @@ public final class QgaEndpoint implements Link.Handler {
      * 256 MiB heap.
      */
     public static final long MAX_PENDING_BYTES = 96L << 20;
+    /**
+     * Largest request (token text) answered on the I/O thread: at most 128 levels of nesting, so
+     * encoding the echoed id never needs much of the I/O thread's stack.
+     */
+    static final long INLINE_MAX_BYTES = 256;
     /** Fixed weight added to every queued item (on top of its request or error text). */
     private static final long ITEM_OVERHEAD = 128;
 
     private final Dispatcher dispatcher;
     private final Executor executor;
     private final long maxPendingBytes;
+    private final boolean inlineAllowed;
     private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
 
     /** @param executor where commands run; must not be the I/O thread */
@@ -59,13 +68,18 @@ public final class QgaEndpoint implements Link.Handler {
     static final String SYNC_BYTE_ERROR = "JSON parse error, stray '\uFFFD'";
 
     public QgaEndpoint(Dispatcher dispatcher, Executor executor) {
-        this(dispatcher, executor, MAX_PENDING_BYTES);
+        this(dispatcher, executor, MAX_PENDING_BYTES, true);
     }
 
-    QgaEndpoint(Dispatcher dispatcher, Executor executor, long maxPendingBytes) {
+    /**
+     * @param inlineAllowed whether quick commands may run on the calling (I/O) thread when the
+     *     session has nothing queued; false sends every request through the executor
+     */
+    QgaEndpoint(Dispatcher dispatcher, Executor executor, long maxPendingBytes, boolean inlineAllowed) {
         this.dispatcher = dispatcher;
         this.executor = executor;
         this.maxPendingBytes = maxPendingBytes;
+        this.inlineAllowed = inlineAllowed;
     }
 
     @Override
@@ -107,7 +121,7 @@ public final class QgaEndpoint implements Link.Handler {
 
         @Override
         public void onValue(Object value) {
-            submit(() -> {
+            Runnable handle = () -> {
                 Reply r;
                 try {
                     r = dispatcher.dispatch(value); // answers a throwing command itself
@@ -118,7 +132,15 @@ public final class QgaEndpoint implements Link.Handler {
                 if (r != null) {
                     send(r);
                 }
-            }, streamer.lastMessageSize() + ITEM_OVERHEAD);
+            };
+            // Fast path: nothing of this session queued or running (so replies stay in order) and a
+            // quick command: answer right here on the I/O thread, without two thread hand-offs.
+            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0
+                    && streamer.lastMessageSize() <= INLINE_MAX_BYTES && dispatcher.isQuick(value)) {
+                handle.run();
+            } else {
+                submit(handle, streamer.lastMessageSize() + ITEM_OVERHEAD);
+            }
         }
 
         /** Parsing threw: drops the partial message and answers in stream order, like a parse error. */
@@ -158,7 +180,11 @@ public final class QgaEndpoint implements Link.Handler {
                 LOG.debug("qga: {}: {}", link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
-            submit(() -> send(r), ITEM_OVERHEAD + desc.length());
+            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0) {
+                send(r); // nothing ahead of it: no need for a worker to send an error
+            } else {
+                submit(() -> send(r), ITEM_OVERHEAD + desc.length());
+            }
         }
 
         private void submit(Runnable task, long weight) {

@@ -175,7 +175,7 @@ class QgaEndpointTest {
 
     @Test
     void aPeerThatFloodsWhileACommandRunsIsDisconnected() throws Exception {
-        QgaEndpoint small = new QgaEndpoint(new Dispatcher(registry), pool, 4096);
+        QgaEndpoint small = new QgaEndpoint(new Dispatcher(registry), pool, 4096, false);
         FakeLink link = new FakeLink("flood");
         small.connected(link);
         send(small, link, "{\"execute\":\"guest-fsfreeze-thaw\"}");

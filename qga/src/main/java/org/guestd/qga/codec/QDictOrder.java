@@ -3,11 +3,12 @@ package org.guestd.qga.codec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The order in which qemu walks a QDict ({@code qobject/qdict.c}): 512 hash buckets in ascending
@@ -21,8 +22,27 @@ public final class QDictOrder {
 
     private QDictOrder() {}
 
+    /**
+     * Buckets of the keys seen most (schema member names): computing a bucket encodes the key, and
+     * a guest-info reply alone walks 130 keys. Bounded, since request ids can bring any keys.
+     */
+    private static final int CACHE_LIMIT = 4096;
+    private static final ConcurrentHashMap<String, Integer> BUCKET_CACHE = new ConcurrentHashMap<>();
+
     /** qemu's bucket for {@code key} (the key as qemu stores it: modified UTF-8). */
     public static int bucket(String key) {
+        Integer cached = BUCKET_CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int b = computeBucket(key);
+        if (BUCKET_CACHE.size() < CACHE_LIMIT && key.length() <= 64) {
+            BUCKET_CACHE.put(key, b);
+        }
+        return b;
+    }
+
+    private static int computeBucket(String key) {
         byte[] b = ModUtf8.encode(key);
         int value = 0x238F13AF * b.length;
         for (int i = 0; i < b.length; i++) {
@@ -35,16 +55,19 @@ public final class QDictOrder {
     /** The keys of an insertion-ordered map in qemu's iteration order. */
     public static List<String> keys(Map<String, ?> map) {
         List<String> inserted = new ArrayList<>(map.keySet());
-        List<Integer> idx = new ArrayList<>(inserted.size());
-        int[] buckets = new int[inserted.size()];
-        for (int i = 0; i < inserted.size(); i++) {
-            idx.add(i);
-            buckets[i] = bucket(inserted.get(i));
+        int n = inserted.size();
+        if (n < 2) {
+            return inserted;
         }
-        idx.sort(Comparator.<Integer>comparingInt(i -> buckets[i]).thenComparing(i -> -i));
-        List<String> out = new ArrayList<>(idx.size());
-        for (int i : idx) {
-            out.add(inserted.get(i));
+        // sort key: bucket ascending, then the later-inserted first (qemu prepends within a bucket)
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = ((long) bucket(inserted.get(i)) << 32) | (Integer.MAX_VALUE - i);
+        }
+        Arrays.sort(order);
+        List<String> out = new ArrayList<>(n);
+        for (long o : order) {
+            out.add(inserted.get(Integer.MAX_VALUE - (int) o));
         }
         return out;
     }

@@ -29,6 +29,22 @@ public final class Dispatcher {
     }
 
     /**
+     * Whether {@link #dispatch} of this message is cheap and non-blocking: a {@link
+     * QgaCommand#quick()} command, or a message that gets an error without running anything
+     * (not an object, no/unknown command name).
+     */
+    public boolean isQuick(Object request) {
+        if (!(request instanceof Map)) {
+            return true;
+        }
+        Object name = ((Map<?, ?>) request).get("execute");
+        if (!(name instanceof String)) {
+            return true;
+        }
+        return registry.find((String) name).map(QgaCommand::quick).orElse(true);
+    }
+
+    /**
      * Handles one parsed message.
      *
      * @return the reply, or null when nothing is sent (a successful no-success-response command);

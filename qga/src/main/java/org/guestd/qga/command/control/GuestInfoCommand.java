@@ -31,6 +31,12 @@ public final class GuestInfoCommand implements QgaCommand {
         this.version = version;
     }
 
+    /** Pure computation: may answer on the I/O thread. */
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -8,6 +8,12 @@ import org.guestd.qga.dispatch.QgaCommand;
 public final class GuestPing implements QgaCommand {
     public static final String NAME = "guest-ping";
 
+    /** Pure computation: may answer on the I/O thread. */
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
     @Override
     public String name() {
         return NAME;

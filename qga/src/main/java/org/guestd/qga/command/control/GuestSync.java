@@ -14,6 +14,12 @@ public final class GuestSync implements QgaCommand {
 
     static final StructSpec ARGS = StructSpec.builder().required(ID, ArgType.INT).build();
 
+    /** Pure computation: may answer on the I/O thread. */
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
     @Override
     public String name() {
         return NAME;

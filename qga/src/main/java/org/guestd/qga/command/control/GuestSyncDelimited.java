@@ -12,6 +12,12 @@ import org.guestd.qga.dispatch.StructSpec;
 public final class GuestSyncDelimited implements QgaCommand {
     public static final String NAME = "guest-sync-delimited";
 
+    /** Pure computation: may answer on the I/O thread. */
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -18,6 +18,12 @@ public final class GuestGetTime implements QgaCommand {
         this.clock = clock;
     }
 
+    /** Pure computation: may answer on the I/O thread. */
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
     @Override
     public String name() {
         return NAME;

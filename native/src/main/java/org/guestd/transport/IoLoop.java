@@ -19,9 +19,17 @@ public final class IoLoop implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final IoEventLoop loop;
 
+    /**
+     * Netty 4.2's event loop caps its epoll wait at one second when no task is scheduled (its
+     * scheduled-task purge interval), which wakes an idle agent once a second. A far-off periodic
+     * no-op task makes the wait last until that task is due instead.
+     */
+    static final long IDLE_ANCHOR_HOURS = 24;
+
     private IoLoop(MultiThreadIoEventLoopGroup group) {
         this.group = group;
         this.loop = group.next();
+        loop.scheduleAtFixedRate(() -> { }, IDLE_ANCHOR_HOURS, IDLE_ANCHOR_HOURS, TimeUnit.HOURS);
     }
 
     /**

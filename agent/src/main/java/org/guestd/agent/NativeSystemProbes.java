@@ -10,13 +10,22 @@ import org.guestd.guestinfo.SystemProbes;
 import org.guestd.jna.linux.Netlink;
 import org.guestd.jna.linux.Posix;
 
-/** guestinfo's {@link SystemProbes} on the live machine: statvfs, uname and netlink through JNA. */
+/** guestinfo's {@link SystemProbes} on the live machine: statvfs, uname, netlink and the NVMe ioctl through JNA. */
 final class NativeSystemProbes implements SystemProbes {
     @Override
     public Optional<FsUsage> statvfs(Path mountpoint) {
         try {
             org.guestd.jna.linux.StatVfs s = Posix.statvfs(mountpoint.toString());
             return Optional.of(new FsUsage(s.blocks(), s.bfree(), s.bavail(), s.frsize()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<byte[]> nvmeSmartLog(String devnode) {
+        try {
+            return Optional.of(org.guestd.jna.linux.Nvme.smartLog(devnode));
         } catch (IOException e) {
             return Optional.empty();
         }

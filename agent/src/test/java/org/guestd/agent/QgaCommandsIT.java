@@ -33,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class QgaCommandsIT {
     static final Set<String> IMPLEMENTED = Set.of("guest-sync", "guest-sync-delimited", "guest-ping", "guest-info",
             "guest-get-osinfo", "guest-get-host-name", "guest-get-timezone", "guest-get-time", "guest-get-vcpus",
-            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo");
+            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo", "guest-get-disks",
+            "guest-get-diskstats", "guest-get-cpustats", "guest-get-load", "guest-network-get-route",
+            "guest-get-devices");
+    /** Registered but always disabled on Linux, as in qemu-ga 7.2. */
+    static final Set<String> ALWAYS_DISABLED = Set.of("guest-get-devices");
 
     @TempDir
     static Path state;
@@ -68,7 +72,7 @@ class QgaCommandsIT {
         for (Object o : cmds) {
             Map<String, Object> c = map(o);
             assertEquals(Set.of("name", "enabled", "success-response"), c.keySet());
-            assertEquals(Boolean.TRUE, c.get("enabled"), c.toString());
+            assertEquals(!ALWAYS_DISABLED.contains(c.get("name")), c.get("enabled"), c.toString());
             assertEquals(Boolean.TRUE, c.get("success-response"), c.toString());
             names.add((String) c.get("name"));
         }

@@ -31,6 +31,34 @@ public interface GuestInfo {
     /** Local block-device filesystems with usage, in qemu-ga's order. */
     List<Filesystem> filesystems() throws AgentException;
 
+    /**
+     * Every block device of non-zero size and its partitions, in qemu-ga's order (guest-get-disks).
+     * The default (for implementations without block devices) fails as unsupported.
+     */
+    default List<BlockDevice> blockDevices() throws AgentException {
+        throw AgentException.unsupported();
+    }
+
+    /** I/O counters of every line of {@code /proc/diskstats}, in file order. */
+    default List<DiskStats> diskStats() throws AgentException {
+        throw AgentException.unsupported();
+    }
+
+    /** Per-CPU times of {@code /proc/stat} ({@code cpuN} lines only), in milliseconds. */
+    default List<CpuStats> cpuStats() throws AgentException {
+        throw AgentException.unsupported();
+    }
+
+    /** The 1, 5 and 15 minute load averages ({@code getloadavg(3)}). */
+    default LoadAverage loadAverage() throws AgentException {
+        throw AgentException.unsupported();
+    }
+
+    /** The IPv4 then the IPv6 routing table, as the kernel lists them. */
+    default List<Route> routes() throws AgentException {
+        throw AgentException.unsupported();
+    }
+
     /** uname(2) plus os-release(5); each os-release field null when absent. */
     record OsInfo(String kernelRelease, String kernelVersion, String machine, String id, String name,
             String prettyName, String version, String versionId, String variant, String variantId) {}
@@ -84,4 +112,60 @@ public interface GuestInfo {
      */
     record DiskAddress(int pciDomain, int pciBus, int pciSlot, int pciFunction, String busType,
             int bus, int target, int unit, String dev, String serial) {}
+
+    /**
+     * A block device (QGA GuestDiskInfo).
+     *
+     * @param name device node, e.g. "/dev/vda" or "/dev/vda1"
+     * @param partition true for a partition of a disk
+     * @param dependencies device nodes this one sits on (slaves; a partition's disk), null when
+     *        the kernel has no {@code slaves} directory for it
+     * @param address where the disk sits, null for virtual devices, partitions and unknown buses
+     * @param alias the device-mapper name (udev {@code DM_NAME}), or null
+     * @param smart NVMe SMART / health log, or null
+     */
+    record BlockDevice(String name, boolean partition, List<String> dependencies, DiskAddress address,
+            String alias, NvmeSmart smart) {}
+
+    /** An unsigned 128-bit counter of the NVMe health log as two 64-bit halves (long bits). */
+    record U128(long lo, long hi) {}
+
+    /** The NVMe SMART / Health Information log page (log identifier 02h). */
+    record NvmeSmart(int criticalWarning, int temperature, int availableSpare, int availableSpareThreshold,
+            int percentageUsed, U128 dataUnitsRead, U128 dataUnitsWritten, U128 hostReadCommands,
+            U128 hostWriteCommands, U128 controllerBusyTime, U128 powerCycles, U128 powerOnHours,
+            U128 unsafeShutdowns, U128 mediaErrors, U128 errorLogEntries) {}
+
+    /**
+     * One {@code /proc/diskstats} line. Counters are unsigned 64-bit values in long bits, null
+     * when the line is too short to carry them (old kernels, 4-field partition lines).
+     */
+    record DiskStats(String name, long major, long minor, IoCounters counters) {}
+
+    /** The counters of {@link DiskStats}; ticks are milliseconds. */
+    record IoCounters(Long readIos, Long readMerges, Long readSectors, Long readTicks, Long writeIos,
+            Long writeMerges, Long writeSectors, Long writeTicks, Long iosInProgress, Long totalTicks,
+            Long weightedTicks, Long discardIos, Long discardMerges, Long discardSectors, Long discardTicks,
+            Long flushIos, Long flushTicks) {}
+
+    /**
+     * One {@code cpuN} line of {@code /proc/stat}, converted to milliseconds (unsigned 64-bit
+     * values in long bits); the optional times are null when the kernel does not print them.
+     */
+    record CpuStats(int cpu, long user, long nice, long system, long idle, Long iowait, Long irq, Long softirq,
+            Long steal, Long guest, Long guestNice) {}
+
+    record LoadAverage(double load1m, double load5m, double load15m) {}
+
+    /**
+     * A routing table entry (QGA GuestNetworkRoute). IPv4 entries have gateway, mask, mtu, window
+     * and irtt; IPv6 entries have the prefix lengths (decimal text), source and next hop; both
+     * have flags, refcnt and use. Absent members are null.
+     *
+     * @param version 4 or 6
+     * @param flags unsigned 64-bit value in long bits
+     */
+    record Route(int version, String iface, String destination, long metric, String gateway, String mask,
+            Long irtt, Long flags, Long refcnt, Long use, Long window, Long mtu, String destinationPrefixLength,
+            String source, String sourcePrefixLength, String nextHop) {}
 }

@@ -8,10 +8,15 @@ import java.util.Optional;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
+import org.guestd.guestinfo.fs.BlockDeviceCollector;
 import org.guestd.guestinfo.fs.FilesystemCollector;
 import org.guestd.guestinfo.net.NetworkCollector;
+import org.guestd.guestinfo.net.RouteCollector;
 import org.guestd.guestinfo.os.HostNameCollector;
 import org.guestd.guestinfo.os.OsInfoCollector;
+import org.guestd.guestinfo.stats.CpuStatsCollector;
+import org.guestd.guestinfo.stats.DiskStatsCollector;
+import org.guestd.guestinfo.stats.LoadAverageCollector;
 import org.guestd.guestinfo.sys.Utmp;
 import org.guestd.guestinfo.sys.VcpuCollector;
 import org.guestd.guestinfo.tz.TimeZoneCollector;
@@ -62,6 +67,11 @@ public final class LinuxGuestInfo implements GuestInfo {
     private final Utmp users;
     private final NetworkCollector network;
     private final FilesystemCollector filesystems;
+    private final BlockDeviceCollector blockDevices;
+    private final DiskStatsCollector diskStats;
+    private final CpuStatsCollector cpuStats;
+    private final LoadAverageCollector load;
+    private final RouteCollector routes;
 
     public LinuxGuestInfo(HostPaths paths, Clock clock, SystemProbes probes, Options options) {
         SysfsTree sys = new SysfsTree(paths.sys());
@@ -73,6 +83,11 @@ public final class LinuxGuestInfo implements GuestInfo {
         this.users = new Utmp(paths.run("utmp"));
         this.network = new NetworkCollector(sys, paths.proc("net/dev"), probes);
         this.filesystems = new FilesystemCollector(paths.proc(), paths.sys(), paths.dev(), paths.run(), probes);
+        this.blockDevices = new BlockDeviceCollector(paths.sys(), paths.run(), probes);
+        this.diskStats = new DiskStatsCollector(paths.proc("diskstats"));
+        this.cpuStats = new CpuStatsCollector(paths.proc("stat"), CpuStatsCollector.USER_HZ);
+        this.load = new LoadAverageCollector(paths.proc("loadavg"));
+        this.routes = new RouteCollector(paths.proc("net"));
     }
 
     @Override
@@ -108,6 +123,31 @@ public final class LinuxGuestInfo implements GuestInfo {
     @Override
     public List<Filesystem> filesystems() throws AgentException {
         return guard("filesystems", filesystems::collect);
+    }
+
+    @Override
+    public List<BlockDevice> blockDevices() throws AgentException {
+        return guard("disks", blockDevices::collect);
+    }
+
+    @Override
+    public List<DiskStats> diskStats() throws AgentException {
+        return guard("diskstats", diskStats::collect);
+    }
+
+    @Override
+    public List<CpuStats> cpuStats() throws AgentException {
+        return guard("cpustats", cpuStats::collect);
+    }
+
+    @Override
+    public LoadAverage loadAverage() throws AgentException {
+        return guard("load", load::collect);
+    }
+
+    @Override
+    public List<Route> routes() throws AgentException {
+        return guard("routes", routes::collect);
     }
 
     private interface Collect<T> {

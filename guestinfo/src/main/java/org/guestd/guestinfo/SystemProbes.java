@@ -22,6 +22,15 @@ public interface SystemProbes {
     /** Every interface address (getifaddrs' AF_INET/AF_INET6 entries) in kernel order. */
     List<IfAddress> addresses() throws IOException;
 
+    /**
+     * The NVMe SMART / Health Information log page (512 bytes, log identifier 02h, broadcast
+     * namespace) of the device node, by the {@code NVME_IOCTL_ADMIN_CMD} ioctl qemu-ga uses; empty
+     * when the device cannot be opened or the ioctl fails (qemu-ga then reports no smart data).
+     */
+    default Optional<byte[]> nvmeSmartLog(String devnode) {
+        return Optional.empty();
+    }
+
     record FsUsage(long blocks, long bfree, long bavail, long frsize) {}
 
     record Uname(String sysname, String nodename, String release, String version, String machine) {}

@@ -19,6 +19,13 @@ public class FakeProbes implements SystemProbes {
     public IOException addressesFailure;
     public final Map<Path, FsUsage> statvfs = new HashMap<>();
     public final List<Path> statvfsCalls = new ArrayList<>();
+    /** NVMe SMART log pages by device node. */
+    public final Map<String, byte[]> nvmeLogs = new HashMap<>();
+
+    @Override
+    public Optional<byte[]> nvmeSmartLog(String devnode) {
+        return Optional.ofNullable(nvmeLogs.get(devnode));
+    }
 
     @Override
     public Optional<FsUsage> statvfs(Path mountpoint) {

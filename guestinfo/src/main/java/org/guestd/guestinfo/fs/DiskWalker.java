@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo.DiskAddress;
+import org.guestd.guestinfo.util.CScan;
 import org.guestd.guestinfo.util.Errno;
 import org.guestd.guestinfo.util.SysfsTree;
 import org.slf4j.Logger;
@@ -65,6 +66,20 @@ final class DiskWalker {
     DiskWalker(SysfsTree sys, Udev udev) {
         this.sys = sys;
         this.udev = udev;
+    }
+
+    /**
+     * qemu's {@code get_disk_address}: the address {@link #forDevice} finds for one disk, or null;
+     * errors are ignored (guest-get-disks only logs them).
+     */
+    DiskAddress address(String syspath) {
+        Acc acc = new Acc();
+        try {
+            forDevice(syspath, acc);
+        } catch (AgentException e) {
+            LOG.debug("  failed to get device info, ignoring error: {}", e.getMessage());
+        }
+        return acc.disks.isEmpty() ? null : acc.disks.get(0);
     }
 
     /** {@code build_guest_fsinfo_for_device}. */

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.guestd.guestinfo.util.CScan;
 
 /**
  * Pure parsers for the two mount tables qemu-ga 7.2 reads ({@code build_fs_mount_list}).

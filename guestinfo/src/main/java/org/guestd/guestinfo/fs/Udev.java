@@ -59,6 +59,38 @@ final class Udev {
         return new Info(devnode, serial == null || serial.isEmpty() ? null : serial);
     }
 
+    /**
+     * {@code udev_device_get_property_value(syspath, key)}: the udev database's {@code E:} entry,
+     * else the {@code uevent} file's {@code KEY=VALUE} line (libudev reads both, the database
+     * last); null when neither has it or the device has no {@code uevent} file.
+     */
+    String property(String syspath, String key) {
+        String uevent = sys.readAttribute(syspath + "/uevent");
+        if (uevent == null) {
+            return null;
+        }
+        String fromUevent = null;
+        String major = null;
+        String minor = null;
+        for (String line : uevent.split("\n")) {
+            if (line.startsWith(key + "=")) {
+                fromUevent = line.substring(key.length() + 1);
+            } else if (line.startsWith("MAJOR=")) {
+                major = line.substring(6);
+            } else if (line.startsWith("MINOR=")) {
+                minor = line.substring(6);
+            }
+        }
+        String fromDb = null;
+        if (major != null && minor != null && udevData != null) {
+            fromDb = property(udevData.resolve("b" + major.trim() + ":" + minor.trim()), key);
+        }
+        if (fromDb != null) {
+            return fromDb;
+        }
+        return fromUevent == null ? null : utf8(fromUevent);
+    }
+
     private static String property(Path db, String key) {
         String text;
         try {

@@ -19,6 +19,14 @@ public final class InetText {
         if (a instanceof Inet4Address || b.length == 4) {
             return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
         }
+        return ipv6(b);
+    }
+
+    /**
+     * {@code inet_ntop(AF_INET6, …)} of 16 raw bytes (also for IPv4-mapped bytes, which
+     * {@code InetAddress.getByAddress} would turn into an IPv4 address).
+     */
+    public static String ipv6(byte[] b) {
         int[] w = new int[8];
         for (int i = 0; i < 8; i++) {
             w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);

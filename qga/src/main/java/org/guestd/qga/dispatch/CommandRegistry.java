@@ -19,7 +19,8 @@ import org.guestd.core.ErrorClass;
  *
  * <p>A command is disabled when, in this order of precedence: the agent is frozen and the command
  * is not one of the {@link #FREEZE_ALLOWED} six ({@code …has been disabled: the agent is in frozen
- * state}); it is in the block list ({@code -b}; {@code Command X has been disabled}); an allow
+ * state}); it is in the block list ({@code -b}) or {@link QgaCommand#alwaysDisabled} ({@code Command
+ * X has been disabled}); an allow
  * list ({@code -a}) is set and it is not in it ({@code …: the command is not allowed}). Names in
  * the lists that are not registered are ignored silently, as qemu-ga does. Thread-safe.
  */
@@ -93,7 +94,8 @@ public final class CommandRegistry {
         if (frozen.getAsBoolean() && !FREEZE_ALLOWED.contains(name)) {
             return "the agent is in frozen state";
         }
-        if (blocked.contains(name)) {
+        Registered r = commands.get(name);
+        if (blocked.contains(name) || (r != null && r.command().alwaysDisabled())) {
             return "";
         }
         Set<String> allow = allowed;

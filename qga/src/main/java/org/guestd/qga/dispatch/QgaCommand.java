@@ -43,6 +43,15 @@ public interface QgaCommand {
     }
 
     /**
+     * True for a command qemu-ga registers but always disables on this platform (7.2's
+     * {@code ga_command_init_blockedrpcs}: guest-get-devices on Linux). It is listed by guest-info
+     * with {@code enabled: false} and answers "Command X has been disabled", like a blocked one.
+     */
+    default boolean alwaysDisabled() {
+        return false;
+    }
+
+    /**
      * Runs the command.
      *
      * @param args the checked arguments

@@ -87,6 +87,44 @@ class CommandsTest {
     }
 
     @Test
+    void disksOptionalMembersAndSmart() throws Exception {
+        GuestInfo.U128 big = new GuestInfo.U128(-1, 2);
+        GuestInfo.U128 zero = new GuestInfo.U128(0, 0);
+        info.blockDevices = List.of(
+                new GuestInfo.BlockDevice("/dev/dm-0", false, List.of("/dev/vda2"), null, "vg-root", null),
+                new GuestInfo.BlockDevice("/dev/nvme0n1", false, null,
+                        new GuestInfo.DiskAddress(0, 0, 9, 0, "nvme", 0, 0, 0, "/dev/nvme0n1", null), null,
+                        new GuestInfo.NvmeSmart(0, 310, 100, 10, 1, big, zero, zero, zero, zero, zero, zero, zero,
+                                zero, zero)));
+        List<?> l = (List<?>) ((java.util.Map<?, ?>) JsonReader.parse(run("guest-get-disks").strip())).get("return");
+        assertEquals(java.util.Map.of("name", "/dev/dm-0", "partition", false, "dependencies", List.of("/dev/vda2"),
+                "alias", "vg-root"), l.get(0));
+        java.util.Map<?, ?> nvme = (java.util.Map<?, ?>) l.get(1);
+        assertEquals(java.util.Set.of("name", "partition", "address", "smart"), nvme.keySet());
+        java.util.Map<?, ?> smart = (java.util.Map<?, ?>) nvme.get("smart");
+        assertEquals(26, smart.size(), "type + 5 small members + 10 lo/hi pairs");
+        assertEquals("nvme", smart.get("type"));
+        assertEquals(310L, smart.get("temperature"));
+        assertEquals(new BigInteger("18446744073709551615"), smart.get("data-units-read-lo"));
+        assertEquals(2L, smart.get("data-units-read-hi"));
+        assertEquals(0L, smart.get("number-of-error-log-entries-hi"));
+    }
+
+    @Test
+    void statsOptionalMembers() throws Exception {
+        info.diskStats = List.of(new GuestInfo.DiskStats("hda1", 3, 1, new GuestInfo.IoCounters(1L, null, 2L, null,
+                3L, null, 4L, null, null, null, null, null, null, null, null, null, null)));
+        assertEquals("{\"return\": [{\"name\": \"hda1\", \"stats\": {\"write-ios\": 3, \"read-ios\": 1, "
+                + "\"write-sectors\": 4, \"read-sectors\": 2}, \"minor\": 1, \"major\": 3}]}\n", run("guest-get-diskstats"));
+        info.cpuStats = List.of(new GuestInfo.CpuStats(3, 1, 2, 3, -1, null, null, null, null, null, null));
+        assertEquals("{\"return\": [{\"cpu\": 3, \"idle\": 18446744073709551615, \"system\": 3, \"nice\": 2, "
+                + "\"type\": \"linux\", \"user\": 1}]}\n", run("guest-get-cpustats"));
+        info.failure = AgentException.generic("open(\"/proc/stat\"): Permission denied");
+        assertEquals("{\"error\": {\"class\": \"GenericError\", \"desc\": \"open(\\\"/proc/stat\\\"): Permission "
+                + "denied\"}}\n", run("guest-get-cpustats"));
+    }
+
+    @Test
     void u64() {
         assertEquals(5L, Wire.u64(5));
         assertEquals(new BigInteger("18446744073709551615"), Wire.u64(-1));

@@ -23,6 +23,22 @@ class CommandRegistryTest {
     }
 
     @Test
+    void alwaysDisabledCommandIsListedButDisabledLikeABlockedOne() {
+        CommandRegistry r = TestCommands.registry(new GuestPing(), new org.guestd.qga.command.system.GuestGetDevices());
+        assertEquals("Command guest-get-devices has been disabled", lookupError(r, "guest-get-devices"));
+        assertFalse(r.isEnabled("guest-get-devices"));
+        assertTrue(r.isEnabled("guest-ping"));
+        assertEquals(new CommandRegistry.CommandInfo("guest-get-devices", false, true), r.commandInfos().get(0));
+        // an allow list naming it does not enable it; frozen state takes precedence in the reason
+        r.setAllowed(List.of("guest-get-devices"));
+        assertEquals("Command guest-get-devices has been disabled", lookupError(r, "guest-get-devices"));
+        r.setAllowed(null);
+        r.setFrozenState(() -> true);
+        assertEquals("Command guest-get-devices has been disabled: the agent is in frozen state",
+                lookupError(r, "guest-get-devices"));
+    }
+
+    @Test
     void duplicateNamesAreRejected() {
         CommandRegistry r = TestCommands.registry(new GuestPing());
         assertThrows(IllegalStateException.class, () -> r.register(new GuestPing()));

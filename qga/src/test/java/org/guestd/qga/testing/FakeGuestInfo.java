@@ -10,7 +10,7 @@ import org.guestd.guestinfo.GuestInfo;
 
 /**
  * A {@link GuestInfo} whose default data is the machine the golden transcripts were captured on
- * (Debian 12 VM "vm", UTC, lo/ifb0/ifb1/eth0, one virtio disk), so replies can be compared byte
+ * (Debian 12 VM "vm", UTC, lo/ifb0/ifb1/eth0, one virtio disk, 2 vCPUs), so replies can be compared byte
  * for byte. Fields are public and mutable for tests that need other data; {@link #failure}, when
  * set, is thrown by every call.
  */
@@ -24,6 +24,20 @@ public final class FakeGuestInfo implements GuestInfo {
     public List<NetInterface> interfaces = transcriptInterfaces();
     public List<Filesystem> filesystems = List.of(new Filesystem("vda", "/", "ext4", 25121107968L, 108944293888L,
             null, List.of(new DiskAddress(0, 0, 2, 0, "virtio", 0, 0, 0, "/dev/vda", null))));
+    /** Transcript 19a. */
+    public List<BlockDevice> blockDevices = List.of(new BlockDevice("/dev/vda", false, List.of(),
+            new DiskAddress(0, 0, 2, 0, "virtio", 0, 0, 0, "/dev/vda", null), null, null));
+    /** Transcript 19b. */
+    public List<DiskStats> diskStats = transcriptDiskStats();
+    /** Transcript 19c. */
+    public List<CpuStats> cpuStats = List.of(new CpuStats(0, 88090, 0, 61440, 201090, 280L, 0L, 60L, 360L, 0L, 0L),
+            new CpuStats(1, 86260, 0, 65530, 196830, 1750L, 0L, 590L, 420L, 10L, 0L));
+    /** No transcript (qemu-ga 7.2 lacks guest-get-load): an idle machine. */
+    public LoadAverage load = new LoadAverage(0.17, 0.05, 0.01);
+    /** No transcript (qemu-ga 7.2 lacks guest-network-get-route): eth0's IPv4 default route and IPv6 prefix. */
+    public List<Route> routes = List.of(
+            new Route(4, "eth0", "0.0.0.0", 0, "192.0.2.1", "0.0.0.0", 0L, 3L, 0L, 0L, 0L, 0L, null, null, null, null),
+            new Route(6, "eth0", "fd00::", 256, null, null, null, 1L, 1L, 0L, null, null, "64", "::", "0", "::"));
     public volatile AgentException failure;
 
     private void check() throws AgentException {
@@ -72,6 +86,48 @@ public final class FakeGuestInfo implements GuestInfo {
     public List<Filesystem> filesystems() throws AgentException {
         check();
         return filesystems;
+    }
+
+    @Override
+    public List<BlockDevice> blockDevices() throws AgentException {
+        check();
+        return blockDevices;
+    }
+
+    @Override
+    public List<DiskStats> diskStats() throws AgentException {
+        check();
+        return diskStats;
+    }
+
+    @Override
+    public List<CpuStats> cpuStats() throws AgentException {
+        check();
+        return cpuStats;
+    }
+
+    @Override
+    public LoadAverage loadAverage() throws AgentException {
+        check();
+        return load;
+    }
+
+    @Override
+    public List<Route> routes() throws AgentException {
+        check();
+        return routes;
+    }
+
+    private static List<DiskStats> transcriptDiskStats() {
+        IoCounters zero = new IoCounters(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+        List<DiskStats> l = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            l.add(new DiskStats("loop" + i, 7, i, zero));
+        }
+        l.add(new DiskStats("vda", 254, 0, new IoCounters(36455L, 9167L, 2179410L, 10379L, 11624L, 36744L, 4297608L,
+                26312L, 0L, 5672L, 37207L, 5479L, 44L, 191144L, 457L, 1388L, 58L)));
+        l.add(new DiskStats("zram0", 253, 0, zero));
+        return l;
     }
 
     public static IpAddress ip(String literal, int prefix) {

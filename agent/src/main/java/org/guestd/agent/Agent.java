@@ -15,6 +15,7 @@ import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
 import org.guestd.guestinfo.GuestInfoService;
+import org.guestd.kvp.KvpService;
 import org.guestd.qga.QgaService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
@@ -90,6 +91,7 @@ final class Agent {
                     new GuestInfoService(new NativeSystemProbes(),
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
+                    new KvpService(Version::get),
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
                             Version.get()));
             List<String> started = runtime.start(services);

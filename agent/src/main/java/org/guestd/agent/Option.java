@@ -25,6 +25,7 @@ enum Option {
     RETRY_PATH('r', "retry-path", Arg.NONE, "accepted for qemu-ga compatibility; channels always reopen"),
     HELP('h', "help", Arg.NONE, "print this help and exit"),
     // Test seams (OSHI ProcPath, qga -t): where /proc, /sys, /etc and /run are read from.
+    KVP_POOL_DIR('\0', "kvp-pool-dir", Arg.REQUIRED, "Hyper-V KVP pool files directory (default /var/lib/hyperv)"),
     PROC_ROOT('\0', "proc-root", Arg.REQUIRED, "read procfs from this directory (testing)"),
     SYS_ROOT('\0', "sys-root", Arg.REQUIRED, "read sysfs from this directory (testing)"),
     ETC_ROOT('\0', "etc-root", Arg.REQUIRED, "read /etc files from this directory (testing)"),

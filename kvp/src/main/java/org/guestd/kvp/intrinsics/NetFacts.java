@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.kvp.intrinsics;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.guestd.core.env.HostPaths;
+import org.guestd.guestinfo.net.InetText;
+
+/**
+ * The facts hv_kvp_daemon gets from /sys, {@code ip route} and {@code hv_get_dns_info}, read
+ * natively from the injected roots: interface flags, MAC addresses and VMBus device ids
+ * ({@code /sys/class/net}), default gateways ({@code /proc/net/route}, {@code /proc/net/ipv6_route}
+ * — what {@code ip route show dev IF | awk '/default/ {print $3}'} prints), name servers
+ * ({@code /etc/resolv.conf}, as the sample {@code hv_get_dns_info} script:
+ * {@code awk '/^nameserver/ { print $2 }'}).
+ */
+public final class NetFacts {
+    private static final int IFF_LOOPBACK = 0x8;
+    private final HostPaths paths;
+
+    public NetFacts(HostPaths paths) {
+        this.paths = paths;
+    }
+
+    /** Whether {@code ifname} has IFF_LOOPBACK set (sysfs {@code flags}, hex). */
+    public boolean isLoopback(String ifname) {
+        return read(paths.sys("class/net/" + ifname + "/flags"))
+                .map(s -> {
+                    try {
+                        return (Long.decode(s.trim()) & IFF_LOOPBACK) != 0;
+                    } catch (NumberFormatException e) {
+                        return false;
+                    }
+                })
+                .orElse(ifname.equals("lo"));
+    }
+
+    /** The MAC address upper-cased as the daemon compares it, or null. */
+    public String macUpper(String ifname) {
+        return read(paths.sys("class/net/" + ifname + "/address"))
+                .map(s -> s.split("\n", 2)[0].toUpperCase(Locale.ROOT)).orElse(null);
+    }
+
+    /** The VMBus instance id ({@code {xxxxxxxx-…}}) of the interface's device, or null. */
+    public String deviceId(String ifname) {
+        return read(paths.sys("class/net/" + ifname + "/device/device_id"))
+                .map(s -> s.split("\n", 2)[0]).orElse(null);
+    }
+
+    /** Default IPv4 then IPv6 gateways of {@code ifname}, in the kernel's table order. */
+    public List<String> gateways(String ifname) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines(paths.proc("net/route"))) {
+            String[] f = line.trim().split("\\s+");
+            // Iface Destination Gateway Flags RefCnt Use Metric Mask …
+            if (f.length >= 8 && f[0].equals(ifname) && f[1].equals("00000000") && f[7].equals("00000000")) {
+                long gw = Long.parseLong(f[2], 16);
+                if (gw != 0) {
+                    out.add((gw & 0xff) + "." + ((gw >> 8) & 0xff) + "." + ((gw >> 16) & 0xff) + "." + ((gw >> 24) & 0xff));
+                }
+            }
+        }
+        for (String line : lines(paths.proc("net/ipv6_route"))) {
+            String[] f = line.trim().split("\\s+");
+            // dest plen src splen nexthop metric refcnt use flags dev
+            if (f.length >= 10 && f[9].equals(ifname) && f[0].matches("0{32}") && f[1].equals("00")
+                    && !f[4].matches("0{32}")) {
+                out.add(ipv6(f[4]));
+            }
+        }
+        return out;
+    }
+
+    /** Name servers of /etc/resolv.conf, as {@code awk '/^nameserver/ { print $2 }'}. */
+    public List<String> nameServers() {
+        List<String> out = new ArrayList<>();
+        for (String line : lines(paths.etc("resolv.conf"))) {
+            if (line.startsWith("nameserver")) {
+                String[] f = line.trim().split("[ \t]+");
+                out.add(f.length > 1 ? f[1] : "");
+            }
+        }
+        return out;
+    }
+
+    private static String ipv6(String hex32) {
+        byte[] b = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            b[i] = (byte) Integer.parseInt(hex32.substring(2 * i, 2 * i + 2), 16);
+        }
+        try {
+            return InetText.format(InetAddress.getByAddress(b));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes is always a valid address
+        }
+    }
+
+    static Optional<String> read(Path p) {
+        try {
+            return Optional.of(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> lines(Path p) {
+        return read(p).map(s -> List.of(s.split("\n"))).orElse(List.of());
+    }
+}

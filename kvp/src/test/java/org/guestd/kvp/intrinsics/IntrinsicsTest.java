@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.kvp.intrinsics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.testing.FakeCommandRunner;
+import org.guestd.guestinfo.GuestInfo;
+import org.guestd.guestinfo.GuestInfo.IpAddress;
+import org.guestd.guestinfo.GuestInfo.NetInterface;
+import org.guestd.kvp.KvpException;
+import org.guestd.kvp.KvpIntrinsics.IpConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IntrinsicsTest {
+    @TempDir
+    Path root;
+
+    private static IpAddress ip(String a, int p) throws Exception {
+        return new IpAddress(InetAddress.getByName(a), p);
+    }
+
+    private LinuxKvpIntrinsics intrinsics() throws Exception {
+        HostPaths paths = HostPaths.under(root);
+        Files.createDirectories(paths.etc());
+        Files.writeString(paths.etc("os-release"), "NAME=\"Debian GNU/Linux\"\nVERSION_ID='12'\n# c\n");
+        Files.writeString(paths.etc("resolv.conf"), "search x\nnameserver 10.0.0.53\nnameserver fd00::53\n");
+        for (String[] nic : new String[][] {{"lo", "0x9", "00:00:00:00:00:00"}, {"eth0", "0x1003", "00:15:5d:aa:bb:cc"}}) {
+            Path d = Files.createDirectories(paths.sys("class/net/" + nic[0]));
+            Files.writeString(d.resolve("flags"), nic[1] + "\n");
+            Files.writeString(d.resolve("address"), nic[2] + "\n");
+        }
+        Files.createDirectories(paths.sys("class/net/eth0/device"));
+        Files.writeString(paths.sys("class/net/eth0/device/device_id"), "{f8615163-df3e-46c5-913f-f2d2f965ed0e}\n");
+        Files.createDirectories(paths.proc("net"));
+        Files.writeString(paths.proc("net/route"), "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n"
+                + "eth0\t00000000\t0100000A\t0003\t0\t0\t100\t00000000\n"
+                + "eth0\t0000000A\t00000000\t0001\t0\t0\t100\t00FFFFFF\n");
+        Files.writeString(paths.proc("net/ipv6_route"),
+                "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001 00000400 00000001 00000000 00450003     eth0\n");
+        List<NetInterface> nics = List.of(
+                new NetInterface("lo", "00:00:00:00:00:00", List.of(ip("127.0.0.1", 8), ip("::1", 128)), null),
+                new NetInterface("eth0", "00:15:5d:aa:bb:cc",
+                        List.of(ip("10.0.0.5", 24), ip("10.0.1.5", 16), ip("fd00::5", 64), ip("fe80::215:5dff:feaa:bbcc", 64)), null));
+        GuestInfo info = new GuestInfo() {
+            public OsInfo osInfo() {
+                return new OsInfo("6.1.0-37-amd64", "#1 SMP", "x86_64", "debian", "Debian", null, null, "12", null, null);
+            }
+            public String hostName() {
+                return "vm1";
+            }
+            public TimeZoneInfo timeZone() {
+                return null;
+            }
+            public List<Vcpu> vcpus() {
+                return List.of();
+            }
+            public List<LoginUser> users() {
+                return List.of();
+            }
+            public List<NetInterface> interfaces() {
+                return nics;
+            }
+            public List<Filesystem> filesystems() {
+                return List.of();
+            }
+        };
+        return new LinuxKvpIntrinsics(info, paths, new FakeCommandRunner().answer(root.resolve("scripts/hv_set_ifconfig").toString(), 0, ""), Files.createDirectories(root.resolve("hv")),
+                root.resolve("scripts"), LinuxKvpIntrinsics.SetIpMode.IFCFG, () -> "guestd-0.1.0", h -> h + ".example.com");
+    }
+
+    @Test
+    void autoPoolInTheDaemonsOrderAndFormat() throws Exception {
+        String pool = intrinsics().autoPool().stream().map(e -> e.keyText() + "=" + e.valueText())
+                .collect(Collectors.joining("\n"));
+        assertEquals(String.join("\n",
+                "FullyQualifiedDomainName=vm1.example.com",
+                "IntegrationServicesVersion=guestd-0.1.0",
+                "NetworkAddressIPv4=10.0.0.5;10.0.1.5",
+                "NetworkAddressIPv6=fd00::5;fe80::215:5dff:feaa:bbcc",
+                "OSBuildNumber=6.1.0-37-amd64",
+                "OSName=Debian GNU/Linux",
+                "OSMajorVersion=12",
+                "OSMinorVersion=",
+                "OSVersion=6.1.0",
+                "ProcessorArchitecture=x86_64"), pool);
+    }
+
+    @Test
+    void ipInfoByUpperCaseMac() throws Exception {
+        IpConfig c = intrinsics().ipInfo("00:15:5D:AA:BB:CC").orElseThrow();
+        assertEquals(3, c.addressFamily());
+        assertEquals("10.0.0.5;10.0.1.5;fd00::5;fe80::215:5dff:feaa:bbcc", IpInfoText.addresses(c));
+        assertEquals("255.255.255.0;255.255.0.0;/64;/64", IpInfoText.subnets(c));
+        assertEquals("10.0.0.1;fe80::1;", IpInfoText.gateways(c));
+        assertEquals("10.0.0.53;fd00::53;", IpInfoText.dnsServers(c));
+        assertEquals(true, intrinsics().ipInfo("00:15:5d:aa:bb:cc").isEmpty(), "the daemon compares upper case");
+    }
+
+    @Test
+    void setIpInfoWritesIfcfgAndRunsTheScript() throws Exception {
+        LinuxKvpIntrinsics k = intrinsics();
+        k.setIpInfo(new IpConfig("{f8615163-df3e-46c5-913f-f2d2f965ed0e}", 3, false,
+                List.of("10.1.1.5", "10.1.1.6", "fd00::7"), List.of("255.255.255.0", "255.255.255.0", "64"),
+                List.of("10.1.1.1", "10.1.1.2"), List.of("10.1.1.53", "")));
+        assertEquals(String.join("\n", "HWADDR=00:15:5D:AA:BB:CC", "DEVICE=eth0", "BOOTPROTO=none",
+                "IPADDR0=10.1.1.5", "IPADDR1=10.1.1.6", "IPV6ADDR=fd00:0000:0000:0000:0000:0000:0000:0007",
+                "NETMASK0=255.255.255.0", "NETMASK1=255.255.255.0", "IPV6NETMASK=64",
+                "GATEWAY=10.1.1.1", "GATEWAY1=10.1.1.2", "DNS1=10.1.1.53", ""),
+                Files.readString(root.resolve("hv/ifcfg-eth0")));
+        KvpException e = assertThrows(KvpException.class, () -> k.setIpInfo(new IpConfig("{nope}", 1, true,
+                List.of(), List.of(), List.of(), List.of())));
+        assertEquals(KvpException.Reason.ADAPTER_NOT_FOUND, e.reason());
+        e = assertThrows(KvpException.class, () -> k.setIpInfo(new IpConfig("{f8615163-df3e-46c5-913f-f2d2f965ed0e}",
+                1, false, List.of("10.1.1.300"), List.of(), List.of(), List.of())));
+        assertEquals(KvpException.Reason.INVALID_ADDRESS, e.reason());
+    }
+}

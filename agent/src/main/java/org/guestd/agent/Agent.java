@@ -15,6 +15,7 @@ import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
 import org.guestd.guestinfo.GuestInfoService;
+import org.guestd.hyperv.HypervService;
 import org.guestd.qga.QgaService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
@@ -91,7 +92,8 @@ final class Agent {
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
-                            Version.get()));
+                            Version.get()),
+                    new HypervService(loop));
             List<String> started = runtime.start(services);
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,

@@ -77,7 +77,7 @@ public final class HypervService implements AgentService {
         if (store.isEmpty() || intrinsics.isEmpty()) {
             LOG.warn("hyperv: kvp: no KVP store/intrinsics exported (is the kvp service running?); KVP channel off");
         } else if (!"off".equals(kvpDev)) {
-            KvpProtocol p = new KvpProtocol(store.get(), intrinsics.get());
+            KvpProtocol p = new KvpProtocol(store.get(), intrinsics.get(), ctx.paths().sys("class/net"));
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
                 kvp = p;
             }

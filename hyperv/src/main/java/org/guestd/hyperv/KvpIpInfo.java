@@ -3,9 +3,13 @@ package org.guestd.hyperv;
 
 import static org.guestd.hyperv.KvpWire.*;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.slf4j.Logger;
@@ -39,9 +43,20 @@ final class KvpIpInfo {
         return HvStatus.S_OK;
     }
 
-    static int set(KvpIntrinsics intrinsics, byte[] m) throws KvpException {
+    /**
+     * SET_IP_INFO. The adapter is named by its VMBus instance GUID, which must equal some
+     * {@code /sys/class/net/IF/device/device_id} (as the reference matches it, braces included);
+     * none is HV_GUID_NOTFOUND, checked here because {@link KvpIntrinsics#setIpInfo} has no way
+     * to say "no such adapter" apart from other failures (HV_E_FAIL).
+     */
+    static int set(KvpIntrinsics intrinsics, Path sysClassNet, byte[] m) throws KvpException {
+        String guid = Wire.cString(m, OFF_IP_ADAPTER_ID, SIZE_IP_ADAPTER_ID);
+        if (!adapterExists(sysClassNet, guid)) {
+            LOG.info("kvp: SET_IP_INFO: no adapter {}", guid);
+            return HvStatus.GUID_NOTFOUND;
+        }
         KvpIntrinsics.IpConfig c = new KvpIntrinsics.IpConfig(
-                Wire.cString(m, OFF_IP_ADAPTER_ID, SIZE_IP_ADAPTER_ID),
+                guid,
                 m[OFF_IP_ADDR_FAMILY] & 0xff,
                 m[OFF_IP_DHCP] != 0,
                 split(Wire.cString(m, OFF_IP_ADDR, SIZE_IP_ADDR)),
@@ -50,6 +65,20 @@ final class KvpIpInfo {
                 split(Wire.cString(m, OFF_IP_DNS, SIZE_IP_DNS)));
         intrinsics.setIpInfo(c);
         return HvStatus.S_OK;
+    }
+
+    private static boolean adapterExists(Path sysClassNet, String guid) {
+        try (Stream<Path> ifs = Files.list(sysClassNet)) {
+            for (Path dev : ifs.toList()) {
+                Path id = dev.resolve("device/device_id");
+                if (Files.isReadable(id) && Files.readString(id).trim().equals(guid)) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("kvp: cannot list {}: {}", sysClassNet, e.toString());
+        }
+        return false;
     }
 
     private static String terminated(List<String> items) {

@@ -4,12 +4,15 @@ package org.guestd.hyperv;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
 import org.guestd.kvp.KvpIntrinsics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The KVP daemon logic, message in, message out (host's message builders, guestd's protocol). */
 class KvpProtocolTest {
@@ -18,9 +21,14 @@ class KvpProtocolTest {
             .auto("IntegrationServicesVersion", "guestd");
     private KvpProtocol kvp;
 
+    @TempDir
+    Path sys;
+
     @BeforeEach
-    void registered() {
-        kvp = new KvpProtocol(store, intrinsics);
+    void registered() throws Exception {
+        Files.createDirectories(sys.resolve("eth0/device"));
+        Files.writeString(sys.resolve("eth0/device/device_id"), "{guid}\n");
+        kvp = new KvpProtocol(store, intrinsics, sys);
         byte[] reg = kvp.register();
         assertEquals(7432, reg.length);
         assertEquals(100, reg[0]);
@@ -125,6 +133,7 @@ class KvpProtocolTest {
         assertEquals("{guid}", c.adapterId());
         assertEquals(List.of("10.1.1.1", "10.1.1.2"), c.ipAddresses());
         assertEquals(List.of("8.8.8.8"), c.dnsServers());
+        assertEquals(HvStatus.GUID_NOTFOUND, send(KvpMessages.setIpInfo("{other}", 1, true, "", "", "", "")).status());
         intrinsics.failSet = true;
         assertEquals(HvStatus.E_FAIL, send(KvpMessages.setIpInfo("{guid}", 1, true, "", "", "", "")).status());
     }

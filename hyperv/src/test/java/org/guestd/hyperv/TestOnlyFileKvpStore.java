@@ -2,6 +2,9 @@
 package org.guestd.hyperv;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,19 +18,24 @@ import org.guestd.kvp.KvpStore;
 /**
  * TEST ONLY — a stand-in for the kvp module's real store until it is merged: {@code .kvp_pool_N}
  * files of 2560-byte records (512-byte key, 2048-byte value, NUL-padded), rewritten whole (through
- * a temp file and rename) on every change, records kept in memory. No locking, no reload on
- * foreign writes, not crash-safe. The differential test and the benchmark get their store from
+ * a temp file and rename) on a delete, a changed or added record written in place; records kept in
+ * memory. No locking, no reload on foreign writes, not crash-safe. The differential test and the benchmark get their store from
  * {@link KvpSides#guestdStore}; swap that one line for the real store.
  */
 final class TestOnlyFileKvpStore implements KvpStore {
     static final int RECORD = 2560;
     private final Path dir;
     private final List<List<Entry>> pools = new ArrayList<>();
+    /** Per pool: key → record index (kept in step with the list). */
+    private final List<java.util.Map<ByteBuffer, Integer>> index = new ArrayList<>();
+    private final FileChannel[] channels = new FileChannel[POOL_COUNT];
 
     TestOnlyFileKvpStore(Path dir) throws IOException {
         this.dir = dir;
         for (int p = 0; p < POOL_COUNT; p++) {
             pools.add(read(dir.resolve(".kvp_pool_" + p)));
+            index.add(new java.util.HashMap<>());
+            reindex(p);
         }
     }
 
@@ -42,6 +50,11 @@ final class TestOnlyFileKvpStore implements KvpStore {
             out.add(new Entry(Wire.cBytes(b, off, MAX_KEY_SIZE), Wire.cBytes(b, off + MAX_KEY_SIZE, MAX_VALUE_SIZE)));
         }
         return out;
+    }
+
+    private int checked(int pool) throws KvpException {
+        pool(pool);
+        return pool;
     }
 
     private List<Entry> pool(int pool) throws KvpException {
@@ -61,6 +74,10 @@ final class TestOnlyFileKvpStore implements KvpStore {
         Path file = dir.resolve(".kvp_pool_" + pool);
         Path tmp = dir.resolve(".kvp_pool_" + pool + ".tmp");
         try {
+            if (channels[pool] != null) {
+                channels[pool].close(); // the file is replaced: reopen on the next in-place write
+                channels[pool] = null;
+            }
             Files.write(tmp, b);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -68,9 +85,41 @@ final class TestOnlyFileKvpStore implements KvpStore {
         }
     }
 
+    private void reindex(int pool) {
+        java.util.Map<ByteBuffer, Integer> m = index.get(pool);
+        m.clear();
+        List<Entry> p = pools.get(pool);
+        for (int i = 0; i < p.size(); i++) {
+            m.putIfAbsent(ByteBuffer.wrap(p.get(i).key()), i);
+        }
+    }
+
+    /** Writes record {@code index} of {@code pool} in place (a change, or an append at the end). */
+    private void writeRecord(int pool, int index) throws KvpException {
+        Entry e = pools.get(pool).get(index);
+        byte[] b = new byte[RECORD];
+        Wire.putCString(b, 0, MAX_KEY_SIZE, e.key());
+        Wire.putCString(b, MAX_KEY_SIZE, MAX_VALUE_SIZE, e.value());
+        Path file = dir.resolve(".kvp_pool_" + pool);
+        try {
+            if (channels[pool] == null) {
+                channels[pool] = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+            FileChannel ch = channels[pool];
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            long pos = (long) index * RECORD;
+            while (buf.hasRemaining()) {
+                pos += ch.write(buf, pos);
+            }
+        } catch (IOException ex) {
+            throw new KvpException("cannot write " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
     @Override
     public synchronized Optional<byte[]> get(int pool, byte[] key) throws KvpException {
-        return pool(pool).stream().filter(e -> Arrays.equals(e.key(), key)).map(Entry::value).findFirst();
+        Integer i = index.get(checked(pool)).get(ByteBuffer.wrap(key));
+        return i == null ? Optional.empty() : Optional.of(pools.get(pool).get(i).value());
     }
 
     @Override
@@ -79,16 +128,15 @@ final class TestOnlyFileKvpStore implements KvpStore {
             throw new KvpException("key or value too long");
         }
         List<Entry> p = pool(pool);
-        int i = 0;
-        while (i < p.size() && !Arrays.equals(p.get(i).key(), key)) {
-            i++;
-        }
-        if (i < p.size()) {
+        Integer found = index.get(pool).get(ByteBuffer.wrap(key));
+        int i = found == null ? p.size() : found;
+        if (found != null) {
             p.set(i, new Entry(key, value));
         } else {
             p.add(new Entry(key, value));
+            index.get(pool).put(ByteBuffer.wrap(key), i);
         }
-        write(pool);
+        writeRecord(pool, i);
     }
 
     @Override
@@ -96,6 +144,7 @@ final class TestOnlyFileKvpStore implements KvpStore {
         if (!pool(pool).removeIf(e -> Arrays.equals(e.key(), key))) {
             return false;
         }
+        reindex(pool);
         write(pool);
         return true;
     }

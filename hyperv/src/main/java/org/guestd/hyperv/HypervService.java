@@ -69,13 +69,13 @@ public final class HypervService implements AgentService {
         String vssDev = option(ctx, "vss-device", VSS_DEVICE);
         String fcopyDev = option(ctx, "fcopy-device", FCOPY_DEVICE);
         if (isDefaultAndBusless(ctx, kvpDev, vssDev, fcopyDev)) {
-            LOG.info("hyperv: no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
+            LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
             return;
         }
         Optional<KvpStore> store = ctx.lookup(KvpStore.class);
         Optional<KvpIntrinsics> intrinsics = ctx.lookup(KvpIntrinsics.class);
         if (store.isEmpty() || intrinsics.isEmpty()) {
-            LOG.warn("hyperv: kvp: no KVP store/intrinsics exported (is the kvp service running?); KVP channel off");
+            LOG.warn("kvp: no KVP store/intrinsics exported (is the kvp service running?); KVP channel off");
         } else if (!"off".equals(kvpDev)) {
             KvpProtocol p = new KvpProtocol(store.get(), intrinsics.get(), ctx.paths().sys("class/net"));
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
@@ -106,13 +106,13 @@ public final class HypervService implements AgentService {
         } catch (NativeException e) {
             t.close();
             if (e.errno() == ENOENT) {
-                LOG.info("hyperv: {}: {} not present; {} channel off", channel, device, channel.toUpperCase());
+                LOG.info("{}: {} not present; {} channel off", channel, device, channel.toUpperCase());
             } else if (e.errno() == EBUSY) {
-                LOG.warn("hyperv: {}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
+                LOG.warn("{}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
                         + " to let guestd serve it); {} channel off", channel, device, channel, channel,
                         channel.toUpperCase());
             } else {
-                LOG.warn("hyperv: {}: cannot open {}: {}; {} channel off", channel, device, e.getMessage(),
+                LOG.warn("{}: cannot open {}: {}; {} channel off", channel, device, e.getMessage(),
                         channel.toUpperCase());
             }
             return false;
@@ -123,7 +123,7 @@ public final class HypervService implements AgentService {
         synchronized (running) {
             running.add(t);
         }
-        LOG.info("hyperv: {} channel on {}", channel, device);
+        LOG.info("{} channel on {}", channel, device);
         return true;
     }
 

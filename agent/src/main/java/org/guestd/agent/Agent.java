@@ -16,6 +16,7 @@ import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
 import org.guestd.guestinfo.GuestInfoService;
 import org.guestd.kvp.KvpService;
+import org.guestd.hyperv.HypervService;
 import org.guestd.qga.QgaService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
@@ -93,7 +94,8 @@ final class Agent {
                             Optional.ofNullable(env.get("TZ"))),
                     new KvpService(Version::get),
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
-                            Version.get()));
+                            Version.get()),
+                    new HypervService(loop));
             List<String> started = runtime.start(services);
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,

@@ -24,6 +24,10 @@ enum Option {
     DUMP_CONF('D', "dump-conf", Arg.NONE, "print the effective configuration and exit"),
     RETRY_PATH('r', "retry-path", Arg.NONE, "accepted for qemu-ga compatibility; channels always reopen"),
     HELP('h', "help", Arg.NONE, "print this help and exit"),
+    // Hyper-V channels (hyperv module): a path, fd:N (an inherited message descriptor) or off.
+    KVP_DEVICE('\0', "kvp-device", Arg.REQUIRED, "Hyper-V KVP device, fd:N or off (default /dev/vmbus/hv_kvp)"),
+    VSS_DEVICE('\0', "vss-device", Arg.REQUIRED, "Hyper-V VSS device, fd:N or off (default /dev/vmbus/hv_vss)"),
+    FCOPY_DEVICE('\0', "fcopy-device", Arg.REQUIRED, "Hyper-V file-copy device, fd:N or off (default /dev/vmbus/hv_fcopy)"),
     // Test seams (OSHI ProcPath, qga -t): where /proc, /sys, /etc and /run are read from.
     KVP_POOL_DIR('\0', "kvp-pool-dir", Arg.REQUIRED, "Hyper-V KVP pool files directory (default /var/lib/hyperv)"),
     PROC_ROOT('\0', "proc-root", Arg.REQUIRED, "read procfs from this directory (testing)"),

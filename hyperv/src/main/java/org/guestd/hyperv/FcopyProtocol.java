@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.hyperv;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon side of {@code /dev/vmbus/hv_fcopy} in its Debian 12 form (char device, hv_utils
+ * {@code hv_fcopy.c}; the later UIO ring daemon is not used there): the daemon writes the 4-byte
+ * version 1, the kernel answers 4 bytes; then START_FILE_COPY ({@code struct hv_start_fcopy}, 1088
+ * bytes, names already UTF-8), WRITE_TO_FILE ({@code struct hv_do_fcopy}, 6196 bytes), COMPLETE and
+ * CANCEL; each answered with a 4-byte int status. Statuses as hv_fcopy_daemon: an existing file
+ * without OVER_WRITE is HV_ERROR_ALREADY_EXISTS, a missing directory without CREATE_PATH and any
+ * other failure HV_E_FAIL, ENOSPC HV_ERROR_DISK_FULL; CANCEL removes the partial file.
+ * Unlike the reference, the target is checked by {@link FcopyTarget}.
+ */
+final class FcopyProtocol implements DeviceProtocol {
+    static final int OP_START = 0;
+    static final int OP_WRITE = 1;
+    static final int OP_COMPLETE = 2;
+    static final int OP_CANCEL = 3;
+    static final int VERSION = 1;
+    static final int OVER_WRITE = 0x1;
+    static final int CREATE_PATH = 0x2;
+    static final int HDR_SIZE = 36;
+    static final int START_SIZE = 1088;
+    static final int OFF_FILE_NAME = 36;
+    static final int OFF_PATH_NAME = 556;
+    static final int NAME_SIZE = 520;
+    static final int OFF_COPY_FLAGS = 1076;
+    static final int OFF_FILE_SIZE = 1080;
+    static final int OFF_WRITE_OFFSET = 40;
+    static final int OFF_WRITE_SIZE = 48;
+    static final int OFF_WRITE_DATA = 52;
+    static final int DATA_FRAGMENT = 6144;
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+
+    private final FcopyTarget target;
+    private boolean inHandshake = true;
+    private FileChannel file;
+    private Path filePath;
+
+    FcopyProtocol(FcopyTarget target) {
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "fcopy";
+    }
+
+    @Override
+    public byte[] register() {
+        inHandshake = true;
+        byte[] m = new byte[4];
+        Wire.putU32(m, 0, VERSION);
+        return m;
+    }
+
+    @Override
+    public byte[] handle(byte[] m) {
+        if (inHandshake && m.length == 4) {
+            inHandshake = false;
+            LOG.info("fcopy: registered with the kernel, version {}", Wire.u32(m, 0));
+            return null;
+        }
+        inHandshake = false;
+        int status;
+        if (m.length < 4) {
+            LOG.warn("fcopy: {}-byte message; answered HV_E_FAIL", m.length);
+            status = HvStatus.E_FAIL;
+        } else {
+            int op = Wire.u32(m, 0);
+            switch (op) {
+                case OP_START:
+                    status = start(m);
+                    break;
+                case OP_WRITE:
+                    status = write(m);
+                    break;
+                case OP_COMPLETE:
+                    status = finish(false);
+                    break;
+                case OP_CANCEL:
+                    status = finish(true);
+                    break;
+                default:
+                    LOG.warn("fcopy: unknown operation {}", op);
+                    status = HvStatus.E_FAIL;
+                    break;
+            }
+        }
+        byte[] reply = new byte[4];
+        Wire.putU32(reply, 0, status);
+        return reply;
+    }
+
+    private int start(byte[] m) {
+        closeQuietly(false); // a START without COMPLETE before it: drop the old file handle
+        if (m.length < START_SIZE) {
+            LOG.warn("fcopy: START of {} bytes (expected {}); HV_E_FAIL", m.length, START_SIZE);
+            return HvStatus.E_FAIL;
+        }
+        String name = Wire.cString(m, OFF_FILE_NAME, NAME_SIZE);
+        String dir = Wire.cString(m, OFF_PATH_NAME, NAME_SIZE);
+        int flags = Wire.u32(m, OFF_COPY_FLAGS);
+        Path p;
+        try {
+            p = target.resolve(dir, name);
+        } catch (IOException e) {
+            LOG.warn("fcopy: refused: {}", e.getMessage());
+            return HvStatus.E_FAIL;
+        }
+        try {
+            if (!Files.isDirectory(p.getParent())) {
+                if ((flags & CREATE_PATH) == 0) {
+                    LOG.warn("fcopy: directory {} does not exist and CREATE_PATH is not set", p.getParent());
+                    return HvStatus.E_FAIL;
+                }
+                Files.createDirectories(p.getParent(),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            }
+            target.checkReal(p);
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && (flags & OVER_WRITE) == 0) {
+                LOG.info("fcopy: {} exists and OVER_WRITE is not set", p);
+                return HvStatus.ERROR_ALREADY_EXISTS;
+            }
+            file = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+            filePath = p;
+            LOG.info("fcopy: receiving {} ({} bytes)", p, Wire.u64(m, OFF_FILE_SIZE));
+            return HvStatus.S_OK;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("fcopy: cannot create {}: {}", p, e.toString());
+            return HvStatus.E_FAIL;
+        }
+    }
+
+    private int write(byte[] m) {
+        if (file == null) {
+            LOG.warn("fcopy: WRITE without a started copy");
+            return HvStatus.E_FAIL;
+        }
+        if (m.length < OFF_WRITE_DATA) {
+            return HvStatus.E_FAIL;
+        }
+        long offset = Wire.u64(m, OFF_WRITE_OFFSET);
+        long size = Wire.u32(m, OFF_WRITE_SIZE) & 0xffffffffL;
+        if (size > DATA_FRAGMENT || OFF_WRITE_DATA + size > m.length || offset < 0) {
+            LOG.warn("fcopy: WRITE of {} bytes at {} does not fit the {}-byte message", size, offset, m.length);
+            return HvStatus.E_FAIL;
+        }
+        try {
+            ByteBuffer data = ByteBuffer.wrap(m, OFF_WRITE_DATA, (int) size);
+            long pos = offset;
+            while (data.hasRemaining()) {
+                pos += file.write(data, pos);
+            }
+            return HvStatus.S_OK;
+        } catch (IOException e) {
+            String msg = String.valueOf(e.getMessage());
+            LOG.warn("fcopy: write to {} failed: {}", filePath, msg);
+            return msg.contains("No space left") ? HvStatus.ERROR_DISK_FULL : HvStatus.E_FAIL;
+        }
+    }
+
+    private int finish(boolean cancel) {
+        if (file == null) {
+            return cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
+        }
+        Path p = filePath;
+        boolean ok = closeQuietly(cancel);
+        LOG.info("fcopy: {} {}", cancel ? "cancelled, removed" : "completed", p);
+        return ok || cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
+    }
+
+    private boolean closeQuietly(boolean delete) {
+        if (file == null) {
+            return true;
+        }
+        boolean ok = true;
+        try {
+            file.close();
+        } catch (IOException e) {
+            ok = false;
+            LOG.warn("fcopy: closing {} failed: {}", filePath, e.getMessage());
+        }
+        if (delete) {
+            try {
+                Files.deleteIfExists(filePath);
+            } catch (IOException e) {
+                LOG.warn("fcopy: cannot remove {}: {}", filePath, e.getMessage());
+            }
+        }
+        file = null;
+        filePath = null;
+        return ok;
+    }
+
+    @Override
+    public void sessionEnded() {
+        if (file != null) {
+            LOG.warn("fcopy: device lost during a copy; removing the partial {}", filePath);
+            closeQuietly(true);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.hyperv;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.guestd.core.AgentException;
+import org.guestd.core.ErrorClass;
+import org.guestd.core.spi.AgentService;
+import org.guestd.core.spi.ServiceContext;
+import org.guestd.freeze.FsFreezer;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.kvp.KvpIntrinsics;
+import org.guestd.kvp.KvpStore;
+import org.guestd.transport.IoLoop;
+import org.guestd.transport.MessageFdTransport;
+import org.guestd.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Hyper-V channels over the hv_utils char devices: KVP ({@code /dev/vmbus/hv_kvp}, onto the
+ * {@link KvpStore} and {@link KvpIntrinsics} of the kvp service), VSS ({@code hv_vss}, onto the
+ * {@link FsFreezer} of the freeze service) and file copy ({@code hv_fcopy}). Each channel is
+ * independent: a missing device turns that channel off with one log line, a busy one (hv_kvp_daemon
+ * or its siblings hold it; the kernel allows one opener) with a message saying so. After an error a
+ * device is reopened with backoff and registers again.
+ *
+ * <p>Options (in {@code [general]} from the command line, or in {@code [hyperv]}): {@code kvp-device},
+ * {@code vss-device}, {@code fcopy-device} — a path or {@code fd:N}, or {@code off}; {@code fcopy-root}
+ * — the directory host files must land under (default {@code /}).
+ */
+public final class HypervService implements AgentService {
+    /** Default device paths. */
+    public static final String KVP_DEVICE = "/dev/vmbus/hv_kvp";
+    public static final String VSS_DEVICE = "/dev/vmbus/hv_vss";
+    public static final String FCOPY_DEVICE = "/dev/vmbus/hv_fcopy";
+    /** Read buffers: larger than any message, so a wrong-sized one is seen and answered, not cut. */
+    static final int KVP_BUFFER = 16 * 1024;
+    static final int SMALL_BUFFER = 8 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+
+    private final BiFunction<String, Integer, Transport> transports;
+    private final List<Transport> running = new ArrayList<>();
+    private volatile KvpProtocol kvp;
+
+    /** Channels on the agent's event loop. */
+    public HypervService(IoLoop loop) {
+        this((path, buffer) -> new MessageFdTransport(path, loop, buffer));
+    }
+
+    /** @param transports makes the message transport for a device path and read-buffer size (tests) */
+    public HypervService(BiFunction<String, Integer, Transport> transports) {
+        this.transports = transports;
+    }
+
+    @Override
+    public String name() {
+        return "hyperv";
+    }
+
+    @Override
+    public void start(ServiceContext ctx) throws AgentException {
+        String kvpDev = option(ctx, "kvp-device", KVP_DEVICE);
+        String vssDev = option(ctx, "vss-device", VSS_DEVICE);
+        String fcopyDev = option(ctx, "fcopy-device", FCOPY_DEVICE);
+        if (isDefaultAndBusless(ctx, kvpDev, vssDev, fcopyDev)) {
+            LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
+            return;
+        }
+        Optional<KvpStore> store = ctx.lookup(KvpStore.class);
+        Optional<KvpIntrinsics> intrinsics = ctx.lookup(KvpIntrinsics.class);
+        if (store.isEmpty() || intrinsics.isEmpty()) {
+            LOG.warn("kvp: no KVP store/intrinsics exported (is the kvp service running?); KVP channel off");
+        } else if (!"off".equals(kvpDev)) {
+            KvpProtocol p = new KvpProtocol(store.get(), intrinsics.get(), ctx.paths().sys("class/net"));
+            if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
+                kvp = p;
+            }
+        }
+        if (!"off".equals(vssDev)) {
+            open("vss", vssDev, SMALL_BUFFER,
+                    new MessageEndpoint(new VssProtocol(() -> ctx.lookup(FsFreezer.class)), ctx.blocking()));
+        }
+        if (!"off".equals(fcopyDev)) {
+            Path root = Path.of(option(ctx, "fcopy-root", "/"));
+            open("fcopy", fcopyDev, SMALL_BUFFER,
+                    new MessageEndpoint(new FcopyProtocol(new FcopyTarget(root)), ctx.blocking()));
+        }
+    }
+
+    /** The version the kernel reported at KVP registration; empty until then. */
+    public String kvpDriverVersion() {
+        KvpProtocol p = kvp;
+        return p == null ? "" : p.driverVersion();
+    }
+
+    private boolean open(String channel, String device, int buffer, MessageEndpoint endpoint) throws AgentException {
+        Transport t = transports.apply(device, buffer);
+        try {
+            t.start(endpoint);
+        } catch (NativeException e) {
+            t.close();
+            if (e.errno() == ENOENT) {
+                LOG.info("{}: {} not present; {} channel off", channel, device, channel.toUpperCase());
+            } else if (e.errno() == EBUSY) {
+                LOG.warn("{}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
+                        + " to let guestd serve it); {} channel off", channel, device, channel, channel,
+                        channel.toUpperCase());
+            } else {
+                LOG.warn("{}: cannot open {}: {}; {} channel off", channel, device, e.getMessage(),
+                        channel.toUpperCase());
+            }
+            return false;
+        } catch (IOException | IllegalArgumentException e) {
+            t.close();
+            throw new AgentException(ErrorClass.GENERIC_ERROR, "hyperv: " + channel + ": " + e.getMessage());
+        }
+        synchronized (running) {
+            running.add(t);
+        }
+        LOG.info("{} channel on {}", channel, device);
+        return true;
+    }
+
+    private static final int ENOENT = 2;
+    private static final int EBUSY = 16;
+
+    private static String option(ServiceContext ctx, String key, String dflt) {
+        return ctx.general().get(key).or(() -> ctx.config().get(key)).filter(s -> !s.isBlank()).orElse(dflt);
+    }
+
+    /** All three devices at their defaults and no vmbus directory at all: one line instead of three. */
+    private static boolean isDefaultAndBusless(ServiceContext ctx, String kvp, String vss, String fcopy) {
+        return kvp.equals(KVP_DEVICE) && vss.equals(VSS_DEVICE) && fcopy.equals(FCOPY_DEVICE)
+                && !Files.isDirectory(ctx.paths().dev().resolve("vmbus"));
+    }
+
+    @Override
+    public void stop() {
+        synchronized (running) {
+            for (Transport t : running) {
+                t.close();
+            }
+            running.clear();
+        }
+    }
+}

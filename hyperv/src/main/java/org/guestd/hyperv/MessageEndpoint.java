@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.hyperv;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import org.guestd.transport.Link;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects a {@link DeviceProtocol} to a message-framed {@link Link}: writes the registration when
+ * the device is (re)opened, hands each message to the protocol on the worker pool one at a time in
+ * arrival order (the event loop never blocks on pool files or a freeze), and writes the reply.
+ * Whatever the protocol throws is logged and answered with nothing; the link stays up.
+ */
+final class MessageEndpoint implements Link.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+
+    private final DeviceProtocol protocol;
+    private final Executor workers;
+    private final Object lock = new Object();
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+
+    MessageEndpoint(DeviceProtocol protocol, Executor workers) {
+        this.protocol = protocol;
+        this.workers = workers;
+    }
+
+    @Override
+    public void connected(Link link) {
+        submit(() -> {
+            byte[] reg = protocol.register();
+            link.write(ByteBuffer.wrap(reg));
+            LOG.debug("{}: registration written on {}", protocol.name(), link.describe());
+        });
+    }
+
+    @Override
+    public void received(Link link, ByteBuffer data) {
+        byte[] message = new byte[data.remaining()];
+        data.get(message);
+        submit(() -> {
+            byte[] reply = protocol.handle(message);
+            if (reply != null && link.isOpen()) {
+                link.write(ByteBuffer.wrap(reply));
+            }
+        });
+    }
+
+    @Override
+    public void disconnected(Link link) {
+        submit(protocol::sessionEnded);
+    }
+
+    /** Runs tasks strictly one after another, in submission order, on the worker pool. */
+    private void submit(Runnable task) {
+        synchronized (lock) {
+            queue.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        workers.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (lock) {
+                next = queue.poll();
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException | Error e) { // never lose the queue to one bad message
+                LOG.warn("{}: handling a message failed: {}", protocol.name(), e.toString());
+                LOG.debug("{}: failure detail", protocol.name(), e);
+            }
+        }
+    }
+}

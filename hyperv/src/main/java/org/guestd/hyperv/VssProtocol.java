@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.hyperv;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.core.AgentException;
+import org.guestd.freeze.FsFreezer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon side of {@code /dev/vmbus/hv_vss} ({@code struct hv_vss_msg}, 12 bytes), as
+ * hv_vss_daemon: REGISTER1 (129) after open, the kernel answers with a 4-byte u32 version, then
+ * FREEZE / THAW go to the freeze engine and HOT_BACKUP (the host's "check") is acknowledged.
+ * The reply is the request with the status in bytes 0..3.
+ *
+ * <p>Without a freeze engine (none exported) FREEZE fails with HV_E_FAIL and THAW succeeds, which is
+ * what hv_vss_daemon answers when it cannot freeze (FITHAW of an unfrozen filesystem counts as
+ * success there). A session lost while frozen is thawed: the host cannot send THAW any more.
+ */
+final class VssProtocol implements DeviceProtocol {
+    /** sizeof(struct hv_vss_msg). */
+    static final int MSG_SIZE = 12;
+    static final int OP_HOT_BACKUP = 2;
+    static final int OP_FREEZE = 5;
+    static final int OP_THAW = 6;
+    static final int OP_REGISTER1 = 129;
+    static final String REQUESTER = "hyperv-vss";
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+
+    private final Supplier<Optional<FsFreezer>> freezer;
+    private boolean inHandshake = true;
+    private boolean frozenByUs;
+    private boolean badSizeLogged;
+
+    /** @param freezer looked up at each request, so a freeze service started later is found */
+    VssProtocol(Supplier<Optional<FsFreezer>> freezer) {
+        this.freezer = freezer;
+    }
+
+    @Override
+    public String name() {
+        return "vss";
+    }
+
+    @Override
+    public byte[] register() {
+        inHandshake = true;
+        byte[] m = new byte[MSG_SIZE];
+        m[0] = (byte) OP_REGISTER1;
+        return m;
+    }
+
+    @Override
+    public byte[] handle(byte[] request) {
+        if (inHandshake && request.length == 4) {
+            inHandshake = false;
+            LOG.info("vss: registered with the kernel, module version {}", Wire.u32(request, 0));
+            return null;
+        }
+        if (request.length != MSG_SIZE) {
+            // the kernel sends exactly 12 bytes and accepts exactly 12 back
+            if (!badSizeLogged) {
+                badSizeLogged = true;
+                LOG.warn("vss: {}-byte message (expected {}); answered HV_E_FAIL (logged once)", request.length,
+                        MSG_SIZE);
+            }
+            byte[] reply = new byte[MSG_SIZE];
+            System.arraycopy(request, 0, reply, 0, Math.min(request.length, MSG_SIZE));
+            Wire.putU32(reply, 0, HvStatus.E_FAIL);
+            return reply;
+        }
+        inHandshake = false;
+        byte[] m = request.clone();
+        int op = m[0] & 0xff;
+        int status;
+        switch (op) {
+            case OP_FREEZE:
+                status = freeze();
+                break;
+            case OP_THAW:
+                status = thaw();
+                break;
+            case OP_HOT_BACKUP:
+                // The kernel would tell the host "no auto recovery" only if the reply's op byte were
+                // still HOT_BACKUP, but bytes 0..3 are the status, so like the reference we answer 0.
+                LOG.info("vss: host check (HOT_BACKUP)");
+                status = HvStatus.S_OK;
+                break;
+            default:
+                LOG.warn("vss: illegal op {}", op);
+                status = HvStatus.S_OK; // as hv_vss_daemon
+                break;
+        }
+        Wire.putU32(m, 0, status);
+        return m;
+    }
+
+    private int freeze() {
+        Optional<FsFreezer> f = freezer.get();
+        if (f.isEmpty()) {
+            LOG.warn("vss: host asked to freeze, but no freeze engine is running: HV_E_FAIL");
+            return HvStatus.E_FAIL;
+        }
+        try {
+            int n = f.get().freeze(null, REQUESTER);
+            frozenByUs = true;
+            LOG.debug("vss: froze {} filesystems", n); // debug: nothing is written to disk while frozen
+            return HvStatus.S_OK;
+        } catch (AgentException | RuntimeException e) {
+            LOG.warn("vss: freeze failed: {}", e.getMessage());
+            return HvStatus.E_FAIL;
+        }
+    }
+
+    private int thaw() {
+        Optional<FsFreezer> f = freezer.get();
+        if (f.isEmpty()) {
+            return HvStatus.S_OK;
+        }
+        try {
+            int n = f.get().thaw(REQUESTER);
+            frozenByUs = false;
+            LOG.info("vss: thawed {} filesystems", n);
+            return HvStatus.S_OK;
+        } catch (AgentException | RuntimeException e) {
+            LOG.warn("vss: thaw failed: {}", e.getMessage());
+            return HvStatus.E_FAIL;
+        }
+    }
+
+    @Override
+    public void sessionEnded() {
+        if (frozenByUs) {
+            LOG.warn("vss: device lost while frozen; thawing");
+            thaw();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.hyperv;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.guestd.kvp.KvpException;
+import org.guestd.kvp.KvpIntrinsics;
+import org.guestd.kvp.KvpStore;
+
+/** Scripted {@link KvpIntrinsics}: a fixed auto pool, IP configs by MAC, applied configs recorded. */
+final class FakeIntrinsics implements KvpIntrinsics {
+    final List<KvpStore.Entry> auto = new ArrayList<>();
+    final Map<String, IpConfig> byMac = new java.util.HashMap<>();
+    final List<IpConfig> applied = new ArrayList<>();
+    boolean failSet;
+
+    FakeIntrinsics auto(String key, String value) {
+        auto.add(new KvpStore.Entry(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+        return this;
+    }
+
+    @Override
+    public List<KvpStore.Entry> autoPool() {
+        return List.copyOf(auto);
+    }
+
+    @Override
+    public Optional<IpConfig> ipInfo(String macAddress) {
+        return Optional.ofNullable(byMac.get(macAddress));
+    }
+
+    @Override
+    public void setIpInfo(IpConfig config) throws KvpException {
+        if (failSet) {
+            throw new KvpException("hv_set_ifconfig failed");
+        }
+        applied.add(config);
+    }
+}

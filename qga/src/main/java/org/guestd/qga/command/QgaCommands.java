@@ -9,6 +9,8 @@ import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
 import org.guestd.qga.command.control.GuestSyncDelimited;
 import org.guestd.qga.command.disk.GuestGetFsinfo;
+import org.guestd.qga.command.exec.ExecCommands;
+import org.guestd.qga.command.file.FileCommands;
 import org.guestd.qga.command.network.GuestNetworkGetInterfaces;
 import org.guestd.qga.command.system.GuestGetHostName;
 import org.guestd.qga.command.system.GuestGetOsinfo;
@@ -16,6 +18,7 @@ import org.guestd.qga.command.system.GuestGetUsers;
 import org.guestd.qga.command.system.GuestGetVcpus;
 import org.guestd.qga.command.time.GuestGetTime;
 import org.guestd.qga.command.time.GuestGetTimezone;
+import org.guestd.qga.command.user.UserCommands;
 import org.guestd.qga.dispatch.QgaCommand;
 
 /** The commands guestd implements, in qemu's schema order. */
@@ -42,6 +45,9 @@ public final class QgaCommands {
                 new GuestGetTimezone(info),
                 new GuestGetOsinfo(info)));
         out.addAll(SysinfoCommands.all(info));
+        out.addAll(FileCommands.all(deps));
+        out.addAll(ExecCommands.all(deps));
+        out.addAll(UserCommands.all(deps));
         return out;
     }
 }

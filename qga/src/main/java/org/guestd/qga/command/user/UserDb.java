@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.command.user;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.guestd.core.AgentException;
+import org.guestd.jna.linux.CStream;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.Passwd;
+
+/**
+ * Looks a user up as qemu-ga's {@code get_passwd_entry} does: on the live system through NSS
+ * ({@code getpwnam_r}, so LDAP/SSSD users are found too), under an injected etc root by reading
+ * its {@code passwd} file. A missing user is "failed to lookup user 'NAME': Success" (GLib reports
+ * the errno of a lookup that found nothing, which is 0).
+ */
+final class UserDb {
+    /** A user's ids and home. */
+    record User(String name, int uid, int gid, Path home) {}
+
+    private final Path etc;
+
+    UserDb(Path etc) {
+        this.etc = etc;
+    }
+
+    User lookup(String name) throws AgentException {
+        if (etc.equals(Path.of("/etc"))) {
+            try {
+                Passwd.Entry e = Passwd.lookup(name);
+                return new User(e.name(), e.uid(), e.gid(), Path.of(e.home()));
+            } catch (NativeException e) {
+                throw notFound(name, e.errno());
+            }
+        }
+        try {
+            for (String line : Files.readAllLines(etc.resolve("passwd"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 7 && f[0].equals(name)) {
+                    return new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Path.of(f[5]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw notFound(name, 5); // EIO
+        }
+        throw notFound(name, 0);
+    }
+
+    private static AgentException notFound(String name, int errno) {
+        return AgentException.generic("failed to lookup user '" + name + "': " + CStream.strerror(errno));
+    }
+}

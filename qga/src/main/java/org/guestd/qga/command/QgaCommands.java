@@ -41,6 +41,7 @@ public final class QgaCommands {
                 new GuestGetUsers(info),
                 new GuestGetTimezone(info),
                 new GuestGetOsinfo(info)));
+        out.addAll(org.guestd.qga.command.freeze.FreezeCommands.all(deps));
         return out;
     }
 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class QgaCommandsIT {
     static final Set<String> IMPLEMENTED = Set.of("guest-sync", "guest-sync-delimited", "guest-ping", "guest-info",
             "guest-get-osinfo", "guest-get-host-name", "guest-get-timezone", "guest-get-time", "guest-get-vcpus",
-            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo");
+            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo", "guest-fsfreeze-status",
+            "guest-fsfreeze-freeze", "guest-fsfreeze-freeze-list", "guest-fsfreeze-thaw", "guest-fstrim");
 
     @TempDir
     static Path state;

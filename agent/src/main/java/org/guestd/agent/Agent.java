@@ -14,6 +14,7 @@ import org.guestd.core.env.Clock;
 import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
+import org.guestd.freeze.FreezeService;
 import org.guestd.guestinfo.GuestInfoService;
 import org.guestd.kvp.KvpService;
 import org.guestd.hyperv.HypervService;
@@ -85,10 +86,16 @@ final class Agent {
             Logging.shutdown();
             return 1;
         }
-        ServiceRuntime runtime = new ServiceRuntime(settings.config(), Clock.SYSTEM, settings.hostPaths(),
+        ServiceRuntime runtime = new ServiceRuntime(settingsWithStateDir(stateDir).config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
+        // fsfreeze engine before the protocols that use it; the log holds its output while frozen
+        FreezeService freeze = new FreezeService();
+        if (Logging.freezeGate() != null) {
+            freeze.addListener(Logging.freezeGate());
+        }
         try {
             List<AgentService> services = List.of(
+                    freeze,
                     new GuestInfoService(new NativeSystemProbes(),
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
@@ -106,6 +113,7 @@ final class Agent {
             log.debug("failure detail", e);
             exitCode.set(1);
         } finally {
+            freeze.thawBeforeExit(); // SIGTERM while frozen: thaw (and its hooks) before the stop deadline
             Thread guard = new Thread(() -> {
                 try {
                     Thread.sleep(STOP_DEADLINE_MS);

@@ -18,10 +18,21 @@ import org.slf4j.LoggerFactory;
  * Configures the one logging backend (logback), in code so start-up reads no XML. Under systemd
  * ({@code $JOURNAL_STREAM} or {@code $INVOCATION_ID} set) lines carry sd-daemon priority prefixes
  * ({@code <3>}…{@code <7>}) and no timestamps, since journald adds its own; elsewhere lines get a
- * time of day. {@code -v} turns on debug; {@code -l FILE} logs to a file.
+ * time of day. {@code -v} turns on debug; {@code -l FILE} logs to a file. While filesystems are
+ * frozen the output is held in memory ({@link FreezeLogGate}) and written after the thaw.
  */
 final class Logging {
+    private static volatile FreezeLogGate gate;
+
     private Logging() {}
+
+    /**
+     * The gate in front of the log output: the freeze service tells it to hold output in memory
+     * while filesystems are frozen. Null before {@link #configure}.
+     */
+    static FreezeLogGate freezeGate() {
+        return gate;
+    }
 
     /**
      * @return null, or why the log file cannot be written (the agent then refuses to start, as
@@ -64,8 +75,13 @@ final class Logging {
         if (!app.isStarted()) {
             return "cannot open log file " + logfile;
         }
+        FreezeLogGate g = new FreezeLogGate(app);
+        g.setContext(ctx);
+        g.setName("freeze-gate");
+        g.start();
+        gate = g;
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(app);
+        root.addAppender(g);
         root.setLevel(Level.WARN);
         ctx.getLogger("org.guestd").setLevel(verbose ? Level.DEBUG : Level.INFO);
         ctx.getLogger("guestd.audit").setLevel(Level.INFO);

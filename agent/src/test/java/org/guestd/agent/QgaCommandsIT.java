@@ -38,9 +38,11 @@ class QgaCommandsIT {
             "guest-get-osinfo", "guest-get-host-name", "guest-get-timezone", "guest-get-time", "guest-get-vcpus",
             "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo", "guest-get-disks",
             "guest-get-diskstats", "guest-get-cpustats", "guest-get-load", "guest-network-get-route",
-            "guest-get-devices");
+            "guest-get-devices", "guest-fsfreeze-status", "guest-fsfreeze-freeze", "guest-fsfreeze-freeze-list",
+            "guest-fsfreeze-thaw", "guest-fstrim");
     /** Registered but always disabled on Linux, as in qemu-ga 7.2. */
-    static final Set<String> ALWAYS_DISABLED = Set.of("guest-get-devices");
+    static final Set<String> ALWAYS_DISABLED = Set.of("guest-get-devices", "guest-fsfreeze-status", "guest-fsfreeze-freeze", "guest-fsfreeze-freeze-list",
+            "guest-fsfreeze-thaw", "guest-fstrim");
 
     @TempDir
     static Path state;

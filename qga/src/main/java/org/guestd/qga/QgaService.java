@@ -143,6 +143,9 @@ public final class QgaService implements AgentService {
         CommandRegistry reg = new CommandRegistry();
         for (QgaCommand c : QgaCommands.all(new CommandDeps(info, clock, reg, version, ctx))) {
             reg.register(c);
+            if (!c.supported()) {
+                blocked.add(c.name()); // qemu-ga: unsupported features are added to the blocked list
+            }
         }
         reg.setBlocked(blocked);
         reg.setAllowed(allowed.isEmpty() ? null : allowed);

@@ -13,16 +13,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
+import org.guestd.core.testing.TestContext;
+import org.guestd.freeze.FsFreezer;
+import org.guestd.freeze.FsTrimmer;
+import org.guestd.guestinfo.GuestInfo;
+import org.guestd.host.qga.Transcript;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.TestCommands;
+import org.guestd.qga.testing.FakeFsFreezer;
 import org.guestd.qga.testing.FakeGuestInfo;
-import org.guestd.host.qga.Transcript;
 import org.guestd.qga.testing.FakeLink;
 import org.guestd.qga.testing.Golden;
 import org.junit.jupiter.api.Test;
@@ -43,7 +47,7 @@ class TranscriptTest {
             "03-guest-sync.txt", "04-guest-ping.txt", "05-id-field-echo.txt", "07-guest-get-osinfo.txt",
             "08-guest-get-host-name.txt", "09-guest-get-timezone.txt", "10-guest-get-time.txt",
             "11-guest-network-get-interfaces.txt", "12-guest-get-fsinfo.txt",
-            "16-guest-get-users.txt", "17-guest-get-vcpus.txt", "19a-guest-get-disks.txt",
+            "16-guest-get-users.txt", "17-guest-get-vcpus.txt", "18-guest-fsfreeze-status.txt", "19a-guest-get-disks.txt",
             "19b-guest-get-diskstats.txt", "19c-guest-get-cpustats.txt", "19d-guest-get-devices.txt",
             "20a-malformed-bareword.txt", "20b-malformed-garbage-line.txt", "20e-non-object-json.txt",
             "20f-array-json.txt", "20g-missing-execute.txt", "20h-execute-not-string.txt",
@@ -58,7 +62,7 @@ class TranscriptTest {
 
     /** Commands not implemented in this module yet: every step must be CommandNotFound. */
     private static final List<String> NOT_IMPLEMENTED = List.of("13-guest-get-memory-blocks.txt",
-            "14-guest-get-memory-block-info.txt", "18-guest-fsfreeze-status.txt");
+            "14-guest-get-memory-block-info.txt");
 
     /**
      * Host-specific (pids, paths, users): replayed against the real commands in their own tests
@@ -97,8 +101,12 @@ class TranscriptTest {
         final FakeLink link = new FakeLink("transcript");
         final QgaEndpoint endpoint;
 
+        final FakeFsFreezer freezer = new FakeFsFreezer();
+
         Harness(ConfigSection general, QgaCommand... extra) throws Exception {
-            registry = org.guestd.qga.QgaService.newRegistry(info, clock, VERSION, general);
+            registry = org.guestd.qga.QgaService.newRegistry(new TestContext("qga").general(general.asMap())
+                    .clock(clock).with(GuestInfo.class, info).with(FsFreezer.class, freezer)
+                    .with(FsTrimmer.class, freezer), VERSION);
             for (QgaCommand c : extra) {
                 registry.register(c);
             }
@@ -310,12 +318,13 @@ class TranscriptTest {
     void frozenStateTranscript29() throws Exception {
         Transcript t = Golden.load("29-frozen-state-at-startup.txt");
         Harness h = new Harness();
-        AtomicBoolean frozen = new AtomicBoolean(true);
-        h.registry.setFrozenState(frozen::get);
+        h.freezer.status = FsFreezer.Status.FROZEN; // started with the frozen marker
+        h.freezer.count = 0; // nothing was really frozen: thaw answers 0
         List<Transcript.Step> st = t.steps();
-        assertEquals(text(st.get(0).reply()), text(h.send(st.get(0).request())));
-        assertEquals(text(st.get(2).reply()), text(h.send(st.get(2).request())));
-        // step 5 (abridged): enabled entries while frozen, minus the fsfreeze commands not registered here
+        for (int i : new int[] {0, 1, 2, 3}) {
+            assertEquals(text(st.get(i).reply()), text(h.send(st.get(i).request())), "step " + (i + 1));
+        }
+        // step 5 (abridged): the enabled entries while frozen
         Map<?, ?> info = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(
                 text(h.send(st.get(4).request())).strip())).get("return");
         List<Object> enabled = new ArrayList<>();
@@ -326,10 +335,11 @@ class TranscriptTest {
         }
         String abridged = st.get(4).replyText();
         List<?> theirs = (List<?>) JsonReader.parse(abridged.substring(abridged.indexOf('['), abridged.lastIndexOf(']') + 1));
-        assertEquals(theirs.subList(2, 6), enabled);
-        // step 6 thawed the agent; step 8's guest-get-time answers again
-        frozen.set(false);
+        assertEquals(theirs, enabled);
+        assertEquals(text(st.get(5).reply()), text(h.send(st.get(5).request())), "step 6: thaw");
+        assertEquals(text(st.get(6).reply()), text(h.send(st.get(6).request())), "step 7: thawed");
         h.clock.advance(1795401858257258000L - 1795401729737082000L);
         assertEquals(text(st.get(7).reply()), text(h.send(st.get(7).request())));
+        assertEquals(List.of("thaw by qga"), h.freezer.calls);
     }
 }

@@ -26,6 +26,7 @@ final class Errno {
     static final int EMFILE = 24;
     static final int ENOTTY = 25;
     static final int ENOSPC = 28;
+    static final int EROFS = 30;
     static final int EPIPE = 32;
     static final int ENOSYS = 38;
     static final int ENOTSOCK = 88;
@@ -65,6 +66,7 @@ final class Errno {
             Map.entry(EMFILE, new Entry("EMFILE", "Too many open files")),
             Map.entry(ENOTTY, new Entry("ENOTTY", "Inappropriate ioctl for device")),
             Map.entry(ENOSPC, new Entry("ENOSPC", "No space left on device")),
+            Map.entry(EROFS, new Entry("EROFS", "Read-only file system")),
             Map.entry(EPIPE, new Entry("EPIPE", "Broken pipe")),
             Map.entry(ENOSYS, new Entry("ENOSYS", "Function not implemented")),
             Map.entry(ENOTSOCK, new Entry("ENOTSOCK", "Socket operation on non-socket")),

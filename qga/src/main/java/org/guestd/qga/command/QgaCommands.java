@@ -48,6 +48,7 @@ public final class QgaCommands {
         out.addAll(FileCommands.all(deps));
         out.addAll(ExecCommands.all(deps));
         out.addAll(UserCommands.all(deps));
+        out.addAll(org.guestd.qga.command.freeze.FreezeCommands.all(deps));
         return out;
     }
 }

@@ -52,6 +52,16 @@ public interface QgaCommand {
     }
 
     /**
+     * False when the feature behind the command is not available here (its service is not
+     * running): the registry then disables the command, as qemu-ga's
+     * {@code ga_command_init_blockedrpcs} does for features a build lacks
+     * ({@code Command X has been disabled}).
+     */
+    default boolean supported() {
+        return true;
+    }
+
+    /**
      * Runs the command.
      *
      * @param args the checked arguments

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.freeze;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.guestd.core.AgentException;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.spi.AgentEvent;
+import org.guestd.jna.linux.FsIoctl;
+import org.guestd.jna.linux.NativeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The freeze engine shared by every channel: one state, freeze and thaw never at the same time.
+ *
+ * <p>Freeze: hooks {@code freeze} → mount walk ({@link MountRules}) → frozen marker written →
+ * listeners told (the log starts holding its output) → state FROZEN, watchdog armed → FIFREEZE
+ * each mount in order. errno handling as qemu-ga: EOPNOTSUPP (the filesystem cannot freeze) and
+ * EBUSY (already frozen: a second mount of one device, or someone else froze it) are skipped and
+ * not counted; anything else, or a mountpoint that cannot be opened, rolls back — everything
+ * frozen so far is thawed in reverse order, the marker removed, the hooks told {@code freezefail}
+ * — before the error ({@code failed to freeze /x: <strerror>}) is thrown. If nothing could be
+ * frozen the state goes back to THAWED and the hooks get {@code thaw} (always paired).
+ *
+ * <p>Thaw: FITHAW each frozen mount in reverse freeze order, repeated until the kernel says it is
+ * not frozen (EINVAL), as qemu-ga and hv_vss_daemon (EINVAL = thawed); then marker removed,
+ * listeners told, hooks {@code thaw}. Every freeze and thaw is written to the {@code guestd.audit}
+ * log: who, which mounts, how long the filesystems were frozen.
+ */
+final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.freeze");
+    private static final Logger AUDIT = LoggerFactory.getLogger("guestd.audit");
+    /** Upper bound of FITHAW repetitions per mount (nested freezes). */
+    private static final int MAX_THAW_REPEAT = 64;
+
+    private final HostPaths paths;
+    private final MountRules rules;
+    private final FsOps ops;
+    private final HookRunner hooks;
+    private final FrozenMarker marker;
+    private final Clock clock;
+    private final Watchdog watchdog;
+    private final Consumer<AgentEvent> events;
+    private final List<FreezeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+
+    private volatile Status status = Status.THAWED;
+    /** Mountpoints frozen by this engine, in freeze order; null after a restart with an empty marker. */
+    private List<String> frozen = List.of();
+    private String frozenBy;
+    private long frozenAt;
+
+    FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, HookRunner hooks, FrozenMarker marker, Clock clock,
+            Watchdog watchdog, Consumer<AgentEvent> events) {
+        this.paths = paths;
+        this.rules = rules;
+        this.ops = ops;
+        this.hooks = hooks;
+        this.marker = marker;
+        this.clock = clock;
+        this.watchdog = watchdog;
+        this.events = events;
+    }
+
+    void addListener(FreezeListener l) {
+        listeners.add(l);
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    /** The mountpoints currently frozen by this engine (freeze order); empty when thawed. */
+    List<String> frozenMountpoints() {
+        synchronized (lock) {
+            return frozen == null ? List.of() : List.copyOf(frozen);
+        }
+    }
+
+    @Override
+    public int freeze(List<String> mountpoints, String requester) throws AgentException {
+        synchronized (lock) {
+            if (status == Status.FROZEN) {
+                throw AgentException.generic("filesystems are already frozen (by " + frozenBy + "); thaw them first");
+            }
+            long start = clock.monotonicNanos();
+            try {
+                hooks.freeze();
+            } catch (AgentException e) {
+                AUDIT.info("fsfreeze freeze by {} refused: {}", requester, e.getMessage());
+                throw e;
+            }
+            MountRules.Plan plan;
+            try {
+                plan = rules.freezePlan(MountTable.read(paths), mountpoints);
+                List<String> planned = names(plan.freeze());
+                marker.write(requester, planned);
+            } catch (AgentException | IOException e) {
+                hooks.freezeFailed();
+                String msg = e instanceof IOException ? "cannot write the frozen marker " + marker.file() + ": "
+                        + e.getMessage() : e.getMessage();
+                AUDIT.info("fsfreeze freeze by {} failed: {}", requester, msg);
+                throw AgentException.generic(msg, e);
+            }
+            for (MountRules.Skipped s : plan.skipped()) {
+                LOG.debug("not freezing {} ({}): {}", s.mount().mountpoint(), s.mount().fsType(), s.reason());
+            }
+            if (!plan.unknown().isEmpty()) {
+                LOG.warn("freeze by {}: no mounted filesystem at {} (ignored, as qemu-ga)", requester, plan.unknown());
+            }
+            enterFrozen(requester);
+            List<String> done = new ArrayList<>();
+            for (Mount m : plan.freeze()) {
+                String mp = m.mountpoint();
+                try {
+                    ops.freeze(mp);
+                    done.add(mp);
+                } catch (NativeException e) {
+                    if (e.errno() == FsIoctl.EOPNOTSUPP || e.errno() == FsIoctl.EBUSY) {
+                        LOG.debug("freeze {}: {} (skipped)", mp, e.errnoName());
+                        continue;
+                    }
+                    String msg = (e.call().startsWith("open(") ? "failed to open " : "failed to freeze ") + mp
+                            + ": " + FsIoctl.strerror(e.errno());
+                    rollback(done, requester, msg);
+                    throw AgentException.generic(msg, e);
+                }
+            }
+            if (done.isEmpty()) {
+                leaveFrozen();
+                AUDIT.info("fsfreeze freeze by {}: nothing frozen (0 of {} filesystems)", requester,
+                        plan.freeze().size());
+                runThawHooksLogged();
+                return 0;
+            }
+            frozen = done;
+            AUDIT.info("fsfreeze freeze by {}: {} frozen {} in {} ms", requester, done.size(), done,
+                    (clock.monotonicNanos() - start) / 1_000_000);
+            events.accept(new AgentEvent(AgentEvent.Kind.FROZEN, requester));
+            return done.size();
+        }
+    }
+
+    @Override
+    public int thaw(String requester) throws AgentException {
+        synchronized (lock) {
+            if (status == Status.THAWED) {
+                return 0;
+            }
+            List<String> targets = frozen;
+            if (targets == null) { // restarted with qemu-ga's empty marker: thaw every candidate
+                targets = names(rules.freezePlan(MountTable.read(paths), null).freeze());
+            }
+            List<String> thawed = new ArrayList<>();
+            for (int i = targets.size() - 1; i >= 0; i--) {
+                if (thawFully(targets.get(i))) {
+                    thawed.add(targets.get(i));
+                }
+            }
+            long frozenMs = (clock.monotonicNanos() - frozenAt) / 1_000_000;
+            String by = frozenBy;
+            leaveFrozen();
+            AUDIT.info("fsfreeze thaw by {}: {} thawed {} after {} ms frozen (frozen by {})", requester,
+                    thawed.size(), thawed, frozenMs, by);
+            events.accept(new AgentEvent(AgentEvent.Kind.THAWED, requester));
+            hooks.thaw();
+            return thawed.size();
+        }
+    }
+
+    /**
+     * Start-up with the frozen marker present: a previous instance died while frozen. The state is
+     * FROZEN (so QGA accepts only the freeze allow-list), the listeners hold disk writes, and the
+     * watchdog thaws if no host does.
+     */
+    void recoverFromMarker() {
+        synchronized (lock) {
+            List<String> listed;
+            try {
+                listed = marker.mountpoints();
+            } catch (IOException e) {
+                listed = List.of();
+            }
+            frozen = listed.isEmpty() ? null : listed;
+            String by = marker.requester();
+            LOG.warn("previous instance appears to have exited with frozen filesystems (frozen by {}, marker {}): "
+                    + "only the freeze-safe commands are accepted until guest-fsfreeze-thaw; auto-thaw in {}",
+                    by, marker.file(), watchdog.window());
+            frozenBy = by + " (previous instance)";
+            frozenAt = clock.monotonicNanos();
+            for (FreezeListener l : listeners) {
+                l.beforeFreeze();
+            }
+            status = Status.FROZEN;
+            watchdog.arm(this::autoThaw);
+        }
+    }
+
+    /** SIGTERM or service stop while frozen: thaw first. */
+    void thawForShutdown() {
+        if (status != Status.FROZEN) {
+            return;
+        }
+        try {
+            thaw("shutdown");
+        } catch (AgentException e) {
+            LOG.warn("thaw at shutdown: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public List<TrimResult> trim(Long minimum) throws AgentException {
+        synchronized (lock) {
+            if (status == Status.FROZEN) {
+                throw AgentException.generic("filesystems are frozen: guest-fstrim would block");
+            }
+            long min = minimum == null ? 0 : minimum;
+            List<TrimResult> out = new ArrayList<>();
+            for (Mount m : rules.trimList(MountTable.read(paths))) {
+                String mp = m.mountpoint();
+                try {
+                    FsIoctl.TrimRange r = ops.trim(mp, min);
+                    out.add(new TrimResult(mp, r.trimmed(), r.minimum(), null));
+                } catch (NativeException e) {
+                    String err;
+                    if (e.call().startsWith("open(")) {
+                        err = "failed to open: " + FsIoctl.strerror(e.errno());
+                    } else if (e.errno() == FsIoctl.ENOTTY || e.errno() == FsIoctl.EOPNOTSUPP) {
+                        err = "trim not supported";
+                    } else {
+                        err = "failed to trim: " + FsIoctl.strerror(e.errno());
+                    }
+                    out.add(new TrimResult(mp, null, null, err));
+                }
+            }
+            AUDIT.info("fstrim: {} filesystems, minimum {}", out.size(), min);
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        thawForShutdown();
+        watchdog.close();
+    }
+
+    private void autoThaw() {
+        if (status != Status.FROZEN) {
+            return;
+        }
+        LOG.warn("no thaw within {} of the freeze by {}: thawing now (auto-thaw watchdog)", watchdog.window(),
+                frozenBy);
+        try {
+            thaw("auto-thaw watchdog");
+        } catch (AgentException e) {
+            LOG.warn("auto-thaw: {}", e.getMessage());
+        }
+    }
+
+    private void enterFrozen(String requester) {
+        frozenBy = requester;
+        frozenAt = clock.monotonicNanos();
+        for (FreezeListener l : listeners) {
+            l.beforeFreeze();
+        }
+        status = Status.FROZEN;
+        watchdog.arm(this::autoThaw);
+    }
+
+    /** Back to THAWED: watchdog off, marker removed, listeners released. */
+    private void leaveFrozen() {
+        watchdog.cancel();
+        status = Status.THAWED;
+        frozen = List.of();
+        try {
+            marker.delete();
+        } catch (IOException e) {
+            LOG.warn("cannot remove the frozen marker {}: {}", marker.file(), e.getMessage());
+        }
+        for (FreezeListener l : listeners) {
+            l.afterThaw();
+        }
+    }
+
+    private void rollback(List<String> done, String requester, String cause) {
+        List<String> undone = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+            thawFully(done.get(i));
+            undone.add(done.get(i));
+        }
+        leaveFrozen();
+        AUDIT.info("fsfreeze freeze by {} failed: {}; rolled back (thawed {})", requester, cause, undone);
+        hooks.freezeFailed();
+    }
+
+    /** FITHAW until EINVAL (not frozen); true when the first call thawed something. */
+    private boolean thawFully(String mp) {
+        boolean any = false;
+        for (int i = 0; i < MAX_THAW_REPEAT; i++) {
+            try {
+                ops.thaw(mp);
+                any = true;
+            } catch (NativeException e) {
+                if (e.errno() != FsIoctl.EINVAL) {
+                    LOG.warn("thaw {}: {}", mp, e.getMessage());
+                }
+                return any;
+            }
+        }
+        return any;
+    }
+
+    private void runThawHooksLogged() {
+        try {
+            hooks.thaw();
+        } catch (AgentException e) {
+            LOG.warn("thaw hook after an empty freeze: {}", e.getMessage());
+        }
+    }
+
+    private static List<String> names(List<Mount> mounts) {
+        List<String> out = new ArrayList<>(mounts.size());
+        for (Mount m : mounts) {
+            out.add(m.mountpoint());
+        }
+        return out;
+    }
+}

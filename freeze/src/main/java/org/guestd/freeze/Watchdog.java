@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.freeze;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The auto-thaw timer: one-shot, armed when filesystems are frozen, cancelled by the thaw. Its
+ * daemon thread exists only once a freeze happened and never wakes up otherwise.
+ */
+final class Watchdog implements AutoCloseable {
+    private final Duration window;
+    private ScheduledExecutorService timer;
+    private ScheduledFuture<?> pending;
+
+    /** @param window how long filesystems may stay frozen; zero or negative disables the watchdog */
+    Watchdog(Duration window) {
+        this.window = window;
+    }
+
+    Duration window() {
+        return window;
+    }
+
+    synchronized void arm(Runnable onExpiry) {
+        cancel();
+        if (window.isZero() || window.isNegative()) {
+            return;
+        }
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "guestd-freeze-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        pending = timer.schedule(onExpiry, window.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void cancel() {
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
+        }
+    }
+
+    synchronized boolean armed() {
+        return pending != null && !pending.isDone();
+    }
+
+    @Override
+    public synchronized void close() {
+        cancel();
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+}

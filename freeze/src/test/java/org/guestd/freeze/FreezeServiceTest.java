@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.freeze;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.guestd.core.AgentException;
+import org.guestd.core.spi.AgentEvent;
+import org.guestd.core.testing.FixtureTree;
+import org.guestd.core.testing.TestContext;
+import org.guestd.jna.linux.FsIoctl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine through its service, on a fixture mount table and the fake ioctl layer. */
+@Timeout(60)
+class FreezeServiceTest {
+    static final String MOUNTINFO = String.join("\n",
+            "21 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw",
+            "22 21 0:5 / /proc rw - proc proc rw",
+            "24 21 8:2 / /home rw - xfs /dev/sda2 rw",
+            "25 24 8:3 / /home/data rw - ext4 /dev/sda3 rw",
+            "26 21 8:2 /sub /srv/bind rw - xfs /dev/sda2 rw",
+            "27 21 8:4 / /var rw - ext4 /dev/sda4 rw", "");
+    static final List<String> ORDER = List.of("/var", "/home/data", "/home", "/");
+
+    @TempDir
+    Path tmp;
+    Path state;
+    Path hooks;
+    Path hookLog;
+    FakeFsOps ops = new FakeFsOps();
+    FreezeService service;
+    TestContext ctx;
+    final List<String> gate = new ArrayList<>();
+    final Map<String, String> config = new HashMap<>();
+    final Map<String, String> general = new HashMap<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        state = Files.createDirectories(tmp.resolve("state"));
+        hooks = Files.createDirectories(tmp.resolve("hooks"));
+        hookLog = tmp.resolve("hooks.log");
+        config.put("hook-dir", hooks.toString());
+        general.put("statedir", state.toString());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (service != null) {
+            service.stop();
+        }
+    }
+
+    private FsFreezer start() throws AgentException {
+        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
+        ctx = new TestContext("freeze").config(config).general(general).paths(t.paths());
+        service = new FreezeService(ops).addListener(new FreezeListener() {
+            @Override
+            public void beforeFreeze() {
+                gate.add("hold");
+            }
+
+            @Override
+            public void afterThaw() {
+                gate.add("release");
+            }
+        });
+        service.start(ctx);
+        return ctx.require(FsFreezer.class);
+    }
+
+    private void hook(String name, String body) throws IOException {
+        Path p = hooks.resolve(name);
+        Files.writeString(p, "#!/bin/sh\necho \"" + name + " $1\" >> " + hookLog + "\n" + body + "\n");
+        assertTrue(p.toFile().setExecutable(true));
+    }
+
+    private List<String> hookRuns() throws IOException {
+        return Files.exists(hookLog) ? Files.readAllLines(hookLog) : List.of();
+    }
+
+    private Path marker() {
+        return state.resolve(FrozenMarker.NAME);
+    }
+
+    @Test
+    void freezesEveryFilesystemInReverseMountOrderRootLastAndThawsBackwards() throws Exception {
+        FsFreezer f = start();
+        ops.onFreeze = () -> {
+            assertTrue(Files.exists(marker()), "marker written before the first FIFREEZE");
+            assertEquals(List.of("hold"), gate, "log held before the first FIFREEZE");
+            assertEquals(FsFreezer.Status.FROZEN, f.status());
+        };
+        assertEquals(4, f.freeze(null, "qga"));
+        assertEquals(ORDER.stream().map(m -> "freeze " + m).toList(), ops.calls());
+        assertEquals(FsFreezer.Status.FROZEN, f.status());
+        assertTrue(Files.readString(marker()).contains("mount=/home/data"));
+        ops.calls.clear();
+        assertEquals(4, f.thaw("qga"));
+        assertEquals(List.of("thaw /", "thaw /", "thaw /home", "thaw /home", "thaw /home/data", "thaw /home/data",
+                "thaw /var", "thaw /var"), ops.calls(), "FITHAW repeated until EINVAL, reverse order");
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+        assertEquals(List.of("hold", "release"), gate);
+        assertEquals(List.of(AgentEvent.Kind.FROZEN, AgentEvent.Kind.THAWED),
+                ctx.published.stream().map(AgentEvent::kind).toList());
+        assertEquals(0, f.thaw("qga"), "thaw when thawed is a no-op");
+    }
+
+    @Test
+    void explicitMountpointsOnly() throws Exception {
+        FsFreezer f = start();
+        assertEquals(2, f.freeze(List.of("/home", "/var", "/nowhere"), "qga"));
+        assertEquals(List.of("freeze /var", "freeze /home"), ops.calls());
+        assertEquals(2, f.thaw("qga"));
+    }
+
+    @Test
+    void nthMountFailingRollsBackEverythingAlreadyFrozen() throws Exception {
+        hook("10-db", "");
+        FsFreezer f = start();
+        ops.freezeErrno.put("/home", 5); // EIO on the third
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("failed to freeze /home: Input/output error", e.getMessage());
+        assertEquals(List.of("freeze /var", "freeze /home/data", "freeze /home", "thaw /home/data",
+                "thaw /home/data", "thaw /var", "thaw /var"), ops.calls());
+        assertTrue(ops.frozen.isEmpty());
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+        assertEquals(List.of("hold", "release"), gate);
+        assertEquals(List.of("10-db freeze", "10-db freezefail"), hookRuns());
+    }
+
+    @Test
+    void mountpointThatCannotBeOpenedRollsBackWithQemuGasText() throws Exception {
+        FsFreezer f = start();
+        ops.openErrno.put("/home/data", 2);
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("failed to open /home/data: No such file or directory", e.getMessage());
+        assertTrue(ops.frozen.isEmpty());
+    }
+
+    @Test
+    void eopnotsuppAndEbusyAreSkippedNotCounted() throws Exception {
+        FsFreezer f = start();
+        ops.freezeErrno.put("/var", FsIoctl.EOPNOTSUPP);
+        ops.frozen.add("/home"); // frozen by someone else: EBUSY
+        assertEquals(2, f.freeze(null, "qga"));
+        assertEquals(2, f.thaw("qga"));
+        assertTrue(ops.frozen.contains("/home"), "a freeze we did not make is not undone");
+    }
+
+    @Test
+    void nothingFrozenGoesBackToThawedAndPairsTheHooks() throws Exception {
+        hook("10-a", "");
+        FsFreezer f = start();
+        for (String m : ORDER) {
+            ops.freezeErrno.put(m, FsIoctl.EOPNOTSUPP);
+        }
+        assertEquals(0, f.freeze(null, "qga"));
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+        assertEquals(List.of("10-a freeze", "10-a thaw"), hookRuns());
+    }
+
+    @Test
+    void hooksRunInNameOrderOnFreezeAndReverseOnThawQemuHookOutermost() throws Exception {
+        hook("20-b", "");
+        hook("10-a", "");
+        hook(".hidden", "");
+        Files.writeString(hooks.resolve("30-not-executable"), "#!/bin/sh\nexit 1\n");
+        Path qemu = tmp.resolve("fsfreeze-hook");
+        Files.writeString(qemu, "#!/bin/sh\necho \"qemu $1\" >> " + hookLog + "\n");
+        assertTrue(qemu.toFile().setExecutable(true));
+        general.put("fsfreeze-hook", qemu.toString());
+        FsFreezer f = start();
+        f.freeze(null, "qga");
+        assertEquals(List.of("qemu freeze", "10-a freeze", "20-b freeze"), hookRuns());
+        f.thaw("qga");
+        assertEquals(List.of("qemu freeze", "10-a freeze", "20-b freeze", "20-b thaw", "10-a thaw", "qemu thaw"),
+                hookRuns());
+    }
+
+    @Test
+    void failingHookAbortsTheFreezeBeforeAnyFifreeze() throws Exception {
+        hook("10-a", "");
+        hook("20-b", "exit 3");
+        hook("30-c", "");
+        Path qemu = tmp.resolve("fsfreeze-hook");
+        Files.writeString(qemu, "#!/bin/sh\necho \"qemu $1\" >> " + hookLog + "\n");
+        assertTrue(qemu.toFile().setExecutable(true));
+        general.put("fsfreeze-hook", qemu.toString());
+        FsFreezer f = start();
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("freeze hook " + hooks.resolve("20-b") + " has failed with status 3: freeze aborted",
+                e.getMessage());
+        assertEquals(List.of(), ops.calls());
+        assertEquals(List.of("qemu freeze", "10-a freeze", "20-b freeze", "20-b freezefail", "10-a freezefail",
+                "qemu thaw"), hookRuns());
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+    }
+
+    @Test
+    void qemuHookContractErrors() throws Exception {
+        general.put("fsfreeze-hook", tmp.resolve("missing-hook").toString());
+        FsFreezer f = start();
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("can't access fsfreeze hook '" + tmp.resolve("missing-hook") + "': No such file or directory",
+                e.getMessage());
+        Path qemu = tmp.resolve("missing-hook");
+        Files.writeString(qemu, "#!/bin/sh\nexit 2\n");
+        assertTrue(qemu.toFile().setExecutable(true));
+        e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("fsfreeze hook has failed with status 2", e.getMessage());
+        assertEquals(List.of(), ops.calls());
+    }
+
+    @Test
+    void hookHangingPastItsTimeoutIsKilledAndAbortsTheFreeze() throws Exception {
+        hook("10-hang", "sleep 60");
+        config.put("hook-timeout", "300ms");
+        FsFreezer f = start();
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertTrue(e.getMessage().contains("10-hang freeze timed out after 300 ms"), e.getMessage());
+        assertEquals(List.of(), ops.calls());
+        assertEquals(List.of("10-hang freeze", "10-hang freezefail"), hookRuns().subList(0, 2));
+    }
+
+    @Test
+    void watchdogThawsWhenTheHostNeverDoes() throws Exception {
+        config.put("auto-thaw", "200ms");
+        CountDownLatch released = new CountDownLatch(1);
+        FsFreezer f = start2(released);
+        f.freeze(null, "qga");
+        assertTrue(released.await(30, TimeUnit.SECONDS), "watchdog thaw");
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertTrue(ops.frozen.isEmpty());
+        assertFalse(Files.exists(marker()));
+        AgentEvent thawed = new AgentEvent(AgentEvent.Kind.THAWED, "auto-thaw watchdog");
+        for (int i = 0; i < 3000 && !List.copyOf(ctx.published).contains(thawed); i++) {
+            Thread.sleep(10); // hang guard only: the event follows the release at once
+        }
+        assertTrue(List.copyOf(ctx.published).contains(thawed), ctx.published.toString());
+    }
+
+    private FsFreezer start2(CountDownLatch released) throws AgentException {
+        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
+        ctx = new TestContext("freeze").config(config).general(general).paths(t.paths());
+        service = new FreezeService(ops).addListener(new FreezeListener() {
+            @Override
+            public void beforeFreeze() {}
+
+            @Override
+            public void afterThaw() {
+                released.countDown();
+            }
+        });
+        service.start(ctx);
+        return ctx.require(FsFreezer.class);
+    }
+
+    @Test
+    void restartWithTheMarkerStartsFrozenAndThawsWhatItLists() throws Exception {
+        Files.writeString(marker(), "requester=qga\nmount=/home\nmount=/\n");
+        ops.frozen.addAll(List.of("/home", "/"));
+        FsFreezer f = start();
+        assertEquals(FsFreezer.Status.FROZEN, f.status());
+        assertEquals(List.of("hold"), gate, "disk writes held from the start");
+        assertEquals(2, f.thaw("qga"));
+        assertEquals(List.of("thaw /", "thaw /", "thaw /home", "thaw /home"), ops.calls());
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+        assertEquals(List.of("hold", "release"), gate);
+    }
+
+    @Test
+    void restartWithQemuGasEmptyMarkerThawsEveryCandidate() throws Exception {
+        Files.writeString(marker(), "");
+        FsFreezer f = start();
+        assertEquals(FsFreezer.Status.FROZEN, f.status());
+        assertEquals(0, f.thaw("qga"), "nothing was really frozen: 0, as qemu-ga (transcript 29)");
+        assertEquals(List.of("thaw /", "thaw /home", "thaw /home/data", "thaw /var"), ops.calls());
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+    }
+
+    @Test
+    void restartWithTheMarkerArmsTheWatchdog() throws Exception {
+        Files.writeString(marker(), "requester=qga\nmount=/var\n");
+        ops.frozen.add("/var");
+        config.put("auto-thaw", "100ms");
+        CountDownLatch released = new CountDownLatch(1);
+        FsFreezer f = start2(released);
+        assertTrue(released.await(30, TimeUnit.SECONDS));
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertTrue(ops.frozen.isEmpty());
+    }
+
+    @Test
+    void stopWhileFrozenThawsFirst() throws Exception {
+        FsFreezer f = start();
+        f.freeze(List.of("/var", "/home"), "hyperv-vss");
+        service.stop();
+        service = null;
+        assertTrue(ops.frozen.isEmpty());
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertFalse(Files.exists(marker()));
+    }
+
+    @Test
+    void secondFreezeWhileFrozenIsRefused() throws Exception {
+        FsFreezer f = start();
+        f.freeze(null, "qga");
+        AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "hyperv-vss"));
+        assertTrue(e.getMessage().startsWith("filesystems are already frozen (by qga)"), e.getMessage());
+    }
+
+    @Test
+    void trimReportsPerMountAsQemuGa() throws Exception {
+        FsFreezer f = start();
+        FsTrimmer t = ctx.require(FsTrimmer.class);
+        ops.trimErrno.put("/var", FsIoctl.EOPNOTSUPP);
+        ops.trimErrno.put("/home", 5);
+        List<FsTrimmer.TrimResult> r = t.trim(65536L);
+        assertEquals(List.of("/var", "/srv/bind", "/home/data", "/home", "/"),
+                r.stream().map(FsTrimmer.TrimResult::path).toList());
+        assertEquals(new FsTrimmer.TrimResult("/var", null, null, "trim not supported"), r.get(0));
+        assertEquals(new FsTrimmer.TrimResult("/home", null, null, "failed to trim: Input/output error"), r.get(3));
+        assertEquals(new FsTrimmer.TrimResult("/", 1000L, 65536L, null), r.get(4));
+        f.freeze(null, "qga");
+        assertThrows(AgentException.class, () -> t.trim(null));
+    }
+}

@@ -15,7 +15,11 @@ import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
 import org.guestd.guestinfo.GuestInfoService;
+import org.guestd.heartbeat.HeartbeatService;
+import org.guestd.memory.MemoryService;
 import org.guestd.qga.QgaService;
+import org.guestd.shutdown.ShutdownService;
+import org.guestd.timesync.TimeSyncService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
 import org.slf4j.Logger;
@@ -90,6 +94,10 @@ final class Agent {
                     new GuestInfoService(new NativeSystemProbes(),
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
+                    new HeartbeatService(),
+                    new TimeSyncService(new NativeClock()),
+                    new ShutdownService(),
+                    new MemoryService(),
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
                             Version.get()));
             List<String> started = runtime.start(services);

@@ -33,7 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class QgaCommandsIT {
     static final Set<String> IMPLEMENTED = Set.of("guest-sync", "guest-sync-delimited", "guest-ping", "guest-info",
             "guest-get-osinfo", "guest-get-host-name", "guest-get-timezone", "guest-get-time", "guest-get-vcpus",
-            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo");
+            "guest-get-users", "guest-network-get-interfaces", "guest-get-fsinfo",
+            "guest-shutdown", "guest-suspend-disk", "guest-suspend-ram", "guest-suspend-hybrid", "guest-set-time",
+            "guest-set-vcpus", "guest-get-memory-blocks", "guest-set-memory-blocks", "guest-get-memory-block-info");
+    /** The schema's no-reply commands (never sent here: a live agent would act on this machine). */
+    static final Set<String> NO_SUCCESS_RESPONSE = Set.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram",
+            "guest-suspend-hybrid");
 
     @TempDir
     static Path state;
@@ -69,7 +74,7 @@ class QgaCommandsIT {
             Map<String, Object> c = map(o);
             assertEquals(Set.of("name", "enabled", "success-response"), c.keySet());
             assertEquals(Boolean.TRUE, c.get("enabled"), c.toString());
-            assertEquals(Boolean.TRUE, c.get("success-response"), c.toString());
+            assertEquals(!NO_SUCCESS_RESPONSE.contains(c.get("name")), c.get("success-response"), c.toString());
             names.add((String) c.get("name"));
         }
         assertEquals(IMPLEMENTED, names);
@@ -172,9 +177,10 @@ class QgaCommandsIT {
 
     @Test
     void unimplementedQemuCommandIsNotFound() throws Exception {
-        QgaReply r = client.execute("guest-shutdown");
+        // read-only on purpose: never send a power, clock or sysfs-writing command to a live agent
+        QgaReply r = client.execute("guest-get-cpustats");
         assertEquals("CommandNotFound", r.errorClass());
-        assertEquals("The command guest-shutdown has not been found", r.errorDesc());
+        assertEquals("The command guest-get-cpustats has not been found", r.errorDesc());
     }
 
     static String read(String path) throws IOException {

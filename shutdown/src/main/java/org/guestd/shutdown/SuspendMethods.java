@@ -63,7 +63,8 @@ final class SuspendMethods {
     String run(SuspendMode mode) throws AgentException {
         boolean supported = false;
         AgentException last = null;
-        if (!config.systemctl().isEmpty() && systemdSupports(mode)) {
+        List<String> methods = config.suspendMethods();
+        if (methods.contains("systemd") && !config.systemctl().isEmpty() && systemdSupports(mode)) {
             supported = true;
             try {
                 helper(List.of(config.systemctl(), mode.systemctlVerb()), "systemctl " + mode.systemctlVerb());
@@ -73,7 +74,7 @@ final class SuspendMethods {
                 LOG.info("systemd suspend failed: {}", e.getMessage());
             }
         }
-        if (pmUtilsSupports(mode)) {
+        if (methods.contains("pm-utils") && pmUtilsSupports(mode)) {
             supported = true;
             try {
                 helper(List.of(mode.pmProgram()), mode.pmProgram());
@@ -83,7 +84,7 @@ final class SuspendMethods {
                 LOG.info("pm-utils suspend failed: {}", e.getMessage());
             }
         }
-        if (sysfsSupports(mode)) {
+        if (methods.contains("sysfs") && sysfsSupports(mode)) {
             supported = true;
             try {
                 sysfsSuspend(mode);

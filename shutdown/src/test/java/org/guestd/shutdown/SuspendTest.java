@@ -162,4 +162,23 @@ class SuspendTest {
         assertNull(SuspendMethods.selected("platform shutdown"));
         assertNull(SuspendMethods.selected(null));
     }
+
+    @Test
+    void onlyTheConfiguredMethodsAreTried() throws Exception {
+        tree.file("sys/power/state", "freeze mem disk\n");
+        PowerConfig c = PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
+                java.util.Map.of("suspend-methods", "pm-utils")));
+        AgentException e = assertThrows(AgentException.class,
+                () -> new LinuxPowerControl(c, runner, tree.paths(), audit::add).suspend(SuspendMode.RAM, "qga"));
+        assertEquals("the requested suspend mode is not supported by the guest", e.getMessage());
+        assertEquals(List.of(List.of("pm-is-supported", "--suspend")), runner.calls());
+        assertEquals("freeze mem disk\n", sys("power/state"));
+        PowerConfig none = PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
+                java.util.Map.of("suspend-methods", "")));
+        assertThrows(AgentException.class,
+                () -> new LinuxPowerControl(none, runner, tree.paths(), audit::add).suspend(SuspendMode.RAM, "qga"));
+        assertEquals(1, runner.calls().size());
+        assertThrows(AgentException.class, () -> PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
+                java.util.Map.of("suspend-methods", "acpi"))));
+    }
 }

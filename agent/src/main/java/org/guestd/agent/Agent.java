@@ -18,7 +18,11 @@ import org.guestd.freeze.FreezeService;
 import org.guestd.guestinfo.GuestInfoService;
 import org.guestd.kvp.KvpService;
 import org.guestd.hyperv.HypervService;
+import org.guestd.heartbeat.HeartbeatService;
+import org.guestd.memory.MemoryService;
 import org.guestd.qga.QgaService;
+import org.guestd.shutdown.ShutdownService;
+import org.guestd.timesync.TimeSyncService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
 import org.slf4j.Logger;
@@ -99,6 +103,10 @@ final class Agent {
                     new GuestInfoService(new NativeSystemProbes(),
                             Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
                             Optional.ofNullable(env.get("TZ"))),
+                    new HeartbeatService(),
+                    new TimeSyncService(new NativeClock()),
+                    new ShutdownService(),
+                    new MemoryService(),
                     new KvpService(Version::get),
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
                             Version.get()),

@@ -15,6 +15,14 @@ import java.util.concurrent.TimeUnit;
  * Its log goes to a file that failing tests print.
  */
 final class AgentProcess implements AutoCloseable {
+    /**
+     * The config every test agent runs with: power and clock programs point nowhere, so even a
+     * test that sent guest-shutdown, guest-suspend-* or guest-set-time by mistake could not act on
+     * this machine (they answer an error instead).
+     */
+    static final String SAFE_CONFIG = "[shutdown]\nsystemctl=/nonexistent/guestd-test/systemctl\n"
+            + "sbin-dir=/nonexistent/guestd-test\nsuspend-methods=\n[timesync]\nhwclock=/nonexistent/guestd-test/hwclock\n";
+
     static final Path REPO = Path.of(System.getProperty("guestd.repo", "..")).toAbsolutePath().normalize();
 
     final Path stateDir;
@@ -37,7 +45,7 @@ final class AgentProcess implements AutoCloseable {
         pb.environment().remove("GUESTD_CONF");
         pb.environment().remove("QGA_CONF");
         pb.environment().put("GUESTD_CONF", stateDir.resolve("none.conf").toString());
-        Files.writeString(stateDir.resolve("none.conf"), "");
+        Files.writeString(stateDir.resolve("none.conf"), SAFE_CONFIG);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(stateDir.resolve("guestd.log").toFile());

@@ -61,8 +61,7 @@ class TranscriptTest {
             "26g-guest-exec-capture-output-string-7.2.txt");
 
     /** Commands not implemented in this module yet: every step must be CommandNotFound. */
-    private static final List<String> NOT_IMPLEMENTED = List.of("13-guest-get-memory-blocks.txt",
-            "14-guest-get-memory-block-info.txt");
+    private static final List<String> NOT_IMPLEMENTED = List.of();
 
     /**
      * Host-specific (pids, paths, users): replayed against the real commands in their own tests
@@ -89,8 +88,9 @@ class TranscriptTest {
                     + "\"metric\": 256, \"refcnt\": 1, \"version\": 6, \"nexthop\": \"::\", \"iface\": \"eth0\", "
                     + "\"destination\": \"fd00::\", \"desprefixlen\": \"64\", \"srcprefixlen\": \"0\", \"use\": 0}]}\n");
 
-    /** Checked by dedicated tests below. */
-    private static final List<String> SPECIAL = List.of("06-guest-info.txt", "24c-token-size-limit-64MiB.txt",
+    /** Checked by dedicated tests below (13, 14: MemoryTranscriptTest, over the memory service). */
+    private static final List<String> SPECIAL = List.of("06-guest-info.txt", "13-guest-get-memory-blocks.txt",
+            "14-guest-get-memory-block-info.txt", "24c-token-size-limit-64MiB.txt",
             "24d-token-count-limit-2Mi.txt", "28-blocklist-b-option.txt", "29-frozen-state-at-startup.txt");
 
     /** The endpoint over a fake link, commands run on the calling thread. */

@@ -15,6 +15,7 @@ import org.guestd.core.env.CommandRunner;
  */
 public final class FakeCommandRunner implements CommandRunner {
     private final Map<String, CommandResult> results = new LinkedHashMap<>();
+    private final Map<List<String>, CommandResult> byArgv = new LinkedHashMap<>();
     private final List<List<String>> calls = new ArrayList<>();
 
     public FakeCommandRunner answer(String program, int exitCode, String stdout) {
@@ -22,10 +23,19 @@ public final class FakeCommandRunner implements CommandRunner {
         return this;
     }
 
+    /** A canned result for exactly this argv; takes precedence over {@link #answer(String, int, String)}. */
+    public synchronized FakeCommandRunner answer(List<String> argv, int exitCode, String stdout) {
+        byArgv.put(List.copyOf(argv), new CommandResult(exitCode, stdout.getBytes(), new byte[0]));
+        return this;
+    }
+
     @Override
     public synchronized CommandResult run(List<String> argv, byte[] stdin, Duration timeout) throws AgentException {
         calls.add(List.copyOf(argv));
-        CommandResult r = results.get(argv.get(0));
+        CommandResult r = byArgv.get(argv);
+        if (r == null) {
+            r = results.get(argv.get(0));
+        }
         if (r == null) {
             throw AgentException.generic("failed to execute " + argv.get(0) + ": No such file or directory");
         }

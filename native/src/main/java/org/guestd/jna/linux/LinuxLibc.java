@@ -60,6 +60,9 @@ final class LinuxLibc {
     static final int NETLINK_ROUTE = 0;
     static final int MSG_TRUNC = 0x20;
 
+    // time.h
+    static final int CLOCK_REALTIME = 0;
+
     // termios.h (generic Linux; x86_64 and aarch64 glibc share this layout)
     static final int TCSANOW = 0;
     static final int TCIFLUSH = 0;
@@ -149,6 +152,9 @@ final class LinuxLibc {
 
     /** unlockpt(3). */
     static native int unlockpt(int fd) throws LastErrorException;
+
+    /** clock_settime(2); {@code tp} is a struct timespec on LP64: {tv_sec, tv_nsec}. */
+    static native int clock_settime(int clockId, long[] tp) throws LastErrorException;
 
     /** ptsname_r(3): returns 0 or an error number; not declared to throw. */
     static native int ptsname_r(int fd, byte[] buf, long buflen);

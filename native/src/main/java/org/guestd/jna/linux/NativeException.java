@@ -50,6 +50,11 @@ public class NativeException extends IOException {
         return errno;
     }
 
+    /** glibc's strerror text of the errno, e.g. {@code "Operation not permitted"}. */
+    public String errnoText() {
+        return Errno.text(errno);
+    }
+
     /** The errno name, e.g. {@code "ENOENT"} ({@code "errno 123"} when not in the table). */
     public String errnoName() {
         return Errno.name(errno);

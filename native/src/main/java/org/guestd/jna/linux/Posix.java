@@ -87,6 +87,21 @@ public final class Posix {
         }
     }
 
+    /**
+     * clock_settime(CLOCK_REALTIME): steps the wall clock to {@code nanos} since the epoch (needs
+     * CAP_SYS_TIME; EPERM otherwise).
+     */
+    public static void clockSetRealtime(long nanos) throws NativeException {
+        String call = "clock_settime(CLOCK_REALTIME)";
+        LinuxNative.ensure(call);
+        long[] ts = {Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)};
+        try {
+            LinuxLibc.clock_settime(LinuxLibc.CLOCK_REALTIME, ts);
+        } catch (LastErrorException e) {
+            throw NativeException.of(call, e);
+        }
+    }
+
     /** open(2) of {@code path} with {@code flags} (e.g. {@code O_RDWR | O_NONBLOCK}); returns the fd. */
     public static int openFd(String path, int flags) throws NativeException {
         String call = "open(" + path + ")";

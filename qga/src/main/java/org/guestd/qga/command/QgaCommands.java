@@ -4,6 +4,7 @@ package org.guestd.qga.command;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.guestinfo.GuestInfo;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.command.control.GuestInfoCommand;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
@@ -11,7 +12,9 @@ import org.guestd.qga.command.control.GuestSyncDelimited;
 import org.guestd.qga.command.disk.GuestGetFsinfo;
 import org.guestd.qga.command.exec.ExecCommands;
 import org.guestd.qga.command.file.FileCommands;
+import org.guestd.qga.command.memory.MemoryCommands;
 import org.guestd.qga.command.network.GuestNetworkGetInterfaces;
+import org.guestd.qga.command.power.PowerCommands;
 import org.guestd.qga.command.system.GuestGetHostName;
 import org.guestd.qga.command.system.GuestGetOsinfo;
 import org.guestd.qga.command.system.GuestGetUsers;
@@ -19,7 +22,9 @@ import org.guestd.qga.command.system.GuestGetVcpus;
 import org.guestd.qga.command.time.GuestGetTime;
 import org.guestd.qga.command.time.GuestGetTimezone;
 import org.guestd.qga.command.user.UserCommands;
+import org.guestd.qga.command.time.GuestSetTime;
 import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.timesync.TimeSync;
 
 /** The commands guestd implements, in qemu's schema order. */
 public final class QgaCommands {
@@ -32,9 +37,9 @@ public final class QgaCommands {
     public static List<QgaCommand> all(CommandDeps deps) {
         GuestInfo info = deps.info();
         List<QgaCommand> out = new ArrayList<>(List.of(
-                new GuestSyncDelimited(),
-                new GuestSync(),
-                new GuestPing(),
+                new GuestSyncDelimited(() -> deps.service(Heartbeat.class)),
+                new GuestSync(() -> deps.service(Heartbeat.class)),
+                new GuestPing(() -> deps.service(Heartbeat.class)),
                 new GuestGetTime(deps.clock()),
                 new GuestInfoCommand(deps.registry(), deps.version()),
                 new GuestNetworkGetInterfaces(info),
@@ -43,12 +48,15 @@ public final class QgaCommands {
                 new GuestGetHostName(info),
                 new GuestGetUsers(info),
                 new GuestGetTimezone(info),
-                new GuestGetOsinfo(info)));
+                new GuestGetOsinfo(info),
+                new GuestSetTime(() -> deps.service(TimeSync.class))));
         out.addAll(SysinfoCommands.all(info));
         out.addAll(FileCommands.all(deps));
         out.addAll(ExecCommands.all(deps));
         out.addAll(UserCommands.all(deps));
         out.addAll(org.guestd.qga.command.freeze.FreezeCommands.all(deps));
+        out.addAll(PowerCommands.all(deps));
+        out.addAll(MemoryCommands.all(deps));
         return out;
     }
 }

@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.control;
 
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.QgaCommand;
 
 /** {@code guest-ping} (Since: 0.15.0): no arguments, returns {@code {}}. */
 public final class GuestPing implements QgaCommand {
     public static final String NAME = "guest-ping";
+
+    private final Supplier<Optional<Heartbeat>> heartbeat;
+
+    /** Without heartbeat recording. */
+    public GuestPing() {
+        this(Optional::empty);
+    }
+
+    /** @param heartbeat where host contact is recorded (a ping), looked up per call */
+    public GuestPing(Supplier<Optional<Heartbeat>> heartbeat) {
+        this.heartbeat = heartbeat;
+    }
 
     /** Pure computation: may answer on the I/O thread. */
     @Override
@@ -21,6 +36,7 @@ public final class GuestPing implements QgaCommand {
 
     @Override
     public Object execute(Args args) {
+        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.PING));
         return null;
     }
 }

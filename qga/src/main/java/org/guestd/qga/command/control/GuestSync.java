@@ -2,6 +2,9 @@
 package org.guestd.qga.command.control;
 
 import org.guestd.qga.dispatch.ArgType;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.StructSpec;
@@ -13,6 +16,18 @@ public final class GuestSync implements QgaCommand {
     public static final String ID = "id";
 
     static final StructSpec ARGS = StructSpec.builder().required(ID, ArgType.INT).build();
+
+    private final Supplier<Optional<Heartbeat>> heartbeat;
+
+    /** Without heartbeat recording. */
+    public GuestSync() {
+        this(Optional::empty);
+    }
+
+    /** @param heartbeat where host contact is recorded (a sync), looked up per call */
+    public GuestSync(Supplier<Optional<Heartbeat>> heartbeat) {
+        this.heartbeat = heartbeat;
+    }
 
     /** Pure computation: may answer on the I/O thread. */
     @Override
@@ -32,6 +47,7 @@ public final class GuestSync implements QgaCommand {
 
     @Override
     public Object execute(Args args) {
+        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
         return args.getLong(ID);
     }
 }

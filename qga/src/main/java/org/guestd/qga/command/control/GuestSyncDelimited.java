@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.control;
 
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.StructSpec;
@@ -11,6 +14,18 @@ import org.guestd.qga.dispatch.StructSpec;
  */
 public final class GuestSyncDelimited implements QgaCommand {
     public static final String NAME = "guest-sync-delimited";
+
+    private final Supplier<Optional<Heartbeat>> heartbeat;
+
+    /** Without heartbeat recording. */
+    public GuestSyncDelimited() {
+        this(Optional::empty);
+    }
+
+    /** @param heartbeat where host contact is recorded (a sync), looked up per call */
+    public GuestSyncDelimited(Supplier<Optional<Heartbeat>> heartbeat) {
+        this.heartbeat = heartbeat;
+    }
 
     /** Pure computation: may answer on the I/O thread. */
     @Override
@@ -35,6 +50,7 @@ public final class GuestSyncDelimited implements QgaCommand {
 
     @Override
     public Object execute(Args args) {
+        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
         return args.getLong(GuestSync.ID);
     }
 }

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import org.guestd.core.AgentException;
+import org.guestd.core.env.Clock;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.Posix;
+
+/**
+ * The live machine's clocks, settable: reads as {@link Clock#SYSTEM}, steps CLOCK_REALTIME with
+ * clock_settime(2) through JNA. Wired only into the timesync service; nothing else may step the
+ * clock, and no test ever uses this class.
+ */
+final class NativeClock implements Clock {
+    @Override
+    public long realtimeNanos() {
+        return Clock.SYSTEM.realtimeNanos();
+    }
+
+    @Override
+    public long monotonicNanos() {
+        return Clock.SYSTEM.monotonicNanos();
+    }
+
+    /** @throws AgentException with strerror's text (e.g. "Operation not permitted") when refused */
+    @Override
+    public void setRealtimeNanos(long nanos) throws AgentException {
+        try {
+            Posix.clockSetRealtime(nanos);
+        } catch (NativeException e) {
+            throw AgentException.generic(e.errnoText(), e);
+        }
+    }
+}

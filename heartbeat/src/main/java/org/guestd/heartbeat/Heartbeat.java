@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.heartbeat;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Host-contact liveness, exported by the {@code heartbeat} service. Protocol endpoints call
+ * {@link #contact} whenever the host shows it is there (a QGA ping or sync, a Hyper-V heartbeat
+ * message, any request); anything that wants to know whether the host still talks to the guest
+ * asks {@link #liveness()}. Times come from the monotonic clock, so wall-clock steps (guest-set-time)
+ * never make the host look dead or alive.
+ */
+public interface Heartbeat {
+    /** What kind of host message showed contact. */
+    enum ContactKind {
+        /** A liveness probe (QGA guest-ping, Hyper-V heartbeat). */
+        PING,
+        /** A resynchronisation (QGA guest-sync / guest-sync-delimited). */
+        SYNC,
+        /** Any other request. */
+        REQUEST
+    }
+
+    /**
+     * One recorded contact.
+     *
+     * @param source who saw it, e.g. {@code "qga"}
+     * @param kind what it was
+     * @param monotonicNanos when, on the monotonic clock
+     * @param count how many contacts have been recorded including this one
+     */
+    record Contact(String source, ContactKind kind, long monotonicNanos, long count) {}
+
+    /**
+     * A snapshot of the liveness state.
+     *
+     * @param contacts contacts recorded since start
+     * @param last the most recent contact, null when there has been none
+     * @param sinceLastNanos nanoseconds since the last contact, -1 when there has been none
+     * @param window the configured liveness window
+     * @param alive whether the last contact is at most {@code window} old
+     */
+    record Liveness(long contacts, Contact last, long sinceLastNanos, Duration window, boolean alive) {}
+
+    /** Records that the host made contact now. Cheap; safe from any thread. */
+    void contact(String source, ContactKind kind);
+
+    /** The current state, judged against the configured window. */
+    Liveness liveness();
+
+    /** Whether the host made contact within {@code window} (false when it never did). */
+    boolean aliveWithin(Duration window);
+
+    /**
+     * Calls {@code listener} on every contact, on the thread that recorded it (so it must be quick:
+     * e.g. a systemd watchdog feeder that only notes the time). A listener that throws is logged and
+     * kept.
+     *
+     * @return closing it removes the listener
+     */
+    AutoCloseable onContact(Consumer<Contact> listener);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.qga.command.memory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.core.AgentException;
+import org.guestd.memory.MemoryBlocks;
+import org.guestd.qga.command.Wire;
+import org.guestd.qga.dispatch.Args;
+import org.guestd.qga.dispatch.QgaCommand;
+
+/** {@code guest-get-memory-block-info} (Since: 2.3): {@code {size: uint64}} in bytes. */
+public final class GuestGetMemoryBlockInfo implements QgaCommand {
+    public static final String NAME = "guest-get-memory-block-info";
+
+    private final Supplier<Optional<MemoryBlocks>> blocks;
+
+    public GuestGetMemoryBlockInfo(Supplier<Optional<MemoryBlocks>> blocks) {
+        this.blocks = blocks;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Object execute(Args args) throws AgentException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("size", Wire.u64(blocks.get().orElseThrow(AgentException::unsupported).blockSizeBytes()));
+        return m;
+    }
+}

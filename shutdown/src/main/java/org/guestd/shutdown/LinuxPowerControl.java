@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.shutdown;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.guestd.core.AgentException;
+import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link PowerControl} of a Linux guest: hooks, then {@link ShutdownMethods} or
+ * {@link SuspendMethods}, then the audit record. One action at a time: a second request waits
+ * for the first (qemu-ga runs commands one by one too).
+ */
+public final class LinuxPowerControl implements PowerControl {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.shutdown");
+
+    private final HookRunner hooks;
+    private final ShutdownMethods shutdown;
+    private final SuspendMethods suspend;
+    private final Consumer<String> audit;
+
+    /**
+     * @param audit where audit lines go ({@code null}: the {@code org.guestd.audit} logger)
+     */
+    public LinuxPowerControl(PowerConfig config, CommandRunner runner, HostPaths paths, Consumer<String> audit) {
+        this(config, runner, new SuspendMethods(config, runner, Objects.requireNonNull(paths)), audit);
+    }
+
+    LinuxPowerControl(PowerConfig config, CommandRunner runner, SuspendMethods suspend, Consumer<String> audit) {
+        Objects.requireNonNull(config);
+        Objects.requireNonNull(runner);
+        this.hooks = new HookRunner(config.hookDir(), config.hookTimeout(), runner);
+        this.shutdown = new ShutdownMethods(config, runner);
+        this.suspend = suspend;
+        this.audit = audit == null ? Audit.LOGGER : audit;
+    }
+
+    @Override
+    public synchronized void shutdown(PowerAction action, String requester) throws AgentException {
+        String name = action.wireName();
+        LOG.info("{} requested by {}", name, requester);
+        String hookResult = hooks.run(name);
+        try {
+            String method = shutdown.run(action);
+            audit.accept(Audit.line(requester, name, "ok method=" + method + " hooks=" + hookResult));
+        } catch (AgentException e) {
+            audit.accept(Audit.line(requester, name, "failed hooks=" + hookResult + " error=" + e.getMessage()));
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void suspend(SuspendMode mode, String requester) throws AgentException {
+        String name = mode.actionName();
+        LOG.info("{} requested by {}", name, requester);
+        String hookResult = hooks.run(name);
+        try {
+            String method = suspend.run(mode);
+            audit.accept(Audit.line(requester, name, "ok method=" + method + " hooks=" + hookResult));
+        } catch (AgentException e) {
+            audit.accept(Audit.line(requester, name, "failed hooks=" + hookResult + " error=" + e.getMessage()));
+            throw e;
+        }
+    }
+}

@@ -66,6 +66,11 @@ echo "StatusText=$status"
 check "STATUS line from the agent" test "$status" = "serving QGA on unix-listen /run/guestd/qga.sock"
 echo "ready_ms_start=$(ready_ms)" >>/ci/numbers.txt
 check "guest-ping through qgactl" ping
+check "qgactl info (every guest-info command, network interfaces included) inside the sandbox" \
+    java -XX:TieredStopAtLevel=1 -cp "/ci/guestd-host.jar:$(ls /usr/share/guestd/lib/guestd-core-*.jar)" \
+    org.guestd.host.cli.QgaCtl -s /run/guestd/qga.sock info
+journalctl -u guestd --no-pager -o cat
+check "no warnings or errors logged by guestd" test -z "$(journalctl -u guestd --no-pager -o cat -p warning)"
 check "watchdog armed" test "$(prop WatchdogUSec)" = 4s
 w1=$(prop WatchdogTimestampMonotonic)
 sleep 3

@@ -41,6 +41,7 @@ check "apt-get install $v1 with its Java dependency" \
 echo "install_s=$(( $(date +%s) - t0 ))" >>/ci/numbers.txt
 check "installed" dpkg-query -W -f='${Status}\n' guestd
 check "java runtime is 17+" sh -c 'java -version 2>&1 | head -n 1'
+check "systemd-analyze verify of the installed unit" systemd-analyze verify --man=no guestd.service
 check "not enabled by default (device-activated)" test "$(systemctl is-enabled guestd)" = disabled
 check "not started without a channel" test "$(systemctl is-active guestd)" = inactive
 check "CDS archive made by postinst" sh -c 'ls /var/cache/guestd/*.jsa'

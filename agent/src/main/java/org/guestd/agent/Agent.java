@@ -4,6 +4,7 @@ package org.guestd.agent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,8 @@ final class Agent {
             log.info("--daemonize ignored: guestd runs in the foreground (systemd Type=notify)");
         }
         Signals.onTermination(this::requestStop);
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
+        systemd.status("starting");
 
         Path stateDir = prepareStateDir();
         ChannelChoice channel = ChannelChoice.choose(settingsWithStateDir(stateDir), settings.hostPaths().dev());
@@ -111,10 +114,11 @@ final class Agent {
                     new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
                             Version.get()),
                     new HypervService(loop));
-            List<String> started = runtime.start(services);
+            List<String> started = runtime.start(withSystemd(services, systemd));
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,
                     channel.method().wireName(), channel.path());
+            systemd.ready("serving QGA on " + channel.method().wireName() + " " + channel.path());
             awaitStop();
         } catch (AgentException | RuntimeException e) {
             log.error("guestd failed: {}", e.getMessage());
@@ -140,6 +144,13 @@ final class Agent {
             guard.interrupt();
         }
         return exitCode.get();
+    }
+
+    /** The service list plus {@link SystemdService}, which must stay last (it stops first). */
+    private static List<AgentService> withSystemd(List<AgentService> services, SystemdNotifier systemd) {
+        List<AgentService> all = new ArrayList<>(services);
+        all.add(new SystemdService(systemd));
+        return all;
     }
 
     private void awaitStop() {

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.guestd.core.spi.ServiceContext;
+import org.junit.jupiter.api.Test;
+
+class SystemdNotifierTest {
+    private final List<String> sent = new ArrayList<>();
+
+    private SystemdNotifier notifier(Map<String, String> env) {
+        return new SystemdNotifier(env, 4242, (socket, msg) -> sent.add(socket + "|" + msg));
+    }
+
+    @Test
+    void silentOutsideSystemd() {
+        SystemdNotifier n = notifier(Map.of("WATCHDOG_USEC", "1000000"));
+        n.ready("x");
+        n.watchdog();
+        n.stopping("y");
+        assertFalse(n.enabled());
+        assertTrue(sent.isEmpty());
+        assertEquals(Optional.empty(), n.watchdogPeriod());
+    }
+
+    @Test
+    void messagesInSdNotifyFormat() {
+        SystemdNotifier n = notifier(Map.of("NOTIFY_SOCKET", "@/org/freedesktop/systemd1/notify"));
+        n.status("starting");
+        n.ready("serving QGA on unix-listen /run/guestd/qga.sock");
+        n.watchdog();
+        n.stopping("line one\nline two");
+        assertEquals(List.of("@/org/freedesktop/systemd1/notify|STATUS=starting",
+                "@/org/freedesktop/systemd1/notify|READY=1\nSTATUS=serving QGA on unix-listen /run/guestd/qga.sock",
+                "@/org/freedesktop/systemd1/notify|WATCHDOG=1",
+                "@/org/freedesktop/systemd1/notify|STOPPING=1\nSTATUS=line one line two"), sent);
+    }
+
+    @Test
+    void watchdogAtHalfTheTimeoutForThisPidOnly() {
+        assertEquals(Optional.of(Duration.ofSeconds(15)),
+                SystemdNotifier.watchdogPeriod(Map.of("WATCHDOG_USEC", "30000000"), 4242));
+        assertEquals(Optional.of(Duration.ofMillis(100)),
+                SystemdNotifier.watchdogPeriod(Map.of("WATCHDOG_USEC", "200000", "WATCHDOG_PID", "4242"), 4242));
+        assertEquals(Optional.empty(),
+                SystemdNotifier.watchdogPeriod(Map.of("WATCHDOG_USEC", "200000", "WATCHDOG_PID", "1"), 4242));
+        assertEquals(Optional.empty(), SystemdNotifier.watchdogPeriod(Map.of("WATCHDOG_USEC", "0"), 4242));
+        assertEquals(Optional.empty(), SystemdNotifier.watchdogPeriod(Map.of("WATCHDOG_USEC", "soon"), 4242));
+        assertEquals(Optional.empty(), SystemdNotifier.watchdogPeriod(Map.of(), 4242));
+    }
+
+    @Test
+    void sendFailureNeverEscapes() {
+        SystemdNotifier n = new SystemdNotifier(Map.of("NOTIFY_SOCKET", "/nonexistent"), 1, (s, m) -> {
+            throw new IOException("sendto(/nonexistent) failed: ENOENT");
+        });
+        n.ready("a");
+        n.ready("b");
+        n.stopping("c");
+    }
+
+    @Test
+    void serviceSchedulesPingsAndSaysStoppingOnStop() {
+        SystemdNotifier n = notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "4000000"));
+        List<String> scheduled = new ArrayList<>();
+        ServiceContext ctx = (ServiceContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServiceContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("every")) {
+                        scheduled.add(args[0] + " " + args[1]);
+                        ((Runnable) args[2]).run();
+                        return (AutoCloseable) () -> {};
+                    }
+                    throw new AssertionError("unexpected " + method.getName());
+                });
+        SystemdService s = new SystemdService(n);
+        s.start(ctx);
+        s.stop();
+        assertEquals(List.of("PT2S watchdog"), scheduled);
+        assertEquals(List.of("/run/systemd/notify|WATCHDOG=1", "/run/systemd/notify|STOPPING=1\nSTATUS=stopping"), sent);
+    }
+
+    @Test
+    void noWatchdogTaskWithoutWatchdog() {
+        ServiceContext ctx = (ServiceContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServiceContext.class}, (proxy, method, args) -> {
+                    throw new AssertionError("unexpected " + method.getName());
+                });
+        new SystemdService(notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"))).start(ctx);
+        assertTrue(sent.isEmpty());
+    }
+}

@@ -60,7 +60,9 @@ final class FeatureCases {
         String st = s.shell().sh("grep -E '^(VmRSS|VmHWM|Threads):' /proc/" + pid + "/status | tr -s ' \\t' ' '");
         String rss = st.replaceAll("(?s).*VmRSS: (\\d+) kB.*", "$1");
         long kb = Long.parseLong(rss);
-        s.note(st.replace('\n', ',') + " (pid " + pid + ", after " + s.vm().elapsedMillis() / 1000 + " s of VM time)");
+        String cds = s.shell().sh("grep -o '[^/]*[.]jsa' /proc/" + pid + "/maps | sort -u | tr '\\n' ' '");
+        s.note(st.replace('\n', ',') + " (pid " + pid + ", after " + s.vm().elapsedMillis() / 1000 + " s of VM time)"
+                + (cds.isEmpty() ? "" : ", CDS archives mapped: " + cds));
         s.metric("rss", String.format("%.1f MB", kb / 1024.0));
     }
 

@@ -110,7 +110,7 @@ fi
 JDKREL=$(sha256sum "$JAVA_HOME/release" | cut -c1-16)
 AGENTSUM=$( (sha256sum "$JAR"; find "$REPO/agent/target/lib" -name '*.jar' -print0 | sort -z | xargs -0 sha256sum) | sed 's# .*/# #' | sha256sum | cut -c1-16)
 SCRIPTSUM=$(cat "$HERE/prepare.sh" "$HERE"/guest/* "$REPO/bin/guestd" | sha256sum | cut -c1-16)
-IKEY=$(printf '%s\n' "$KDEB" "$BBDEB" "$QGADEB" "$JDKREL" "$AGENTSUM" "$SCRIPTSUM" | sha256sum | cut -c1-16)
+IKEY=$(printf '%s\n' "$KDEB" "$BBDEB" "$QGADEB" "$JDKREL" "$AGENTSUM" "$SCRIPTSUM" "appcds=${GUESTD_E2E_APPCDS:-1}" | sha256sum | cut -c1-16)
 INITRD=$CACHE/initrd-$IKEY.cpio
 
 if [ ! -f "$INITRD" ]; then
@@ -126,6 +126,7 @@ if [ ! -f "$INITRD" ]; then
         "$JAVA_HOME/bin/jlink" --add-modules "$MODS" --output "$JREDIR" --strip-debug --no-header-files \
             --no-man-pages --generate-cds-archive >&2
         rm -f "$JREDIR/lib/server/classes_nocoops.jsa"
+        ls -dt "$CACHE"/jre-* | tail -n +3 | xargs -r rm -rf     # keep two (the JDK 17 and JDK 25 passes)
     fi
 
     log "building initramfs $INITRD"

@@ -28,6 +28,9 @@ public final class VmSuite {
         }
     }
 
+    /** Hang guard: after this much time in one agent's VM, the remaining cases are failed unrun. */
+    public static final Duration AGENT_BUDGET = Duration.ofMinutes(12);
+
     private final VmImage image;
     private final Path outDir;
     private final PrintStream out;
@@ -69,6 +72,13 @@ public final class VmSuite {
             }
             for (Case c : cases()) {
                 if (!select.test(c.name())) {
+                    continue;
+                }
+                if (vm.elapsedMillis() > AGENT_BUDGET.toMillis()) {
+                    CaseResult r = new CaseResult(c.name(), agent, agent.reference() ? Outcome.REFERENCE_FAIL
+                            : Outcome.FAIL, "not run: the " + AGENT_BUDGET.toMinutes() + " min budget of this VM is used up", 0);
+                    results.add(r);
+                    out.printf("   %-16s %-24s %s%n", label(r.outcome(), agent), r.name(), r.detail());
                     continue;
                 }
                 if (!vm.alive()) {

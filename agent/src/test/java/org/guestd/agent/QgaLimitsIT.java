@@ -87,4 +87,64 @@ class QgaLimitsIT {
         assertTrue(agent.isAlive());
         assertStillServing();
     }
+
+    /**
+     * A host that pipelines faster than it reads: 8,000 guest-info requests (about 27 MiB of replies,
+     * more than a link's 16 MiB write queue) written before a single reply is read. Every reply
+     * must arrive — the agent holds replies back while the peer is not reading instead of dropping
+     * them at the queue's cap.
+     */
+    @Test
+    void aPeerThatReadsLateLosesNoReplies() throws Exception {
+        int n = 8000;
+        byte[] one = "{\"execute\":\"guest-info\"}\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[one.length * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        try (java.nio.channels.SocketChannel s = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(agent.socket))) {
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(all);
+            while (out.hasRemaining()) {
+                s.write(out); // nothing is read until every request is written
+            }
+            Thread.sleep(500); // let the agent run into its write queue while nobody reads
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 20);
+            int lines = 0;
+            long bytes = 0;
+            // hang guard only: a lost reply would leave read() blocked; closing the channel ends it
+            Thread guard = new Thread(() -> {
+                try {
+                    Thread.sleep(Duration.ofSeconds(120).toMillis());
+                    s.close();
+                } catch (InterruptedException | IOException ignored) {
+                    // done in time
+                }
+            });
+            guard.setDaemon(true);
+            guard.start();
+            try {
+                while (lines < n) {
+                    in.clear();
+                    int r = s.read(in);
+                    if (r < 0) {
+                        break;
+                    }
+                    bytes += r;
+                    for (int i = 0; i < r; i++) {
+                        if (in.get(i) == '\n') {
+                            lines++;
+                        }
+                    }
+                }
+            } catch (java.nio.channels.AsynchronousCloseException e) {
+                // the guard fired: fewer replies than requests
+            } finally {
+                guard.interrupt();
+            }
+            assertEquals(n, lines, "replies received (" + bytes + " bytes); " + agent.logText());
+            assertTrue(bytes > 16L << 20, "the replies exceed the 16 MiB write queue: " + bytes);
+        }
+        assertStillServing();
+    }
 }

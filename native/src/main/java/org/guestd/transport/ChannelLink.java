@@ -121,6 +121,11 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     }
 
     @Override
+    public long pendingWriteBytes() {
+        return out.pendingBytes();
+    }
+
+    @Override
     public boolean isOpen() {
         return active && !closeRequested && channel.isActive();
     }

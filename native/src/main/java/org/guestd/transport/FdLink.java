@@ -156,6 +156,11 @@ final class FdLink implements Link {
     }
 
     @Override
+    public long pendingWriteBytes() {
+        return out.pendingBytes();
+    }
+
+    @Override
     public boolean isOpen() {
         return open && !closeRequested;
     }

@@ -16,6 +16,15 @@ public interface Link {
      */
     void write(ByteBuffer data);
 
+    /**
+     * Bytes accepted by {@link #write} and not yet written to the channel: what a slow peer leaves
+     * queued. Producers that can wait (a worker thread) hold back while this is high, as qemu-ga's
+     * blocking write does, instead of making the queue drop their data at its cap.
+     */
+    default long pendingWriteBytes() {
+        return 0;
+    }
+
     /** Closes this session (a listening transport keeps listening; a device is reopened). */
     void close();
 

@@ -65,6 +65,11 @@ final class OutboundQueue {
         }
     }
 
+    /** Bytes queued and not yet handed to the kernel. */
+    long pendingBytes() {
+        return pending.get();
+    }
+
     boolean isEmpty() {
         return queue.isEmpty();
     }

@@ -54,6 +54,19 @@ public final class QgaEndpoint implements Link.Handler {
      * encoding the echoed id never needs much of the I/O thread's stack.
      */
     static final long INLINE_MAX_BYTES = 256;
+    /**
+     * The fast path is taken only while less than this is queued for the peer; beyond it requests
+     * go to the worker, which waits for the peer to read ({@link #awaitRoom}).
+     */
+    static final long INLINE_MAX_QUEUED_REPLY_BYTES = 1L << 20;
+    /**
+     * A worker holds a reply back while more than this is queued for the peer (qemu-ga's write
+     * blocks the same way), so a host that pipelines faster than it reads slows down instead of
+     * losing replies at the link's queue cap.
+     */
+    static final long MAX_QUEUED_REPLY_BYTES = 4L << 20;
+    /** How long a worker waits for a peer that does not read before the link's cap decides. */
+    static final long MAX_REPLY_WAIT_NANOS = 30_000_000_000L;
     /** Fixed weight added to every queued item (on top of its request or error text). */
     private static final long ITEM_OVERHEAD = 128;
 
@@ -136,7 +149,8 @@ public final class QgaEndpoint implements Link.Handler {
             // Fast path: nothing of this session queued or running (so replies stay in order) and a
             // quick command: answer right here on the I/O thread, without two thread hand-offs.
             if (inlineAllowed && !overloaded && queue.pendingWeight() == 0
-                    && streamer.lastMessageSize() <= INLINE_MAX_BYTES && dispatcher.isQuick(value)) {
+                    && streamer.lastMessageSize() <= INLINE_MAX_BYTES
+                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES && dispatcher.isQuick(value)) {
                 handle.run();
             } else {
                 submit(handle, streamer.lastMessageSize() + ITEM_OVERHEAD);
@@ -180,7 +194,8 @@ public final class QgaEndpoint implements Link.Handler {
                 LOG.debug("qga: {}: {}", link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
-            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0) {
+            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0
+                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES) {
                 send(r); // nothing ahead of it: no need for a worker to send an error
             } else {
                 submit(() -> send(r), ITEM_OVERHEAD + desc.length());
@@ -201,7 +216,24 @@ public final class QgaEndpoint implements Link.Handler {
             queue.submit(task, weight);
         }
 
+        /**
+         * On a worker: waits while the peer has more than {@link #MAX_QUEUED_REPLY_BYTES} unread
+         * (at most {@link #MAX_REPLY_WAIT_NANOS}); returns at once on the I/O thread's fast path,
+         * which is only taken while little is queued.
+         */
+        private void awaitRoom() {
+            if (link.pendingWriteBytes() <= MAX_QUEUED_REPLY_BYTES) {
+                return;
+            }
+            long deadline = System.nanoTime() + MAX_REPLY_WAIT_NANOS;
+            while (link.isOpen() && link.pendingWriteBytes() > MAX_QUEUED_REPLY_BYTES
+                    && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
+
         private void send(Reply r) {
+            awaitRoom();
             byte[] bytes;
             try {
                 bytes = r.encode();

@@ -86,13 +86,29 @@ final class KvpProtocol implements DeviceProtocol {
             status = dispatch(op, pool, m);
         } catch (KvpException e) {
             LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.getMessage());
-            status = HvStatus.E_FAIL;
+            status = statusOf(e);
         } catch (RuntimeException e) {
             LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.toString());
             status = HvStatus.E_FAIL;
         }
         Wire.putU32(m, OFF_ERROR, status);
         return m;
+    }
+
+    /**
+     * The status the reference answers for a failure of this kind: an address that does not parse
+     * is HV_INVALIDARG (its {@code process_ip_string}), an unknown adapter HV_GUID_NOTFOUND
+     * ({@code kvp_get_if_name} finds none), anything else HV_E_FAIL.
+     */
+    static int statusOf(KvpException e) {
+        switch (e.reason()) {
+            case INVALID_ADDRESS:
+                return HvStatus.INVALIDARG;
+            case ADAPTER_NOT_FOUND:
+                return HvStatus.GUID_NOTFOUND;
+            default:
+                return HvStatus.E_FAIL;
+        }
     }
 
     private int dispatch(int op, int pool, byte[] m) throws KvpException {

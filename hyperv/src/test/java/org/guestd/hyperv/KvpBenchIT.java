@@ -30,7 +30,7 @@ class KvpBenchIT {
         StringBuilder out = new StringBuilder("KVP benchmark, " + KEYS + " keys in pool " + POOL + "\n");
         double[] g;
         try (KvpSides.Guestd guestd = new KvpSides.Guestd(KvpSides.guestdStore(Files.createDirectories(tmp.resolve("g"))),
-                KvpSides.guestdIntrinsics())) {
+                KvpSides.guestdIntrinsics(Files.createDirectories(tmp.resolve("config"))))) {
             g = run("guestd", guestd.kernel, guestdOps, out);
         }
         double[] r;

@@ -55,6 +55,20 @@ public final class NetFacts {
                 .map(s -> s.split("\n", 2)[0]).orElse(null);
     }
 
+    /**
+     * The names in {@code /sys/class/net} in directory order (what readdir(3) returns, which is
+     * what hv_kvp_daemon walks; {@link Files#list} keeps that order). Empty when unreadable.
+     */
+    public List<String> linkNamesInDirectoryOrder() {
+        List<String> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(paths.sys("class/net"))) {
+            s.forEach(p -> out.add(p.getFileName().toString()));
+        } catch (IOException | RuntimeException e) {
+            // no sysfs: no adapter can match
+        }
+        return out;
+    }
+
     /** Default IPv4 then IPv6 gateways of {@code ifname}, in the kernel's table order. */
     public List<String> gateways(String ifname) {
         List<String> out = new ArrayList<>();

@@ -50,7 +50,13 @@ final class Libc {
 
     static native long write(int fd, byte[] buf, long count) throws LastErrorException;
 
+    static native long pwrite(int fd, byte[] buf, long count, long offset) throws LastErrorException;
+
     static native int fsync(int fd) throws LastErrorException;
+
+    static native int fdatasync(int fd) throws LastErrorException;
+
+    static native int ftruncate(int fd, long length) throws LastErrorException;
 
     /** {@code struct stat} into a byte buffer (glibc 2.33+ exports fstat/stat as functions). */
     static native int fstat(int fd, byte[] statbuf) throws LastErrorException;

@@ -111,6 +111,53 @@ final class KvpProtocol implements DeviceProtocol {
         }
     }
 
+    /**
+     * GET (pools 0–4) and ENUMERATE (file-backed pools) answered from the store's in-memory pool
+     * when {@link KvpStore#cachedView} has it without blocking; the same reply as {@link #handle}.
+     * Null for everything else: other ops, the auto pool (computed), bad sizes, keys the store
+     * would refuse, or a pool file changed since it was last read.
+     */
+    @Override
+    public byte[] handleQuick(byte[] request) {
+        if (request.length != MSG_SIZE || inHandshake) {
+            return null;
+        }
+        int op = request[OFF_OP] & 0xff;
+        int pool = request[OFF_POOL] & 0xff;
+        if ((op != OP_GET && op != OP_ENUMERATE) || pool >= KvpStore.POOL_COUNT
+                || (op == OP_ENUMERATE && pool == KvpStore.POOL_AUTO)) {
+            return null;
+        }
+        Optional<KvpStore.View> view = store.cachedView(pool);
+        if (view.isEmpty()) {
+            return null;
+        }
+        byte[] m = request.clone();
+        int status;
+        if (op == OP_GET) {
+            byte[] key = keyOf(m, OFF_SET_KEY_SIZE, OFF_SET_KEY);
+            if (key != null && key.length >= MAX_KEY_SIZE) {
+                return null; // the store refuses it: let handle() answer with its error
+            }
+            Optional<byte[]> value = key == null ? Optional.empty() : view.get().get(key);
+            if (value.isPresent()) {
+                Wire.putCString(m, OFF_ENUM_VALUE, MAX_VALUE_SIZE, value.get());
+            }
+            status = value.isPresent() ? HvStatus.S_OK : HvStatus.S_CONT;
+        } else {
+            long index = Wire.u32(m, OFF_ENUM_INDEX) & 0xffffffffL;
+            Optional<KvpStore.Entry> entry = index <= Integer.MAX_VALUE ? view.get().enumerate((int) index)
+                    : Optional.empty();
+            if (entry.isPresent()) {
+                Wire.putCString(m, OFF_ENUM_KEY, MAX_KEY_SIZE, entry.get().key());
+                Wire.putCString(m, OFF_ENUM_VALUE, MAX_VALUE_SIZE, entry.get().value());
+            }
+            status = entry.isPresent() ? HvStatus.S_OK : HvStatus.S_CONT;
+        }
+        Wire.putU32(m, OFF_ERROR, status);
+        return m;
+    }
+
     private int dispatch(int op, int pool, byte[] m) throws KvpException {
         boolean poolOp = op == OP_GET || op == OP_SET || op == OP_DELETE || op == OP_ENUMERATE;
         if (poolOp && pool >= KvpStore.POOL_COUNT) {

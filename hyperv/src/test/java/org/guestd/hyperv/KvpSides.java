@@ -40,7 +40,13 @@ final class KvpSides {
 
     /** The kvp module's store on {@code dir}, fsync as given. */
     static FileKvpStore guestdStore(Path dir, boolean fsync) throws IOException {
-        FileKvpStore store = new FileKvpStore(new FileKvpStore.Options(dir, 0600, 0700, fsync));
+        return guestdStore(dir, fsync, FileKvpStore::realtimeNanos);
+    }
+
+    /** The kvp module's store on {@code dir} with its file-timestamp clock given (tests of the cache). */
+    static FileKvpStore guestdStore(Path dir, boolean fsync, java.util.function.LongSupplier nowNanos)
+            throws IOException {
+        FileKvpStore store = new FileKvpStore(new FileKvpStore.Options(dir, 0600, 0700, fsync), nowNanos);
         try {
             store.init();
         } catch (KvpException e) {

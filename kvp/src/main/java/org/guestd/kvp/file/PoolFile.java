@@ -101,6 +101,10 @@ public final class PoolFile {
     private final LongSupplier nowNanos;
     private final PoolJournal journal;
 
+    /** What {@link #peek} may serve without the monitor: published at the end of every locked step. */
+    private record Published(PoolSnapshot image, Stat stat) {}
+
+    private volatile Published published;
     private PoolSnapshot image = PoolSnapshot.EMPTY;
     private Stat imageStat; // null: nothing cached (or the file did not exist)
     private boolean racy = true;
@@ -140,12 +144,32 @@ public final class PoolFile {
         return new long[] {inPlaceWrites, rewrites, recoveries};
     }
 
+    /**
+     * The cached image if one stat shows the file unchanged since we last read or wrote it (and the
+     * image is not racy), else null. Takes no lock and not this object's monitor, so it never waits
+     * for a writer, in this process or another.
+     */
+    public PoolSnapshot peek() throws ErrnoException {
+        Published p = published;
+        if (p == null) {
+            return null;
+        }
+        Stat now = PosixFiles.stat(path);
+        return now != null && now.sameVersion(p.stat()) ? p.image() : null;
+    }
+
+    /** Makes the current image available to {@link #peek} (or withdraws it while racy). */
+    private void publish() {
+        published = racy || imageStat == null ? null : new Published(image, imageStat);
+    }
+
     /** The current contents: the cached image when the file is unchanged, else read under a read lock. */
     public synchronized PoolSnapshot read() throws ErrnoException {
         Stat now = PosixFiles.stat(path);
         if (now == null) {
             image = PoolSnapshot.EMPTY;
             imageStat = null;
+            publish();
             return image;
         }
         if (!racy && now.sameVersion(imageStat)) {
@@ -161,6 +185,7 @@ public final class PoolFile {
         if (torn) { // a writer died in the middle of a record: repair it under the write lock
             recover();
         }
+        publish();
         return image;
     }
 
@@ -197,6 +222,7 @@ public final class PoolFile {
             racy = false;
             return next;
         } finally {
+            publish();
             PosixFiles.closeQuietly(fd); // releases the locks (of the replaced inode after a rewrite)
         }
     }
@@ -221,6 +247,7 @@ public final class PoolFile {
         } finally {
             PosixFiles.closeQuietly(fd);
         }
+        publish();
     }
 
     /** Steps 1–3 of the protocol: a descriptor of the current inode, locked both ways. */

@@ -17,7 +17,7 @@ import org.guestd.kvp.KvpStore;
  * key_size)} loop finds (key_size includes the NUL, so a record matches when its key field holds
  * exactly the key followed by a NUL). A trailing partial record is ignored, as fread() does.
  */
-public final class PoolSnapshot {
+public final class PoolSnapshot implements KvpStore.View {
     /** One record: key field 512 bytes + value field 2048 bytes. */
     public static final int RECORD = KvpStore.MAX_KEY_SIZE + KvpStore.MAX_VALUE_SIZE;
 
@@ -81,6 +81,17 @@ public final class PoolSnapshot {
 
     public int size() {
         return records.size();
+    }
+
+    @Override
+    public java.util.Optional<byte[]> get(byte[] key) {
+        int i = find(key);
+        return i < 0 ? java.util.Optional.empty() : java.util.Optional.of(value(i));
+    }
+
+    @Override
+    public java.util.Optional<KvpStore.Entry> enumerate(int index) {
+        return index < 0 || index >= size() ? java.util.Optional.empty() : java.util.Optional.of(entry(index));
     }
 
     /** Index of the first record whose key is {@code key}, or -1. */

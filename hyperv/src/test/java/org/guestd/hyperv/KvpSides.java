@@ -69,6 +69,37 @@ final class KvpSides {
                 HostNames::canonicalName);
     }
 
+    /**
+     * A KVP "daemon" that does no work: registers, then answers every request on the event loop with
+     * the request itself, status 0 — the round trip of the endpoint, transport and emulator alone.
+     */
+    static final class EchoProtocol implements DeviceProtocol {
+        @Override
+        public String name() {
+            return "kvp-echo";
+        }
+
+        @Override
+        public byte[] register() {
+            return KvpWire.registration();
+        }
+
+        @Override
+        public byte[] handle(byte[] message) {
+            return handleQuick(message); // on the worker when the endpoint was busy; null: the handshake reply
+        }
+
+        @Override
+        public byte[] handleQuick(byte[] message) {
+            if (message.length != KvpWire.MSG_SIZE || message[KvpWire.OFF_OP] == KvpWire.OP_REGISTER1) {
+                return null;
+            }
+            byte[] reply = message.clone();
+            Wire.putU32(reply, KvpWire.OFF_ERROR, HvStatus.S_OK);
+            return reply;
+        }
+    }
+
     /** A running guestd KVP endpoint and the kernel emulator talking to it. */
     static final class Guestd implements AutoCloseable {
         final IoLoop loop = IoLoop.create();
@@ -81,9 +112,14 @@ final class KvpSides {
         final MessageFdTransport transport;
 
         Guestd(KvpStore store, KvpIntrinsics intrinsics) throws IOException {
+            this(new KvpProtocol(store, intrinsics, Path.of("/sys/class/net")));
+        }
+
+        /** Any protocol on the same endpoint and transport (the benchmark's no-work floor). */
+        Guestd(DeviceProtocol protocol) throws IOException {
             HvChannel ch = new HvChannel();
             transport = new MessageFdTransport(ch.handOver(), loop, HypervService.KVP_BUFFER);
-            transport.start(new MessageEndpoint(new KvpProtocol(store, intrinsics, Path.of("/sys/class/net")), workers));
+            transport.start(new MessageEndpoint(protocol, workers));
             kernel = new KvpKernel(ch);
             kernel.awaitRegistration(Duration.ofSeconds(10));
         }

@@ -66,7 +66,7 @@ final class KvpSides {
                 LinuxGuestInfo.Options.defaults(paths, Optional.empty(), Optional.empty()));
         return new LinuxKvpIntrinsics(info, paths, new ProcessCommandRunner(), configDir,
                 Path.of("/usr/libexec/hypervkvpd"), LinuxKvpIntrinsics.SetIpMode.IFCFG, () -> SERVICES_VERSION,
-                HostNames::canonicalName);
+                HostNames::canonicalName, org.guestd.kvp.file.RouteDump::dump);
     }
 
     /**

@@ -81,6 +81,14 @@ final class Libc {
     /** futimens(2): {@code times} = {atime sec, atime nsec, mtime sec, mtime nsec}. */
     static native int futimens(int fd, long[] times) throws LastErrorException;
 
+    /** socket(2), sendto(2), recv(2): the rtnetlink route dump of the KVP intrinsics. */
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen)
+            throws LastErrorException;
+
+    static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
     static native int getaddrinfo(String node, String service, Pointer hints, Pointer res);
 
     static native void freeaddrinfo(Pointer res);

@@ -55,13 +55,25 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
      * @param scriptsDir hv_get_dhcp_info and hv_set_ifconfig (the daemon: /usr/libexec/hypervkvpd)
      * @param servicesVersion IntegrationServicesVersion
      * @param canonicalName host name → FQDN (getaddrinfo AI_CANONNAME in production)
+     *     (gateways from /proc: see the overload with a route source)
      */
     public LinuxKvpIntrinsics(GuestInfo info, HostPaths paths, CommandRunner commands, Path configDir,
             Path scriptsDir, SetIpMode mode, Supplier<String> servicesVersion, Function<String, String> canonicalName) {
+        this(info, paths, commands, configDir, scriptsDir, mode, servicesVersion, canonicalName, null);
+    }
+
+    /**
+     * @param routes the kernel's routes, for gateways exactly as the daemon's {@code ip route | awk}
+     *     reports them (production: {@code RouteDump::dump}); null reads /proc's route tables, which
+     *     differ for a default route without a gateway (see {@link NetFacts#gateways})
+     */
+    public LinuxKvpIntrinsics(GuestInfo info, HostPaths paths, CommandRunner commands, Path configDir,
+            Path scriptsDir, SetIpMode mode, Supplier<String> servicesVersion, Function<String, String> canonicalName,
+            NetFacts.RouteSource routes) {
         this.info = info;
         this.paths = paths;
         this.commands = commands;
-        this.net = new NetFacts(paths);
+        this.net = new NetFacts(paths, routes);
         this.configDir = configDir;
         this.scriptsDir = scriptsDir;
         this.mode = mode;

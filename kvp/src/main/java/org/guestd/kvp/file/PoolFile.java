@@ -235,6 +235,7 @@ public final class PoolFile {
         } finally {
             PosixFiles.closeQuietly(fd);
         }
+        journal.tighten();
         recover();
     }
 

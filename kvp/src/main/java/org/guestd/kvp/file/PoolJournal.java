@@ -147,6 +147,24 @@ final class PoolJournal {
         }
     }
 
+    /** Gives an existing journal the configured mode (as the pools are tightened at start). */
+    void tighten() throws ErrnoException {
+        int fd;
+        try {
+            fd = PosixFiles.open(path, Libc.O_RDONLY, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == PosixFiles.ENOENT) {
+                return;
+            }
+            throw e;
+        }
+        try {
+            PosixFiles.fchmod(fd, fileMode, path);
+        } finally {
+            PosixFiles.closeQuietly(fd);
+        }
+    }
+
     /**
      * Makes a recorded intent void (its magic zeroed) before the pool file is replaced by a new
      * inode, so that a later file that happens to get the same inode number never matches it.

@@ -233,6 +233,10 @@ class FileKvpStoreTest {
         assertTrue(Files.exists(dir.resolve(".kvp_pool_1.journal")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 dir.resolve(".kvp_pool_1.journal"))));
+        Files.setPosixFilePermissions(dir.resolve(".kvp_pool_1.journal"), PosixFilePermissions.fromString("rw-r--r--"));
+        store(dir);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve(".kvp_pool_1.journal"))), "tightened at start, as the pools");
     }
 
     @Test

@@ -62,8 +62,9 @@ public interface KvpStore {
     Optional<byte[]> get(int pool, byte[] key) throws KvpException;
 
     /**
-     * Adds or replaces a record (replaced in place, appended when new), durably: when this returns
-     * the record is on disk, and a crash at any point leaves either the old or the new file.
+     * Adds or replaces a record (replaced in place, appended when new). When this returns the record
+     * is in the file (and on disk when the store fsyncs); a crash at any point leaves, once the next
+     * access has recovered, either the old or the new record and every other record intact.
      *
      * @throws KvpException when the key or value is too long (with the NUL, over 512 / 2048) or the
      *     pool file cannot be written

@@ -20,6 +20,16 @@ interface DeviceProtocol {
      */
     byte[] handle(byte[] message);
 
+    /**
+     * Answers a message right away when that cannot block (no file lock to wait for, no script, no
+     * freeze) — called on the event loop, only while no message of the session is queued or being
+     * handled, so replies keep their order. Returns the reply exactly as {@link #handle} would, or
+     * null when the message needs {@link #handle} on a worker. The default answers nothing here.
+     */
+    default byte[] handleQuick(byte[] message) {
+        return null;
+    }
+
     /** The session ended (device closed or lost); undo what a lost host cannot undo (VSS: thaw). */
     default void sessionEnded() {}
 }

@@ -86,10 +86,73 @@ final class KvpProtocol implements DeviceProtocol {
             status = dispatch(op, pool, m);
         } catch (KvpException e) {
             LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.getMessage());
-            status = HvStatus.E_FAIL;
+            status = statusOf(e);
         } catch (RuntimeException e) {
             LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.toString());
             status = HvStatus.E_FAIL;
+        }
+        Wire.putU32(m, OFF_ERROR, status);
+        return m;
+    }
+
+    /**
+     * The status the reference answers for a failure of this kind: an address that does not parse
+     * is HV_INVALIDARG (its {@code process_ip_string}), an unknown adapter HV_GUID_NOTFOUND
+     * ({@code kvp_get_if_name} finds none), anything else HV_E_FAIL.
+     */
+    static int statusOf(KvpException e) {
+        switch (e.reason()) {
+            case INVALID_ADDRESS:
+                return HvStatus.INVALIDARG;
+            case ADAPTER_NOT_FOUND:
+                return HvStatus.GUID_NOTFOUND;
+            default:
+                return HvStatus.E_FAIL;
+        }
+    }
+
+    /**
+     * GET (pools 0–4) and ENUMERATE (file-backed pools) answered from the store's in-memory pool
+     * when {@link KvpStore#cachedView} has it without blocking; the same reply as {@link #handle}.
+     * Null for everything else: other ops, the auto pool (computed), bad sizes, keys the store
+     * would refuse, or a pool file changed since it was last read.
+     */
+    @Override
+    public byte[] handleQuick(byte[] request) {
+        if (request.length != MSG_SIZE || inHandshake) {
+            return null;
+        }
+        int op = request[OFF_OP] & 0xff;
+        int pool = request[OFF_POOL] & 0xff;
+        if ((op != OP_GET && op != OP_ENUMERATE) || pool >= KvpStore.POOL_COUNT
+                || (op == OP_ENUMERATE && pool == KvpStore.POOL_AUTO)) {
+            return null;
+        }
+        Optional<KvpStore.View> view = store.cachedView(pool);
+        if (view.isEmpty()) {
+            return null;
+        }
+        byte[] m = request.clone();
+        int status;
+        if (op == OP_GET) {
+            byte[] key = keyOf(m, OFF_SET_KEY_SIZE, OFF_SET_KEY);
+            if (key != null && key.length >= MAX_KEY_SIZE) {
+                return null; // the store refuses it: let handle() answer with its error
+            }
+            Optional<byte[]> value = key == null ? Optional.empty() : view.get().get(key);
+            if (value.isPresent()) {
+                Wire.putCString(m, OFF_ENUM_VALUE, MAX_VALUE_SIZE, value.get());
+            }
+            status = value.isPresent() ? HvStatus.S_OK : HvStatus.S_CONT;
+        } else {
+            long index = Wire.u32(m, OFF_ENUM_INDEX) & 0xffffffffL;
+            Optional<KvpStore.Entry> entry = index <= Integer.MAX_VALUE ? view.get().enumerate((int) index)
+                    : Optional.empty();
+            if (entry.isPresent()) {
+                Wire.putCString(m, OFF_ENUM_KEY, MAX_KEY_SIZE, entry.get().key());
+                Wire.putCString(m, OFF_ENUM_VALUE, MAX_VALUE_SIZE, entry.get().value());
+            }
+            status = entry.isPresent() ? HvStatus.S_OK : HvStatus.S_CONT;
         }
         Wire.putU32(m, OFF_ERROR, status);
         return m;

@@ -13,6 +13,14 @@ import org.slf4j.LoggerFactory;
  * the device is (re)opened, hands each message to the protocol on the worker pool one at a time in
  * arrival order (the event loop never blocks on pool files or a freeze), and writes the reply.
  * Whatever the protocol throws is logged and answered with nothing; the link stays up.
+ *
+ * <p>Fast path (as the QGA endpoint's for quick commands): a message that arrives while nothing of
+ * the session is queued or running is first offered to {@link DeviceProtocol#handleQuick} on the
+ * event loop; a KVP GET or ENUMERATE served from the store's in-memory pool (one stat) is answered
+ * there, two thread hand-offs fewer per round trip. Everything else, and anything the protocol
+ * declines, goes to the worker queue. "Idle" means every submitted task has finished (its reply is
+ * queued on the link); only the event loop submits, so that cannot change between the check and
+ * the inline answer, and replies keep arrival order.
  */
 final class MessageEndpoint implements Link.Handler {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
@@ -22,6 +30,8 @@ final class MessageEndpoint implements Link.Handler {
     private final Object lock = new Object();
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean running;
+    private long submitted; // tasks queued so far; guarded by lock
+    private long finished; // tasks run to completion so far; guarded by lock
 
     MessageEndpoint(DeviceProtocol protocol, Executor workers) {
         this.protocol = protocol;
@@ -41,6 +51,20 @@ final class MessageEndpoint implements Link.Handler {
     public void received(Link link, ByteBuffer data) {
         byte[] message = new byte[data.remaining()];
         data.get(message);
+        if (idle()) {
+            byte[] quick = null;
+            try {
+                quick = protocol.handleQuick(message);
+            } catch (RuntimeException | Error e) { // fall back to the worker, which reports it
+                LOG.debug("{}: fast path declined after {}", protocol.name(), e.toString());
+            }
+            if (quick != null) {
+                if (link.isOpen()) {
+                    link.write(ByteBuffer.wrap(quick));
+                }
+                return;
+            }
+        }
         submit(() -> {
             byte[] reply = protocol.handle(message);
             if (reply != null && link.isOpen()) {
@@ -54,9 +78,23 @@ final class MessageEndpoint implements Link.Handler {
         submit(protocol::sessionEnded);
     }
 
+    /**
+     * Whether every task submitted so far has finished — its reply, if any, already handed to the
+     * link. The worker may still be on its way out of {@link #drain}; counting finished tasks rather
+     * than asking whether the worker is running keeps the fast path open right after a worker's
+     * reply (the host's next request often arrives before the worker thread has looked at the queue
+     * again), and the protocol is not touched by the worker any more.
+     */
+    boolean idle() {
+        synchronized (lock) {
+            return finished == submitted;
+        }
+    }
+
     /** Runs tasks strictly one after another, in submission order, on the worker pool. */
     private void submit(Runnable task) {
         synchronized (lock) {
+            submitted++;
             queue.add(task);
             if (running) {
                 return;
@@ -81,6 +119,10 @@ final class MessageEndpoint implements Link.Handler {
             } catch (RuntimeException | Error e) { // never lose the queue to one bad message
                 LOG.warn("{}: handling a message failed: {}", protocol.name(), e.toString());
                 LOG.debug("{}: failure detail", protocol.name(), e);
+            } finally {
+                synchronized (lock) {
+                    finished++;
+                }
             }
         }
     }

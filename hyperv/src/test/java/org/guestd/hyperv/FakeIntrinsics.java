@@ -16,6 +16,7 @@ final class FakeIntrinsics implements KvpIntrinsics {
     final Map<String, IpConfig> byMac = new java.util.HashMap<>();
     final List<IpConfig> applied = new ArrayList<>();
     boolean failSet;
+    KvpException.Reason failReason = KvpException.Reason.FAILED;
 
     FakeIntrinsics auto(String key, String value) {
         auto.add(new KvpStore.Entry(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
@@ -35,7 +36,7 @@ final class FakeIntrinsics implements KvpIntrinsics {
     @Override
     public void setIpInfo(IpConfig config) throws KvpException {
         if (failSet) {
-            throw new KvpException("hv_set_ifconfig failed");
+            throw new KvpException(failReason, "hv_set_ifconfig failed (" + failReason + ")", null);
         }
         applied.add(config);
     }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * KVP SET/GET throughput at 1,000 keys in a pool, guestd vs hv_kvp_daemon on the same emulator.
  * A measurement, not a test: runs only with {@code -Dkvp.bench=true} (command in BENCHMARKS.md) and
- * asserts nothing about speed.
+ * asserts nothing about speed. {@code -Dkvp.bench.fsync=false} and {@code -Dkvp.bench.dir=/dev/shm}
+ * put guestd's pools on the footing of the reference's (no fsync, tmpfs); the default is the agent's
+ * (fsync on) in the test's temporary directory.
  */
 class KvpBenchIT {
     static final int KEYS = 1000;
@@ -28,10 +30,28 @@ class KvpBenchIT {
         int guestdOps = Integer.getInteger("kvp.bench.ops", 20000);
         int refOps = Integer.getInteger("kvp.bench.refops", 2000);
         StringBuilder out = new StringBuilder("KVP benchmark, " + KEYS + " keys in pool " + POOL + "\n");
+        // the agent's default is fsync=true; the reference never fsyncs and keeps its pools on a tmpfs here
+        boolean fsync = Boolean.parseBoolean(System.getProperty("kvp.bench.fsync", "true"));
+        Path poolDir = Files.createDirectories(Path.of(System.getProperty("kvp.bench.dir", tmp.resolve("g").toString()))
+                .resolve("guestd-kvp-bench-" + ProcessHandle.current().pid()));
+        out.append("guestd pool dir ").append(poolDir).append(", fsync=").append(fsync).append('\n');
         double[] g;
-        try (KvpSides.Guestd guestd = new KvpSides.Guestd(KvpSides.guestdStore(Files.createDirectories(tmp.resolve("g"))),
-                KvpSides.guestdIntrinsics())) {
+        try (KvpSides.Guestd guestd = new KvpSides.Guestd(KvpSides.guestdStore(poolDir, fsync),
+                KvpSides.guestdIntrinsics(Files.createDirectories(tmp.resolve("config"))))) {
             g = run("guestd", guestd.kernel, guestdOps, out);
+        } finally {
+            try (var files = Files.list(poolDir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(poolDir);
+        }
+        try (KvpSides.Guestd echo = new KvpSides.Guestd(new KvpSides.EchoProtocol())) {
+            KvpOpsBench.gets(echo.kernel, POOL, KEYS, Math.max(200, guestdOps / 10)); // warm-up
+            KvpOpsBench.Result floor = KvpOpsBench.gets(echo.kernel, POOL, KEYS, guestdOps);
+            out.append(String.format("%-14s %-3s %7d ops  %10.0f ops/s  %8.1f us/op  (endpoint + emulator, no work)%n",
+                    "floor", "RTT", floor.ops(), floor.opsPerSecond(), floor.microsPerOp()));
         }
         double[] r;
         try (ReferenceKvpDaemon ref = ReferenceKvpDaemon.start(ReferenceKvpDaemon.buildShim(tmp), tmp.resolve("ref.log"))) {

@@ -13,6 +13,7 @@ import org.guestd.host.hyperv.KvpKernel;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
 import org.guestd.kvp.KvpStore;
+import org.guestd.kvp.file.PoolSnapshot;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class KvpDifferentialIT {
         List<String> mismatches = new ArrayList<>();
         try (ReferenceKvpDaemon ref = ReferenceKvpDaemon.start(shim, tmp.resolve("hv_kvp_daemon.log"));
                 KvpSides.Guestd guestd = new KvpSides.Guestd(KvpSides.guestdStore(guestdPools),
-                        KvpSides.guestdIntrinsics())) {
+                        KvpSides.guestdIntrinsics(Files.createDirectories(tmp.resolve("guestd-config"))))) {
             for (Case c : cases) {
                 KvpReply r = ref.kernel().request(c.message());
                 KvpReply g = guestd.kernel.request(c.message());
@@ -140,7 +141,7 @@ class KvpDifferentialIT {
 
     static List<String> records(Path file) throws Exception {
         List<String> out = new ArrayList<>();
-        for (KvpStore.Entry e : TestOnlyFileKvpStore.read(file)) {
+        for (KvpStore.Entry e : PoolSnapshot.parse(Files.readAllBytes(file)).entries()) {
             out.add(e.keyText() + "=" + e.valueText());
         }
         return out;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
+import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,13 @@ class KvpProtocolTest {
         assertEquals(List.of("8.8.8.8"), c.dnsServers());
         assertEquals(HvStatus.GUID_NOTFOUND, send(KvpMessages.setIpInfo("{other}", 1, true, "", "", "", "")).status());
         intrinsics.failSet = true;
+        assertEquals(HvStatus.E_FAIL, send(KvpMessages.setIpInfo("{guid}", 1, true, "", "", "", "")).status());
+        // the reason the intrinsics give picks the status, as the reference's kvp_set_ip_info returns them
+        intrinsics.failReason = KvpException.Reason.INVALID_ADDRESS;
+        assertEquals(HvStatus.INVALIDARG, send(KvpMessages.setIpInfo("{guid}", 1, false, "x", "", "", "")).status());
+        intrinsics.failReason = KvpException.Reason.ADAPTER_NOT_FOUND;
+        assertEquals(HvStatus.GUID_NOTFOUND, send(KvpMessages.setIpInfo("{guid}", 1, true, "", "", "", "")).status());
+        intrinsics.failReason = KvpException.Reason.INVALID_ARGUMENT;
         assertEquals(HvStatus.E_FAIL, send(KvpMessages.setIpInfo("{guid}", 1, true, "", "", "", "")).status());
     }
 

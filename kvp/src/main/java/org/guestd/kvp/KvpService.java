@@ -71,7 +71,7 @@ public final class KvpService implements AgentService {
                 c.getString("set-ip-mode", "ifcfg").toUpperCase(Locale.ROOT));
         KvpIntrinsics intrinsics = new LinuxKvpIntrinsics(ctx.require(GuestInfo.class), ctx.paths(), ctx.commands(),
                 dir, Path.of(c.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,
-                HostNames::canonicalName);
+                HostNames::canonicalName, org.guestd.kvp.file.RouteDump::dump);
         ctx.export(KvpStore.class, store);
         ctx.export(KvpIntrinsics.class, intrinsics);
     }

@@ -39,12 +39,32 @@ public interface KvpStore {
         }
     }
 
+    /** A pool's records as of one moment, for lookups that must not block. */
+    interface View {
+        /** The value of the first record whose key is {@code key} (bytes before any NUL). */
+        Optional<byte[]> get(byte[] key);
+
+        /** The {@code index}-th record in file order, empty past the end. */
+        Optional<Entry> enumerate(int index);
+    }
+
+    /**
+     * The pool's records when they can be served from memory without waiting on a lock or reading
+     * the file — one stat(2) shows the file unchanged since this store last read or wrote it —
+     * else empty; never blocks on another process. For callers that must not block (an event loop):
+     * on empty, use {@link #get}/{@link #enumerate} from a worker thread. The default never answers.
+     */
+    default Optional<View> cachedView(int pool) {
+        return Optional.empty();
+    }
+
     /** The value stored under {@code key} in a file-backed pool. */
     Optional<byte[]> get(int pool, byte[] key) throws KvpException;
 
     /**
-     * Adds or replaces a record (replaced in place, appended when new), durably: when this returns
-     * the record is on disk, and a crash at any point leaves either the old or the new file.
+     * Adds or replaces a record (replaced in place, appended when new). When this returns the record
+     * is in the file (and on disk when the store fsyncs); a crash at any point leaves, once the next
+     * access has recovered, either the old or the new record and every other record intact.
      *
      * @throws KvpException when the key or value is too long (with the NUL, over 512 / 2048) or the
      *     pool file cannot be written

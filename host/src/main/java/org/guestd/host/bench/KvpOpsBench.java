@@ -13,6 +13,8 @@ import org.guestd.host.hyperv.KvpReply;
  * {@link KvpKernel}: guestd or hv_kvp_daemon.
  */
 public final class KvpOpsBench {
+    private static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+
     private KvpOpsBench() {}
 
     /** {@code ops} requests of one kind in {@code nanos}. */
@@ -35,15 +37,21 @@ public final class KvpOpsBench {
         return new Result("fill", keys, System.nanoTime() - t0);
     }
 
-    /** {@code ops} SETs overwriting the existing keys round robin. */
+    /**
+     * {@code ops} SETs overwriting the existing keys round robin, each with a value different from
+     * the key's previous one (a daemon may skip writing an unchanged value: guestd does).
+     */
     public static Result sets(KvpKernel k, int pool, int keys, int ops) throws IOException {
-        byte[][] msgs = new byte[keys][];
+        int round = 1 + 2 * CALLS.getAndIncrement(); // values no earlier call (or fill) used
+        byte[][][] msgs = new byte[2][keys][];
         for (int i = 0; i < keys; i++) {
-            msgs[i] = KvpMessages.set(pool, key(i), value(i, 1));
+            msgs[0][i] = KvpMessages.set(pool, key(i), value(i, round));
+            msgs[1][i] = KvpMessages.set(pool, key(i), value(i, round + 1));
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < ops; i++) {
-            check(k.request(msgs[(i * 7919) % keys]), "SET");
+            // 7919 is prime to the key count used, so every key is visited once per `keys` SETs
+            check(k.request(msgs[(i / keys) % 2][(i * 7919) % keys]), "SET");
         }
         return new Result("SET", ops, System.nanoTime() - t0);
     }

@@ -88,6 +88,22 @@ public final class FileKvpStore implements KvpStore {
         return pools[pool];
     }
 
+    /**
+     * {@inheritDoc} Keys longer than the record's key field are not answered here (the blocking
+     * {@link #get} refuses them with its error).
+     */
+    @Override
+    public Optional<View> cachedView(int pool) {
+        if (pool < 0 || pool >= POOL_COUNT) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(pools[pool].peek());
+        } catch (IOException e) {
+            return Optional.empty(); // the blocking path reports it
+        }
+    }
+
     @Override
     public Optional<byte[]> get(int pool, byte[] key) throws KvpException {
         byte[] k = beforeNul(key);

@@ -50,7 +50,13 @@ final class Libc {
 
     static native long write(int fd, byte[] buf, long count) throws LastErrorException;
 
+    static native long pwrite(int fd, byte[] buf, long count, long offset) throws LastErrorException;
+
     static native int fsync(int fd) throws LastErrorException;
+
+    static native int fdatasync(int fd) throws LastErrorException;
+
+    static native int ftruncate(int fd, long length) throws LastErrorException;
 
     /** {@code struct stat} into a byte buffer (glibc 2.33+ exports fstat/stat as functions). */
     static native int fstat(int fd, byte[] statbuf) throws LastErrorException;
@@ -74,6 +80,14 @@ final class Libc {
 
     /** futimens(2): {@code times} = {atime sec, atime nsec, mtime sec, mtime nsec}. */
     static native int futimens(int fd, long[] times) throws LastErrorException;
+
+    /** socket(2), sendto(2), recv(2): the rtnetlink route dump of the KVP intrinsics. */
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen)
+            throws LastErrorException;
+
+    static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     static native int getaddrinfo(String node, String service, Pointer hints, Pointer res);
 

@@ -17,14 +17,26 @@ import org.guestd.kvp.KvpStore;
  * key_size)} loop finds (key_size includes the NUL, so a record matches when its key field holds
  * exactly the key followed by a NUL). A trailing partial record is ignored, as fread() does.
  */
-public final class PoolSnapshot {
+public final class PoolSnapshot implements KvpStore.View {
     /** One record: key field 512 bytes + value field 2048 bytes. */
     public static final int RECORD = KvpStore.MAX_KEY_SIZE + KvpStore.MAX_VALUE_SIZE;
 
     static final PoolSnapshot EMPTY = new PoolSnapshot(List.of());
 
+    /** How a snapshot differs from the one it was derived from, so the file can be changed to match. */
+    enum Edit {
+        /** Read from a file (or a rewrite): the file is replaced as a whole. */
+        WHOLE,
+        /** One record's bytes changed in place ({@link #editedSlot()}); nothing moved. */
+        REPLACE,
+        /** One record added at the end ({@link #editedSlot()} = the old size). */
+        APPEND
+    }
+
     private final List<byte[]> records;
     private final Map<ByteBuffer, Integer> index;
+    private final Edit edit;
+    private final int editedSlot;
 
     private PoolSnapshot(List<byte[]> records) {
         this.records = Collections.unmodifiableList(records);
@@ -36,6 +48,16 @@ public final class PoolSnapshot {
             }
         }
         this.index = idx;
+        this.edit = Edit.WHOLE;
+        this.editedSlot = -1;
+    }
+
+    /** A derived snapshot sharing what did not change (the index is never mutated once published). */
+    private PoolSnapshot(List<byte[]> records, Map<ByteBuffer, Integer> index, Edit edit, int editedSlot) {
+        this.records = Collections.unmodifiableList(records);
+        this.index = index;
+        this.edit = edit;
+        this.editedSlot = editedSlot;
     }
 
     /** Parses a pool file's bytes (whole records only). */
@@ -59,6 +81,17 @@ public final class PoolSnapshot {
 
     public int size() {
         return records.size();
+    }
+
+    @Override
+    public java.util.Optional<byte[]> get(byte[] key) {
+        int i = find(key);
+        return i < 0 ? java.util.Optional.empty() : java.util.Optional.of(value(i));
+    }
+
+    @Override
+    public java.util.Optional<KvpStore.Entry> enumerate(int index) {
+        return index < 0 || index >= size() ? java.util.Optional.empty() : java.util.Optional.of(entry(index));
     }
 
     /** Index of the first record whose key is {@code key}, or -1. */
@@ -87,14 +120,29 @@ public final class PoolSnapshot {
         return out;
     }
 
-    /** A copy with record {@code i}'s value field replaced (key field kept as it was). */
+    /** How this snapshot was derived from its predecessor. */
+    Edit edit() {
+        return edit;
+    }
+
+    /** The slot {@link #edit()} changed, or -1 for {@link Edit#WHOLE}. */
+    int editedSlot() {
+        return editedSlot;
+    }
+
+    /** Record {@code i}'s raw 2560 bytes (not to be modified). */
+    byte[] rawRecord(int i) {
+        return records.get(i);
+    }
+
+    /** A copy with record {@code i}'s value field replaced (key field kept as it was; same index). */
     PoolSnapshot withValue(int i, byte[] value) {
         List<byte[]> copy = new ArrayList<>(records);
         byte[] r = copy.get(i).clone();
         Arrays.fill(r, KvpStore.MAX_KEY_SIZE, RECORD, (byte) 0);
         System.arraycopy(value, 0, r, KvpStore.MAX_KEY_SIZE, value.length);
         copy.set(i, r);
-        return new PoolSnapshot(copy);
+        return new PoolSnapshot(copy, index, Edit.REPLACE, i);
     }
 
     /** A copy with a new record at the end. */
@@ -102,6 +150,15 @@ public final class PoolSnapshot {
         List<byte[]> copy = new ArrayList<>(records.size() + 1);
         copy.addAll(records);
         copy.add(record(key, value));
+        Map<ByteBuffer, Integer> idx = new HashMap<>(index);
+        idx.putIfAbsent(ByteBuffer.wrap(key.clone()), records.size());
+        return new PoolSnapshot(copy, idx, Edit.APPEND, records.size());
+    }
+
+    /** A copy with record {@code i} replaced by {@code raw} (recovery of a torn write). */
+    PoolSnapshot withRaw(int i, byte[] raw) {
+        List<byte[]> copy = new ArrayList<>(records);
+        copy.set(i, raw.clone());
         return new PoolSnapshot(copy);
     }
 

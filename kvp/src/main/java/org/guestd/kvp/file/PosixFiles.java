@@ -132,6 +132,44 @@ public final class PosixFiles {
         }
     }
 
+    /** pwrite(2) of all of {@code data} at {@code offset} (short writes continued, EINTR retried). */
+    static void pwriteAll(int fd, byte[] data, long offset, String what) throws ErrnoException {
+        int done = 0;
+        while (done < data.length) {
+            byte[] chunk = done == 0 ? data : java.util.Arrays.copyOfRange(data, done, data.length);
+            try {
+                done += (int) Libc.pwrite(fd, chunk, chunk.length, offset + done);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new ErrnoException("pwrite(" + what + ")", e);
+                }
+            }
+        }
+    }
+
+    static void fdatasync(int fd, String what) throws ErrnoException {
+        try {
+            Libc.fdatasync(fd);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != EINVAL) {
+                throw new ErrnoException("fdatasync(" + what + ")", e);
+            }
+        }
+    }
+
+    static void ftruncate(int fd, long length, String what) throws ErrnoException {
+        while (true) {
+            try {
+                Libc.ftruncate(fd, length);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new ErrnoException("ftruncate(" + what + ")", e);
+                }
+            }
+        }
+    }
+
     static void fsync(int fd, String what) throws ErrnoException {
         try {
             Libc.fsync(fd);

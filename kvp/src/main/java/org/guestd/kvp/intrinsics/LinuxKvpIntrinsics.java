@@ -55,13 +55,25 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
      * @param scriptsDir hv_get_dhcp_info and hv_set_ifconfig (the daemon: /usr/libexec/hypervkvpd)
      * @param servicesVersion IntegrationServicesVersion
      * @param canonicalName host name → FQDN (getaddrinfo AI_CANONNAME in production)
+     *     (gateways from /proc: see the overload with a route source)
      */
     public LinuxKvpIntrinsics(GuestInfo info, HostPaths paths, CommandRunner commands, Path configDir,
             Path scriptsDir, SetIpMode mode, Supplier<String> servicesVersion, Function<String, String> canonicalName) {
+        this(info, paths, commands, configDir, scriptsDir, mode, servicesVersion, canonicalName, null);
+    }
+
+    /**
+     * @param routes the kernel's routes, for gateways exactly as the daemon's {@code ip route | awk}
+     *     reports them (production: {@code RouteDump::dump}); null reads /proc's route tables, which
+     *     differ for a default route without a gateway (see {@link NetFacts#gateways})
+     */
+    public LinuxKvpIntrinsics(GuestInfo info, HostPaths paths, CommandRunner commands, Path configDir,
+            Path scriptsDir, SetIpMode mode, Supplier<String> servicesVersion, Function<String, String> canonicalName,
+            NetFacts.RouteSource routes) {
         this.info = info;
         this.paths = paths;
         this.commands = commands;
-        this.net = new NetFacts(paths);
+        this.net = new NetFacts(paths, routes);
         this.configDir = configDir;
         this.scriptsDir = scriptsDir;
         this.mode = mode;
@@ -120,7 +132,7 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
             if (net.isLoopback(i.name())) {
                 continue;
             }
-            for (IpAddress a : i.addresses()) {
+            for (IpAddress a : addressesOf(i)) {
                 if (a.isIpv6() == v6) {
                     out.add(a.text());
                 }
@@ -129,14 +141,21 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
         return out;
     }
 
+    /**
+     * As the daemon's {@code kvp_mac_to_ip}: the entries of {@code /sys/class/net} in directory
+     * (readdir) order, not guestinfo's ifindex order — with two interfaces sharing a MAC (a VF and
+     * its synthetic NIC, a bond and its slaves) the first one in directory order that has an address
+     * answers; one that matches but has no address answers with empty fields only when no later
+     * one has an address.
+     */
     @Override
     public Optional<IpConfig> ipInfo(String macAddress) throws KvpException {
         IpConfig found = null;
-        for (NetInterface i : interfaces()) {
-            if (!macAddress.equals(net.macUpper(i.name()))) {
+        for (String name : net.linkNamesInDirectoryOrder()) {
+            if (!macAddress.equals(net.macUpper(name))) {
                 continue;
             }
-            found = ipConfigOf(i.name(), macAddress);
+            found = ipConfigOf(name, macAddress);
             if (!found.ipAddresses().isEmpty()) {
                 break; // a NIC (e.g. a VF) with the MAC but no address is skipped
             }
@@ -154,7 +173,7 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
             if (!i.name().startsWith(ifname) || net.isLoopback(i.name())) {
                 continue;
             }
-            for (IpAddress a : i.addresses()) {
+            for (IpAddress a : addressesOf(i)) {
                 if (a.isIpv6()) {
                     v6.add(a.text());
                     v6masks.add("/" + a.prefix());
@@ -197,9 +216,9 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
     @Override
     public void setIpInfo(IpConfig config) throws KvpException {
         String ifname = null;
-        for (NetInterface i : interfaces()) {
-            if (config.adapterId().equals(net.deviceId(i.name()))) {
-                ifname = i.name();
+        for (String name : net.linkNamesInDirectoryOrder()) { // kvp_get_if_name: readdir order
+            if (config.adapterId().equals(net.deviceId(name))) {
+                ifname = name;
                 break;
             }
         }
@@ -238,6 +257,11 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
         } catch (AgentException e) {
             return List.of();
         }
+    }
+
+    /** guestinfo leaves {@code addresses} null for an interface without any (as qemu-ga omits the member). */
+    private static List<IpAddress> addressesOf(NetInterface i) {
+        return i.addresses() == null ? List.of() : i.addresses();
     }
 
     static String netmask(int prefix) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.guestd.core.env.HostPaths;
 import org.guestd.guestinfo.net.InetText;
+import org.guestd.kvp.file.RouteDump;
 
 /**
  * The facts hv_kvp_daemon gets from /sys, {@code ip route} and {@code hv_get_dns_info}, read
@@ -25,9 +26,28 @@ import org.guestd.guestinfo.net.InetText;
 public final class NetFacts {
     private static final int IFF_LOOPBACK = 0x8;
     private final HostPaths paths;
+    private final RouteSource routes;
+    private final IpRouteDefaults ipRoute;
 
+    /** The kernel's routes of one family (production: {@link RouteDump#dump}). */
+    public interface RouteSource {
+        List<RouteDump.Route> routes(int family) throws IOException;
+    }
+
+    /** Gateways from {@code /proc/net/route} and {@code ipv6_route} under the roots (fixture trees). */
     public NetFacts(HostPaths paths) {
+        this(paths, null);
+    }
+
+    /**
+     * @param routes the route dump the gateways are computed from exactly as the daemon's
+     *     {@code ip route … | awk} prints them ({@link IpRouteDefaults}); null: read /proc's route
+     *     tables instead, which name only real gateways
+     */
+    public NetFacts(HostPaths paths, RouteSource routes) {
         this.paths = paths;
+        this.routes = routes;
+        this.ipRoute = new IpRouteDefaults(paths.etc());
     }
 
     /** Whether {@code ifname} has IFF_LOOPBACK set (sysfs {@code flags}, hex). */
@@ -55,8 +75,62 @@ public final class NetFacts {
                 .map(s -> s.split("\n", 2)[0]).orElse(null);
     }
 
-    /** Default IPv4 then IPv6 gateways of {@code ifname}, in the kernel's table order. */
+    /**
+     * The names in {@code /sys/class/net} in directory order (what readdir(3) returns, which is
+     * what hv_kvp_daemon walks; {@link Files#list} keeps that order). Empty when unreadable.
+     */
+    public List<String> linkNamesInDirectoryOrder() {
+        List<String> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(paths.sys("class/net"))) {
+            s.forEach(p -> out.add(p.getFileName().toString()));
+        } catch (IOException | RuntimeException e) {
+            // no sysfs: no adapter can match
+        }
+        return out;
+    }
+
+    /**
+     * What the daemon reports as gateways of {@code ifname}: the third word of every default route
+     * line of {@code ip route show dev IF}, then of {@code ip -f inet6 route show dev IF} (with a
+     * route source; see {@link IpRouteDefaults}), else the real default gateways from /proc.
+     */
     public List<String> gateways(String ifname) {
+        if (routes == null) {
+            return procGateways(ifname);
+        }
+        int ifindex;
+        try {
+            ifindex = Integer.parseInt(read(paths.sys("class/net/" + ifname + "/ifindex")).orElse("").trim());
+        } catch (NumberFormatException e) {
+            return List.of(); // ip: "Cannot find device": no output
+        }
+        List<String> out = new ArrayList<>();
+        int used = 0;
+        for (int family : new int[] {RouteDump.AF_INET, RouteDump.AF_INET6}) {
+            List<String> lines;
+            try {
+                lines = ipRoute.thirdWords(routes.routes(family), ifindex);
+            } catch (IOException e) {
+                continue; // ip failing prints nothing on stdout
+            }
+            // kvp_process_ipconfig_file's stop: 1024 < strlen(buf) + INET(6)_ADDRSTRLEN + 1, by command
+            int element = family == RouteDump.AF_INET ? 16 : 46;
+            for (String line : lines) {
+                if (GATEWAY_BUFFER < used + element + 1) {
+                    break;
+                }
+                out.add(line);
+                used += line.getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+        }
+        return out;
+    }
+
+    /** {@code hv_kvp_ipaddr_value.gate_way}: 1024 bytes. */
+    private static final int GATEWAY_BUFFER = 1024;
+
+    /** Default IPv4 then IPv6 gateways of {@code ifname} from /proc, in the kernel's table order. */
+    private List<String> procGateways(String ifname) {
         List<String> out = new ArrayList<>();
         for (String line : lines(paths.proc("net/route"))) {
             String[] f = line.trim().split("\\s+");

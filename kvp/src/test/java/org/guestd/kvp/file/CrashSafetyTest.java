@@ -3,19 +3,19 @@ package org.guestd.kvp.file;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,9 +25,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a writer process at random points of its writes, many times: after every kill the
- * pool file is a whole number of intact records, and every acknowledged set is there (the same or
- * a later value). A reader polls the file by name the whole time and never sees anything else.
+ * kill -9 of a writer process ({@link CrashWriter}: replaces in place, appends, deletes by whole-file
+ * rewrite) at random points of its writes, many times. Its stdout is drained the whole time, so the
+ * kill lands in the middle of operations, not while it waits on a full pipe. After every kill the
+ * next access (a fresh store's init, which replays or discards the journal) must leave a pool file
+ * of whole, intact records that is <em>exactly</em> the writer's state after all acknowledged
+ * operations, or after one more (the one it completed without printing). A reader following the
+ * locking protocol reads the pool the whole time and never sees a torn record or a duplicate key.
  * {@code -Dkvp.crash.kills=N} changes the number of kills (default 40).
  */
 class CrashSafetyTest {
@@ -38,25 +42,25 @@ class CrashSafetyTest {
 
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void killNineDuringWritesNeverLosesOrTearsARecord() throws Exception {
+    void killNineDuringWritesLeavesExactlyTheAcknowledgedOperations() throws Exception {
         int kills = Integer.getInteger("kvp.crash.kills", 40);
         Path dir = tmp.resolve("hyperv");
         new FileKvpStore(FileKvpStore.Options.defaults(dir)).init();
         Path file = dir.resolve(".kvp_pool_1");
-        Map<String, long[]> acked = new HashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<String> readerFailure = new AtomicReference<>();
         AtomicLong readerChecks = new AtomicLong();
+        AtomicLong readerRecoveries = new AtomicLong();
         Thread reader = new Thread(() -> {
             while (!stop.get() && readerFailure.get() == null) {
                 try {
-                    String problem = verify(Files.readAllBytes(file), null);
+                    PoolFile p = new PoolFile(dir.toString(), ".kvp_pool_1", 0600, false, FileKvpStore::realtimeNanos);
+                    String problem = intact(p.read().entries().stream().map(e -> e.keyText() + "=" + e.valueText()).toList());
                     if (problem != null) {
                         readerFailure.set(problem);
                     }
+                    readerRecoveries.addAndGet(p.writeCounts()[2]);
                     readerChecks.incrementAndGet();
-                } catch (NoSuchFileException e) {
-                    readerFailure.set("pool file missing during a write");
                 } catch (Exception e) {
                     readerFailure.set(e.toString());
                 }
@@ -64,27 +68,55 @@ class CrashSafetyTest {
         }, "pool-reader");
         reader.start();
         Random random = new Random(42);
+        List<String> model = new ArrayList<>();
+        long[] kinds = new long[3]; // replaces, appends, deletes the writers completed
         long acks = 0;
+        long recoveries = 0;
+        long inFlightDone = 0;
         try {
             for (int run = 0; run < kills; run++) {
                 Process p = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(),
                         dir.toString(), Integer.toString(run), Integer.toString(KEYS))
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
-                int want = 1 + random.nextInt(60);
-                for (int i = 0; i < want; i++) {
-                    String line = out.readLine();
-                    assertNotNull(line, "writer ended early");
-                    String[] f = line.split(" ");
-                    acked.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
-                    acks++;
-                }
-                // SIGKILL by PID while the writer is in the middle of its next sets
-                new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor();
+                int want = 1 + random.nextInt(150);
+                CountDownLatch enough = new CountDownLatch(want);
+                AtomicLong lastAck = new AtomicLong(-1);
+                Thread drain = new Thread(() -> drain(p, lastAck, enough), "writer-stdout");
+                drain.start();
+                enough.await(); // the hang guard is the test's timeout
+                Thread.sleep(random.nextInt(4)); // and a little more, so the kill lands anywhere
+                new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor(); // SIGKILL by PID
                 p.waitFor();
-                String problem = verify(Files.readAllBytes(file), acked);
-                assertEquals(null, problem, "after kill " + run);
+                drain.join();
+                long acked = lastAck.get() + 1;
+                assertTrue(acked >= want, "writer ended early");
+
+                FileKvpStore next = new FileKvpStore(FileKvpStore.Options.defaults(dir));
+                next.init(); // the next access: replays or discards the journal under the lock
+                recoveries += next.pool(1).writeCounts()[2];
+                byte[] bytes = Files.readAllBytes(file);
+                assertEquals(0, bytes.length % PoolSnapshot.RECORD, "after kill " + run + ": whole records");
+                List<String> actual = new ArrayList<>();
+                for (var e : PoolSnapshot.parse(bytes).entries()) {
+                    actual.add(e.keyText() + "=" + e.valueText());
+                }
+                assertEquals(null, intact(actual), "after kill " + run);
+
+                List<String> sim = new ArrayList<>(model);
+                for (long seq = 0; seq < acked; seq++) {
+                    count(sim, run, seq, kinds);
+                    CrashWriter.apply(sim, run, seq, KEYS);
+                }
+                if (!sim.equals(actual)) { // the operation in flight may have completed, unacknowledged
+                    count(sim, run, acked, kinds);
+                    CrashWriter.apply(sim, run, acked, KEYS);
+                    inFlightDone++;
+                }
+                assertEquals(sim, actual, "after kill " + run + " (" + acked + " operations acknowledged): "
+                        + "the pool is not the state after exactly the acknowledged operations (+1)");
+                model = actual;
+                acks += acked;
             }
         } finally {
             stop.set(true);
@@ -92,39 +124,49 @@ class CrashSafetyTest {
         }
         assertEquals(null, readerFailure.get());
         assertTrue(readerChecks.get() > 0);
-        assertTrue(acks >= kills);
-        System.out.printf("crash test: %d kills, %d acknowledged sets, %d concurrent file checks%n",
-                kills, acks, readerChecks.get());
+        assertTrue(kinds[0] > 0 && kinds[1] > 0 && kinds[2] > 0, "replaces, appends and deletes all ran");
+        System.out.printf("crash test: %d kills, %d acknowledged operations (%d replaces, %d appends, %d deletes), "
+                + "%d kills after an unacknowledged completed operation, %d torn records repaired at the next "
+                + "access + %d by the concurrent reader, %d concurrent locked reads%n", kills, acks, kinds[0],
+                kinds[1], kinds[2], inFlightDone, recoveries, readerRecoveries.get(), readerChecks.get());
     }
 
-    /** Null when the file is whole and every record intact and not older than acknowledged. */
-    static String verify(byte[] file, Map<String, long[]> acked) {
-        if (file.length % PoolSnapshot.RECORD != 0) {
-            return "file of " + file.length + " bytes is not a whole number of records";
+    private static void drain(Process p, AtomicLong lastAck, CountDownLatch enough) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.matches("ok \\d+")) {
+                    lastAck.set(Long.parseLong(line.substring(3)));
+                    enough.countDown();
+                }
+            }
+        } catch (IOException e) {
+            // the writer is gone
+        } finally {
+            while (enough.getCount() > 0) {
+                enough.countDown(); // never leave the test waiting on a writer that died early
+            }
         }
-        PoolSnapshot s = PoolSnapshot.parse(file);
-        List<String> seen = new ArrayList<>();
-        for (int i = 0; i < s.size(); i++) {
-            String key = s.entry(i).keyText();
-            long[] v = CrashWriter.check(key, s.entry(i).valueText());
-            if (v == null) {
+    }
+
+    private static void count(List<String> pool, int run, long seq, long[] kinds) {
+        String key = CrashWriter.key(seq, KEYS);
+        boolean present = pool.stream().anyMatch(r -> r.startsWith(key + "="));
+        kinds[CrashWriter.deletes(run, seq, KEYS, present) ? 2 : present ? 0 : 1]++;
+    }
+
+    /** Null when every record is intact and no key appears twice. */
+    static String intact(List<String> records) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            String r = records.get(i);
+            int eq = r.indexOf('=');
+            String key = r.substring(0, eq);
+            if (CrashWriter.check(key, r.substring(eq + 1)) == null) {
                 return "record " + i + " (" + key + ") is torn";
             }
-            if (seen.contains(key)) {
+            if (!seen.add(key)) {
                 return "duplicate key " + key;
-            }
-            seen.add(key);
-            long[] a = acked == null ? null : acked.get(key);
-            if (a != null && (v[0] < a[0] || (v[0] == a[0] && v[1] < a[1]))) {
-                return "acknowledged set of " + key + " lost: file has " + v[0] + "/" + v[1] + ", acked "
-                        + a[0] + "/" + a[1];
-            }
-        }
-        if (acked != null) {
-            for (String k : acked.keySet()) {
-                if (!seen.contains(k)) {
-                    return "acknowledged key " + k + " lost";
-                }
             }
         }
         return null;

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.zip.CRC32;
 
 /**
- * Child process of {@link CrashSafetyTest}: sets keys {@code k0..k(keys-1)} round-robin to
- * self-checking values, forever, printing {@code ok KEY RUN SEQ} after each set returned.
- * Usage: {@code CrashWriter DIR RUN KEYS}.
+ * Child process of {@link CrashSafetyTest}: operation {@code seq} of run {@code RUN} is on key
+ * {@code k(seq % keys)}: about one in four operations on a present key deletes it (a whole-file
+ * rewrite), otherwise the key is set to a self-checking value (in place when present, appended when not).
+ * Prints {@code ok SEQ} after each operation returned, forever. The sequence is a function of the
+ * pool's state, so the test can replay it ({@link #apply}). Usage: {@code CrashWriter DIR RUN KEYS}.
  */
 public final class CrashWriter {
     private CrashWriter() {}
@@ -20,10 +22,42 @@ public final class CrashWriter {
         int keys = Integer.parseInt(args[2]);
         FileKvpStore store = new FileKvpStore(new FileKvpStore.Options(dir, 0600, 0700, false));
         for (long seq = 0; ; seq++) {
-            String key = "k" + (seq % keys);
-            store.set(1, key.getBytes(UTF_8), value(key, run, seq).getBytes(UTF_8));
-            System.out.println("ok " + key + " " + run + " " + seq);
+            String key = key(seq, keys);
+            boolean present = store.get(1, key.getBytes(UTF_8)).isPresent();
+            if (deletes(run, seq, keys, present)) {
+                store.delete(1, key.getBytes(UTF_8));
+            } else {
+                store.set(1, key.getBytes(UTF_8), value(key, run, seq).getBytes(UTF_8));
+            }
+            System.out.println("ok " + seq);
             System.out.flush();
+        }
+    }
+
+    static String key(long seq, int keys) {
+        return "k" + (seq % keys);
+    }
+
+    static boolean deletes(int run, long seq, int keys, boolean present) {
+        return present && (seq / keys + run + seq % 3) % 4 == 3;
+    }
+
+    /** Operation {@code seq} applied to a model of the pool: ordered "key=value" strings. */
+    static void apply(java.util.List<String> pool, int run, long seq, int keys) {
+        String key = key(seq, keys);
+        int at = -1;
+        for (int i = 0; i < pool.size(); i++) {
+            if (pool.get(i).startsWith(key + "=")) {
+                at = i;
+                break;
+            }
+        }
+        if (deletes(run, seq, keys, at >= 0)) {
+            pool.remove(at);
+        } else if (at >= 0) {
+            pool.set(at, key + "=" + value(key, run, seq));
+        } else {
+            pool.add(key + "=" + value(key, run, seq));
         }
     }
 

@@ -204,11 +204,53 @@ class FileKvpStoreTest {
         Path dir = tmp.resolve("h");
         FileKvpStore s = store(dir);
         s.set(1, b("k"), b("v"));
-        Object ino = Files.getAttribute(dir.resolve(".kvp_pool_1"), "unix:ino");
+        long[] before = s.pool(1).writeCounts();
+        FileTime mtime = Files.getLastModifiedTime(dir.resolve(".kvp_pool_1"));
         s.set(1, b("k"), b("v"));
-        assertEquals(ino, Files.getAttribute(dir.resolve(".kvp_pool_1"), "unix:ino"));
-        s.set(1, b("k"), b("w"));
-        assertFalse(ino.equals(Files.getAttribute(dir.resolve(".kvp_pool_1"), "unix:ino")));
+        assertArrayEquals(before, s.pool(1).writeCounts());
+        assertEquals(mtime, Files.getLastModifiedTime(dir.resolve(".kvp_pool_1")));
+    }
+
+    @Test
+    void setsWriteOneRecordInPlaceAndOnlyDeletesReplaceTheFile() throws Exception {
+        Path dir = tmp.resolve("h");
+        FileKvpStore s = store(dir);
+        Path f = dir.resolve(".kvp_pool_1");
+        Object ino = Files.getAttribute(f, "unix:ino");
+        s.set(1, b("a"), b("1")); // append
+        s.set(1, b("b"), b("2")); // append
+        s.set(1, b("a"), b("one")); // replace
+        assertEquals(ino, Files.getAttribute(f, "unix:ino"), "sets change the file in place");
+        assertArrayEquals(new long[] {3, 0, 0}, s.pool(1).writeCounts());
+        assertArrayEquals(concat(record("a", "one"), record("b", "2")), Files.readAllBytes(f));
+        FileTime t = Files.getLastModifiedTime(f);
+        s.set(1, b("a"), b("uno"));
+        assertTrue(Files.getLastModifiedTime(f).compareTo(t) > 0, "every in-place write moves the mtime");
+        assertTrue(s.delete(1, b("a")));
+        assertFalse(ino.equals(Files.getAttribute(f, "unix:ino")), "a delete replaces the file");
+        assertArrayEquals(new long[] {4, 1, 0}, s.pool(1).writeCounts());
+        assertArrayEquals(record("b", "2"), Files.readAllBytes(f));
+        assertTrue(Files.exists(dir.resolve(".kvp_pool_1.journal")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve(".kvp_pool_1.journal"))));
+        Files.setPosixFilePermissions(dir.resolve(".kvp_pool_1.journal"), PosixFilePermissions.fromString("rw-r--r--"));
+        store(dir);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve(".kvp_pool_1.journal"))), "tightened at start, as the pools");
+    }
+
+    @Test
+    void inPlaceChangesByAnotherStoreAreSeenThroughTheCache() throws Exception {
+        Path dir = tmp.resolve("h");
+        FileKvpStore a = store(dir);
+        FileKvpStore other = new FileKvpStore(FileKvpStore.Options.defaults(dir));
+        a.set(1, b("k"), b("v1"));
+        other.set(1, b("k"), b("v2")); // same size, same inode: only the mtime tells
+        assertEquals("v2", new String(a.get(1, b("k")).orElseThrow(), UTF_8));
+        for (int i = 0; i < 50; i++) {
+            (i % 2 == 0 ? other : a).set(1, b("k"), b("x" + i));
+            assertEquals("x" + i, new String((i % 2 == 0 ? a : other).get(1, b("k")).orElseThrow(), UTF_8));
+        }
     }
 
     @Test

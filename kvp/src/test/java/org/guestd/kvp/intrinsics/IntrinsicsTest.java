@@ -32,7 +32,8 @@ class IntrinsicsTest {
         Files.createDirectories(paths.etc());
         Files.writeString(paths.etc("os-release"), "NAME=\"Debian GNU/Linux\"\nVERSION_ID='12'\n# c\n");
         Files.writeString(paths.etc("resolv.conf"), "search x\nnameserver 10.0.0.53\nnameserver fd00::53\n");
-        for (String[] nic : new String[][] {{"lo", "0x9", "00:00:00:00:00:00"}, {"eth0", "0x1003", "00:15:5d:aa:bb:cc"}}) {
+        for (String[] nic : new String[][] {{"lo", "0x9", "00:00:00:00:00:00"}, {"eth0", "0x1003", "00:15:5d:aa:bb:cc"},
+                {"ifb0", "0x82", "9a:ad:e7:ad:f6:ef"}, {"vf0", "0x1003", "00:15:5d:aa:bb:cc"}}) {
             Path d = Files.createDirectories(paths.sys("class/net/" + nic[0]));
             Files.writeString(d.resolve("flags"), nic[1] + "\n");
             Files.writeString(d.resolve("address"), nic[2] + "\n");
@@ -48,7 +49,10 @@ class IntrinsicsTest {
         List<NetInterface> nics = List.of(
                 new NetInterface("lo", "00:00:00:00:00:00", List.of(ip("127.0.0.1", 8), ip("::1", 128)), null),
                 new NetInterface("eth0", "00:15:5d:aa:bb:cc",
-                        List.of(ip("10.0.0.5", 24), ip("10.0.1.5", 16), ip("fd00::5", 64), ip("fe80::215:5dff:feaa:bbcc", 64)), null));
+                        List.of(ip("10.0.0.5", 24), ip("10.0.1.5", 16), ip("fd00::5", 64), ip("fe80::215:5dff:feaa:bbcc", 64)), null),
+                // guestinfo leaves addresses null for a link without any (qemu-ga omits the member)
+                new NetInterface("ifb0", "9a:ad:e7:ad:f6:ef", null, null),
+                new NetInterface("vf0", "00:15:5d:aa:bb:cc", null, null));
         GuestInfo info = new GuestInfo() {
             public OsInfo osInfo() {
                 return new OsInfo("6.1.0-37-amd64", "#1 SMP", "x86_64", "debian", "Debian", null, null, "12", null, null);
@@ -102,6 +106,18 @@ class IntrinsicsTest {
         assertEquals("10.0.0.1;fe80::1;", IpInfoText.gateways(c));
         assertEquals("10.0.0.53;fd00::53;", IpInfoText.dnsServers(c));
         assertEquals(true, intrinsics().ipInfo("00:15:5d:aa:bb:cc").isEmpty(), "the daemon compares upper case");
+    }
+
+    @Test
+    void aLinkWithoutAddressesAnswersEmptyFieldsAndIsSkippedForAnotherWithTheSameMac() throws Exception {
+        IpConfig ifb = intrinsics().ipInfo("9A:AD:E7:AD:F6:EF").orElseThrow();
+        assertEquals(0, ifb.addressFamily());
+        assertEquals(List.of(), ifb.ipAddresses());
+        assertEquals(List.of(), ifb.gateways());
+        assertEquals(List.of(), ifb.dnsServers());
+        // vf0 shares eth0's MAC but has no address: eth0 answers whichever comes first in the directory
+        assertEquals("10.0.0.5;10.0.1.5;fd00::5;fe80::215:5dff:feaa:bbcc",
+                IpInfoText.addresses(intrinsics().ipInfo("00:15:5D:AA:BB:CC").orElseThrow()));
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.guestd.jna.linux.CStream;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -18,7 +18,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * 64 MiB JSON token limit). {@code buf-b64} is {@code ""} when nothing was read. After a write the
  * stream is flushed first.
  */
-public final class GuestFileRead implements QgaCommand {
+public final class GuestFileRead extends BaseCommand {
     public static final String NAME = "guest-file-read";
     public static final int READ_COUNT_DEFAULT = 4096;
     public static final long READ_COUNT_MAX = 48L * 1024 * 1024;
@@ -30,17 +30,8 @@ public final class GuestFileRead implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileRead(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.guestd.jna.linux.CStream;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -16,7 +16,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * GuestFileWrite {@code {count, eof}}. {@code count} defaults to the decoded length and may not
  * exceed it. After a read, the stream is re-synchronised with {@code fseek(0, SEEK_CUR)} first.
  */
-public final class GuestFileWrite implements QgaCommand {
+public final class GuestFileWrite extends BaseCommand {
     public static final String NAME = "guest-file-write";
     private static final StructSpec ARGS = StructSpec.builder()
             .required("handle", ArgType.INT)
@@ -27,17 +27,8 @@ public final class GuestFileWrite implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileWrite(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -6,14 +6,14 @@ import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
  * {@code guest-fsfreeze-freeze-list} (Since: 2.2): {@code mountpoints?: [str]}; without it, as
  * guest-fsfreeze-freeze. Mountpoints that match no mounted filesystem are ignored (qemu-ga).
  */
-public final class GuestFsfreezeFreezeList implements QgaCommand {
+public final class GuestFsfreezeFreezeList extends BaseCommand {
     public static final String NAME = "guest-fsfreeze-freeze-list";
     public static final String MOUNTPOINTS = "mountpoints";
     private static final StructSpec ARGS = StructSpec.builder()
@@ -22,17 +22,8 @@ public final class GuestFsfreezeFreezeList implements QgaCommand {
     private final FsFreezer freezer;
 
     public GuestFsfreezeFreezeList(FsFreezer freezer) {
+        super(NAME, ARGS);
         this.freezer = freezer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.guestd.freeze.FsTrimmer;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -19,7 +19,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * local filesystem in reverse mount order; a filesystem that cannot be trimmed has only
  * {@code error} ({@code "trim not supported"}, {@code "failed to trim: <strerror>"}).
  */
-public final class GuestFstrim implements QgaCommand {
+public final class GuestFstrim extends BaseCommand {
     public static final String NAME = "guest-fstrim";
     public static final String MINIMUM = "minimum";
     private static final StructSpec ARGS = StructSpec.builder().optional(MINIMUM, ArgType.INT).build();
@@ -27,17 +27,8 @@ public final class GuestFstrim implements QgaCommand {
     private final FsTrimmer trimmer;
 
     public GuestFstrim(FsTrimmer trimmer) {
+        super(NAME, ARGS);
         this.trimmer = trimmer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

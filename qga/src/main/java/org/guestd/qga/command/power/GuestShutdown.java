@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.shutdown.PowerControl;
 
@@ -15,7 +15,7 @@ import org.guestd.shutdown.PowerControl;
  * "reboot"; no reply on success. {@code mode} is a plain string in the schema, checked by
  * qemu-ga itself with its own (unbalanced) text.
  */
-public final class GuestShutdown implements QgaCommand {
+public final class GuestShutdown extends BaseCommand {
     public static final String NAME = "guest-shutdown";
     public static final String MODE = "mode";
     /** qemu-ga's text, without the closing parenthesis. */
@@ -26,22 +26,13 @@ public final class GuestShutdown implements QgaCommand {
     private final Supplier<Optional<PowerControl>> power;
 
     public GuestShutdown(Supplier<Optional<PowerControl>> power) {
+        super(NAME, ARGS);
         this.power = power;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
     public boolean successResponse() {
         return false;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -58,9 +58,33 @@ public final class FileHandles {
     public synchronized OpenFile find(long id) throws AgentException {
         OpenFile f = open.get(id);
         if (f == null) {
-            throw AgentException.generic("handle '" + id + "' has not been found");
+            throw notFound(id);
         }
         return f;
+    }
+
+    /** What a guest-file-* command does with an open file while it holds the file's lock. */
+    @FunctionalInterface
+    interface FileAction<R> {
+        R apply(OpenFile file) throws AgentException;
+    }
+
+    /**
+     * Runs {@code action} on the open file {@code id} under the file's lock; "handle 'N' has not
+     * been found" when there is no such handle or it was closed before the lock was taken.
+     */
+    <R> R withFile(long id, FileAction<R> action) throws AgentException {
+        OpenFile f = find(id);
+        synchronized (f) {
+            if (f.closed) {
+                throw notFound(id);
+            }
+            return action.apply(f);
+        }
+    }
+
+    private static AgentException notFound(long id) {
+        return AgentException.generic("handle '" + id + "' has not been found");
     }
 
     /** Forgets {@code id} (after its stream was closed). */

@@ -26,16 +26,12 @@ public final class GuestFileClose extends BaseCommand {
     @Override
     public Object execute(Args args) throws AgentException {
         long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        int errno;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        int errno = handles.withFile(id, f -> {
             f.closed = true;
-            errno = f.stream.close();
+            int closeErrno = f.stream.close();
             handles.remove(id, f);
-        }
+            return closeErrno;
+        });
         if (errno != 0) {
             throw FileOpener.failed("failed to close handle", errno);
         }

@@ -18,18 +18,13 @@ public final class GuestFileFlush extends BaseCommand {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        return handles.withFile(args.getLong("handle"), f -> {
             int errno = f.stream.flush();
             if (errno != 0) {
                 throw FileOpener.failed("failed to flush file", errno);
             }
             f.state = OpenFile.State.NEW;
-        }
-        return null;
+            return null;
+        });
     }
 }

@@ -36,19 +36,13 @@ public final class GuestFileRead extends BaseCommand {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        long count = READ_COUNT_DEFAULT;
-        if (args.has("count")) {
-            count = args.getLong("count");
-            if (count < 0 || count > READ_COUNT_MAX) {
-                throw AgentException.generic("value '" + count + "' is invalid for argument count");
-            }
-        }
-        CStream.ReadResult r;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
+        CStream.ReadResult r = handles.withFile(args.getLong("handle"), f -> {
+            long count = READ_COUNT_DEFAULT;
+            if (args.has("count")) {
+                count = args.getLong("count");
+                if (count < 0 || count > READ_COUNT_MAX) {
+                    throw AgentException.generic("value '" + count + "' is invalid for argument count");
+                }
             }
             if (f.state == OpenFile.State.WRITING) {
                 int errno = f.stream.flush();
@@ -57,12 +51,13 @@ public final class GuestFileRead extends BaseCommand {
                 }
                 f.state = OpenFile.State.NEW;
             }
-            r = f.stream.read((int) count);
-            if (r.errno() != 0) {
-                throw FileOpener.failed("failed to read file", r.errno());
+            CStream.ReadResult read = f.stream.read((int) count);
+            if (read.errno() != 0) {
+                throw FileOpener.failed("failed to read file", read.errno());
             }
             f.state = OpenFile.State.READING;
-        }
+            return read;
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", (long) r.data().length);
         m.put("buf-b64", QBase64.encode(r.data(), r.data().length));

@@ -54,24 +54,19 @@ public final class GuestFileSeek extends BaseCommand {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        int whence = whence(args.get("whence"));
-        CStream.SeekResult s;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
-            s = f.stream.seek(args.getLong("offset"), whence);
-            if (s.errno() != 0) {
-                if (s.errno() == ESPIPE) {
+        CStream.SeekResult s = handles.withFile(args.getLong("handle"), f -> {
+            int whence = whence(args.get("whence"));
+            CStream.SeekResult sought = f.stream.seek(args.getLong("offset"), whence);
+            if (sought.errno() != 0) {
+                if (sought.errno() == ESPIPE) {
                     f.state = OpenFile.State.NEW;
                 }
             } else {
                 f.state = OpenFile.State.NEW;
             }
             f.stream.clearErrors();
-        }
+            return sought;
+        });
         if (s.errno() != 0) {
             throw FileOpener.failed("failed to seek file", s.errno());
         }

@@ -33,13 +33,7 @@ public final class GuestFileWrite extends BaseCommand {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        CStream.WriteResult w;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        CStream.WriteResult w = handles.withFile(args.getLong("handle"), f -> {
             if (f.state == OpenFile.State.READING) {
                 CStream.SeekResult s = f.stream.seek(0, 1);
                 if (s.errno() != 0) {
@@ -55,12 +49,13 @@ public final class GuestFileWrite extends BaseCommand {
                     throw AgentException.generic("value '" + count + "' is invalid for argument count");
                 }
             }
-            w = f.stream.write(buf, (int) count);
-            if (w.errno() != 0) {
-                throw FileOpener.failed("failed to write to file", w.errno());
+            CStream.WriteResult written = f.stream.write(buf, (int) count);
+            if (written.errno() != 0) {
+                throw FileOpener.failed("failed to write to file", written.errno());
             }
             f.state = OpenFile.State.WRITING;
-        }
+            return written;
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", w.count());
         m.put("eof", w.eof());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.agent;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The built agent run as a child process through the source-tree launcher, exactly as a user or an
@@ -35,6 +38,20 @@ final class AgentProcess implements AutoCloseable {
         this.socket = stateDir.resolve("qga.sock");
         this.log = stateDir.resolve("guestd.log");
         this.process = process;
+    }
+
+    /**
+     * Debian's qemu-ga, for the tests that compare guestd with it; where it is not installed the
+     * test is skipped, or fails when {@code GUESTD_REQUIRE_QEMU_GA} is set (as in .ci/run).
+     */
+    static Path qemuGaOrAbort() {
+        Path qemuGa = Path.of("/usr/sbin/qemu-ga");
+        if (!Files.isExecutable(qemuGa)) {
+            assertTrue(System.getenv("GUESTD_REQUIRE_QEMU_GA") == null,
+                    "GUESTD_REQUIRE_QEMU_GA is set but /usr/sbin/qemu-ga is missing");
+            Assumptions.abort("qemu-ga not installed (apt-get install qemu-guest-agent); .ci/run installs it");
+        }
+        return qemuGa;
     }
 
     static AgentProcess start(Path stateDir, Map<String, String> env, String... extra) throws IOException {

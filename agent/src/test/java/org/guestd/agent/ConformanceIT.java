@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import org.guestd.host.conformance.ConformanceSuite;
 import org.guestd.host.conformance.ConformanceSuite.Outcome;
 import org.guestd.host.conformance.ConformanceSuite.Result;
 import org.guestd.qga.QgaService;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,12 +59,7 @@ class ConformanceIT {
 
     @Test
     void qemuGaPassesTheSameSuite() throws Exception {
-        Path qemuGa = Path.of("/usr/sbin/qemu-ga");
-        if (!Files.isExecutable(qemuGa)) {
-            assertTrue(System.getenv("GUESTD_REQUIRE_QEMU_GA") == null,
-                    "GUESTD_REQUIRE_QEMU_GA is set but /usr/sbin/qemu-ga is missing");
-            Assumptions.abort("qemu-ga not installed (apt-get install qemu-guest-agent); .ci/run installs it");
-        }
+        Path qemuGa = AgentProcess.qemuGaOrAbort();
         List<Result> results = run(qemuGa + " -m unix-listen -t {dir} -p {sock}");
         List<Result> failed = results.stream().filter(r -> r.outcome() == Outcome.FAIL).toList();
         assertTrue(failed.isEmpty(), "qemu-ga fails the suite, so the suite is wrong: " + failed);

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.guestd.host.conformance.DifferentialRunner;
 import org.guestd.host.conformance.DifferentialRunner.Finding;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +19,7 @@ import org.junit.jupiter.api.Test;
 class DifferentialIT {
     @Test
     void noUnexplainedDifferenceFromQemuGa() throws Exception {
-        Path qemuGa = Path.of("/usr/sbin/qemu-ga");
-        if (!Files.isExecutable(qemuGa)) {
-            assertTrue(System.getenv("GUESTD_REQUIRE_QEMU_GA") == null,
-                    "GUESTD_REQUIRE_QEMU_GA is set but /usr/sbin/qemu-ga is missing");
-            Assumptions.abort("qemu-ga not installed (apt-get install qemu-guest-agent); .ci/run installs it");
-        }
+        Path qemuGa = AgentProcess.qemuGaOrAbort();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<Finding> findings;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {

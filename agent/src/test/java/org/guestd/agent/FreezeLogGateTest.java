@@ -16,16 +16,11 @@ import org.junit.jupiter.api.Test;
 class FreezeLogGateTest {
     @Test
     void holdsEveryEventWhileFrozenAndWritesThemInOrderAfterTheThaw() {
-        LoggerContext ctx = new LoggerContext();
-        ListAppender<ILoggingEvent> out = new ListAppender<>();
-        out.setContext(ctx);
-        out.start();
-        FreezeLogGate gate = new FreezeLogGate(out);
-        gate.setContext(ctx);
-        gate.start();
-        Logger log = ctx.getLogger("t");
+        Rig rig = Rig.start();
+        ListAppender<ILoggingEvent> out = rig.out();
+        FreezeLogGate gate = rig.gate();
+        Logger log = rig.log();
         log.setLevel(Level.INFO);
-        log.addAppender(gate);
 
         log.info("before");
         gate.beforeFreeze();
@@ -41,15 +36,10 @@ class FreezeLogGateTest {
 
     @Test
     void boundedWhileFrozen() {
-        LoggerContext ctx = new LoggerContext();
-        ListAppender<ILoggingEvent> out = new ListAppender<>();
-        out.setContext(ctx);
-        out.start();
-        FreezeLogGate gate = new FreezeLogGate(out);
-        gate.setContext(ctx);
-        gate.start();
-        Logger log = ctx.getLogger("t");
-        log.addAppender(gate);
+        Rig rig = Rig.start();
+        ListAppender<ILoggingEvent> out = rig.out();
+        FreezeLogGate gate = rig.gate();
+        Logger log = rig.log();
         gate.beforeFreeze();
         for (int i = 0; i < FreezeLogGate.MAX_HELD + 5; i++) {
             log.info("line {}", i);
@@ -58,6 +48,22 @@ class FreezeLogGateTest {
         gate.afterThaw();
         assertEquals("line 5", out.list.get(0).getFormattedMessage(), "the oldest are dropped");
         assertEquals(FreezeLogGate.MAX_HELD, out.list.size());
+    }
+
+    /** A gate in front of a list appender, fed by logger {@code t} of a fresh logback context. */
+    private record Rig(ListAppender<ILoggingEvent> out, FreezeLogGate gate, Logger log) {
+        static Rig start() {
+            LoggerContext ctx = new LoggerContext();
+            ListAppender<ILoggingEvent> out = new ListAppender<>();
+            out.setContext(ctx);
+            out.start();
+            FreezeLogGate gate = new FreezeLogGate(out);
+            gate.setContext(ctx);
+            gate.start();
+            Logger log = ctx.getLogger("t");
+            log.addAppender(gate);
+            return new Rig(out, gate, log);
+        }
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> a) {

@@ -108,10 +108,7 @@ class FreezeLoopIT {
         try (LoopNamespace ns = LoopNamespace.start(tmp, FS, "")) {
             Process w;
             try (QgaClient c = client(ns)) {
-                assertEquals(2, c.executeOrThrow("guest-fsfreeze-freeze-list",
-                        Map.of("mountpoints", List.of(ns.mountpoint("ext4"), ns.mountpoint("xfs")))).returnLong());
-                w = ns.writer("xfs", "term");
-                LoopNamespace.awaitBlocked(w);
+                w = freezeBothAndBlockWriter(c, ns, "xfs", "term");
             }
             assertEquals(0, ns.terminate(), ns.log());
             assertEquals(0, w.waitFor());
@@ -125,10 +122,7 @@ class FreezeLoopIT {
         try (LoopNamespace ns = LoopNamespace.start(tmp, FS, "")) {
             Process w;
             try (QgaClient c = client(ns)) {
-                assertEquals(2, c.executeOrThrow("guest-fsfreeze-freeze-list",
-                        Map.of("mountpoints", List.of(ns.mountpoint("ext4"), ns.mountpoint("xfs")))).returnLong());
-                w = ns.writer("ext4", "restart");
-                LoopNamespace.awaitBlocked(w);
+                w = freezeBothAndBlockWriter(c, ns, "ext4", "restart");
                 ns.killAndRestart();
             }
             ns.awaitAgent();
@@ -156,5 +150,15 @@ class FreezeLoopIT {
             assertThrows(IllegalArgumentException.class, () -> ns.mountpoint("xfs"));
             assertEquals(ns.dir.resolve("mnt/ext4").toString(), ns.mountpoint("ext4"));
         }
+    }
+
+    /** Freezes both loop filesystems by name, then starts a writer on {@code fs} and waits until it blocks. */
+    private static Process freezeBothAndBlockWriter(QgaClient c, LoopNamespace ns, String fs, String tag)
+            throws Exception {
+        assertEquals(2, c.executeOrThrow("guest-fsfreeze-freeze-list",
+                Map.of("mountpoints", List.of(ns.mountpoint("ext4"), ns.mountpoint("xfs")))).returnLong());
+        Process w = ns.writer(fs, tag);
+        LoopNamespace.awaitBlocked(w);
+        return w;
     }
 }

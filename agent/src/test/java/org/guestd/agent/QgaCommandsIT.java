@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.guestd.host.qga.QgaClient;
 import org.guestd.host.qga.QgaReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Black-box: every command of this version against {@code bin/guestd -m unix-listen} on this
  * machine, with the values checked against the live machine (read-only commands only) and the
  * reply shapes against qemu-ga 7.2's (qga-protocol.md A.1, transcripts 06–17).
  */
-class QgaCommandsIT {
+class QgaCommandsIT extends LiveAgentBase {
     /** What this build registers (qga's list; each command group checks its own commands). */
     static final Set<String> IMPLEMENTED = Set.copyOf(org.guestd.qga.QgaService.commandNames());
     /** The foundation's commands, checked one by one below. */
@@ -47,30 +42,6 @@ class QgaCommandsIT {
     /** The schema's no-reply commands (never sent here: a live agent would act on this machine). */
     static final Set<String> NO_SUCCESS_RESPONSE = Set.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram",
             "guest-suspend-hybrid");
-
-    @TempDir
-    static Path state;
-    static AgentProcess agent;
-    static QgaClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        agent = AgentProcess.start(state, Map.of());
-        client = QgaClient.connect(agent.socket, Duration.ofSeconds(30));
-        client.sync();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        assertEquals(0, agent.terminate(), agent.logText());
-    }
-
-    private static Map<String, Object> map(Object o) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) o;
-        return m;
-    }
 
     @Test
     void guestInfoListsEveryImplementedCommandEnabled() throws Exception {

@@ -6,38 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.guestd.host.qga.QgaClient;
 import org.guestd.host.qga.QgaReply;
 import org.guestd.host.qga.Transcript;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Black-box: qemu-ga's input limits hold with the launcher's real JVM flags (heap, thread
  * stacks): the largest token and the deepest nesting qemu-ga accepts are handled, the ones past its
  * limits get its error sequence, and the agent keeps answering afterwards.
  */
-class QgaLimitsIT {
-    @TempDir
-    static Path state;
-    static AgentProcess agent;
-    static QgaClient client;
-
+class QgaLimitsIT extends LiveAgentBase {
+    /** The largest inputs take longer than the default 30 s answer timeout allows. */
     @BeforeAll
-    static void start() throws IOException {
-        agent = AgentProcess.start(state, Map.of());
-        client = QgaClient.connect(agent.socket, Duration.ofSeconds(30)).timeout(Duration.ofSeconds(60));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        assertEquals(0, agent.terminate(), agent.logText());
+    static void longerTimeout() {
+        client.timeout(Duration.ofSeconds(60));
     }
 
     private static byte[] expected(String transcript) throws IOException {

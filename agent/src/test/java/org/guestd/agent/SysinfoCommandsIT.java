@@ -4,51 +4,21 @@ package org.guestd.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.guestd.host.qga.QgaClient;
 import org.guestd.host.qga.QgaReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Black-box: the system information commands of {@code bin/guestd} against this machine's own
  * /proc and /sys (read-only).
  */
-class SysinfoCommandsIT {
-    @TempDir
-    static Path state;
-    static AgentProcess agent;
-    static QgaClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        agent = AgentProcess.start(state, Map.of());
-        client = QgaClient.connect(agent.socket, Duration.ofSeconds(30));
-        client.sync();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        assertEquals(0, agent.terminate(), agent.logText());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
+class SysinfoCommandsIT extends LiveAgentBase {
     @Test
     void diskstatsHasEveryLineOfProcDiskstats() throws Exception {
         List<String> expected = new ArrayList<>();

@@ -40,29 +40,30 @@ public final class LinuxPowerControl implements PowerControl {
 
     @Override
     public synchronized void shutdown(PowerAction action, String requester) throws AgentException {
-        String name = action.wireName();
+        perform(action.wireName(), requester, () -> shutdown.run(action));
+    }
+
+    @Override
+    public synchronized void suspend(SuspendMode mode, String requester) throws AgentException {
+        perform(mode.actionName(), requester, () -> suspend.run(mode));
+    }
+
+    /** Runs one power action: the hooks, then {@code method}, then the audit record (either way). */
+    private void perform(String name, String requester, Method method) throws AgentException {
         LOG.info("{} requested by {}", name, requester);
         String hookResult = hooks.run(name);
         try {
-            String method = shutdown.run(action);
-            audit.accept(Audit.line(requester, name, "ok method=" + method + " hooks=" + hookResult));
+            String used = method.run();
+            audit.accept(Audit.line(requester, name, "ok method=" + used + " hooks=" + hookResult));
         } catch (AgentException e) {
             audit.accept(Audit.line(requester, name, "failed hooks=" + hookResult + " error=" + e.getMessage()));
             throw e;
         }
     }
 
-    @Override
-    public synchronized void suspend(SuspendMode mode, String requester) throws AgentException {
-        String name = mode.actionName();
-        LOG.info("{} requested by {}", name, requester);
-        String hookResult = hooks.run(name);
-        try {
-            String method = suspend.run(mode);
-            audit.accept(Audit.line(requester, name, "ok method=" + method + " hooks=" + hookResult));
-        } catch (AgentException e) {
-            audit.accept(Audit.line(requester, name, "failed hooks=" + hookResult + " error=" + e.getMessage()));
-            throw e;
-        }
+    /** A shutdown or suspend method chain; returns the method that worked. */
+    @FunctionalInterface
+    private interface Method {
+        String run() throws AgentException;
     }
 }

@@ -119,17 +119,7 @@ class TimeSyncTest {
 
     @Test
     void clockRefusalIsReported() {
-        Clock refusing = new Clock() {
-            @Override
-            public long realtimeNanos() {
-                return NOW;
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return 0;
-            }
-
+        Clock refusing = new StoppedClock() {
             @Override
             public void setRealtimeNanos(long nanos) throws AgentException {
                 throw AgentException.generic("Operation not permitted");
@@ -142,17 +132,7 @@ class TimeSyncTest {
 
     @Test
     void aReadOnlyClockIsUnsupported() {
-        Clock readOnly = new Clock() {
-            @Override
-            public long realtimeNanos() {
-                return NOW;
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return 0;
-            }
-        };
+        Clock readOnly = new StoppedClock();
         AgentException e = assertThrows(AgentException.class, () -> sync(readOnly, ZoneOffset.UTC).setFromHost(NOW, "qga"));
         assertEquals("this feature or command is not currently supported", e.getMessage());
     }
@@ -185,5 +165,18 @@ class TimeSyncTest {
         assertEquals(List.of(), clock.sets());
         assertThrows(AgentException.class, () -> new TimeSyncService()
                 .start(new TestContext("timesync").config(Map.of("hwclock-timeout", "-1"))));
+    }
+
+    /** Stands at {@link #NOW} and cannot be set (the {@link Clock} default). */
+    private static class StoppedClock implements Clock {
+        @Override
+        public long realtimeNanos() {
+            return NOW;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return 0;
+        }
     }
 }

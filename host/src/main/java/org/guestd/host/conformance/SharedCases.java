@@ -98,18 +98,24 @@ final class SharedCases {
     }
 
     private static final byte[] HELLO = "Hello World!\n\0".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String HELLO_B64 = Base64.getEncoder().encodeToString(HELLO);
 
     private static Map<String, Object> file(SuiteContext c, String cmd, Map<String, ?> args) throws Exception {
         return noError(c.qga().execute(cmd, args)).returnMap();
     }
 
-    static void fileOps(SuiteContext c) throws Exception {
-        QgaClient q = c.qga();
-        long id = noError(q.execute("guest-file-open", Map.of("path", "foo", "mode", "w+"))).returnLong();
-        String enc = Base64.getEncoder().encodeToString(HELLO);
-        Map<String, Object> w = file(c, "guest-file-write", Map.of("handle", id, "buf-b64", enc));
+    /** Opens {@code foo} with mode w+ and writes {@link #HELLO} to it; returns the handle. */
+    private static long openAndWriteHello(SuiteContext c) throws Exception {
+        long id = noError(c.qga().execute("guest-file-open", Map.of("path", "foo", "mode", "w+"))).returnLong();
+        Map<String, Object> w = file(c, "guest-file-write", Map.of("handle", id, "buf-b64", HELLO_B64));
         equal((long) HELLO.length, w.get("count"), "write count");
         equal(false, w.get("eof"), "write eof");
+        return id;
+    }
+
+    static void fileOps(SuiteContext c) throws Exception {
+        QgaClient q = c.qga();
+        long id = openAndWriteHello(c);
         q.execute("guest-file-flush", Map.of("handle", id));
         q.execute("guest-file-close", Map.of("handle", id));
         byte[] onDisk = Files.readAllBytes(c.shared().dir.resolve("foo"));
@@ -118,7 +124,7 @@ final class SharedCases {
         Map<String, Object> r = file(c, "guest-file-read", Map.of("handle", id));
         equal((long) HELLO.length, r.get("count"), "read count");
         equal(true, r.get("eof"), "read eof");
-        equal(enc, r.get("buf-b64"), "read data");
+        equal(HELLO_B64, r.get("buf-b64"), "read data");
         r = file(c, "guest-file-read", Map.of("handle", id));
         equal(0L, r.get("count"), "read count at eof");
         equal(true, r.get("eof"), "eof at eof");
@@ -136,11 +142,7 @@ final class SharedCases {
 
     static void fileWriteRead(SuiteContext c) throws Exception {
         QgaClient q = c.qga();
-        long id = noError(q.execute("guest-file-open", Map.of("path", "foo", "mode", "w+"))).returnLong();
-        String enc = Base64.getEncoder().encodeToString(HELLO);
-        Map<String, Object> w = file(c, "guest-file-write", Map.of("handle", id, "buf-b64", enc));
-        equal((long) HELLO.length, w.get("count"), "write count");
-        equal(false, w.get("eof"), "write eof");
+        long id = openAndWriteHello(c);
         Map<String, Object> r = file(c, "guest-file-read", Map.of("handle", id));
         equal(0L, r.get("count"), "read after write (implicit flush) count");
         equal(true, r.get("eof"), "read after write eof");
@@ -151,7 +153,7 @@ final class SharedCases {
         r = file(c, "guest-file-read", Map.of("handle", id));
         equal((long) HELLO.length, r.get("count"), "read count");
         equal(true, r.get("eof"), "read eof");
-        equal(enc, r.get("buf-b64"), "read data");
+        equal(HELLO_B64, r.get("buf-b64"), "read data");
         q.execute("guest-file-close", Map.of("handle", id));
     }
 

@@ -40,82 +40,72 @@ public final class FakeGuestInfo implements GuestInfo {
             new Route(6, "eth0", "fd00::", 256, null, null, null, 1L, 1L, 0L, null, null, "64", "::", "0", "::"));
     public volatile AgentException failure;
 
-    private void check() throws AgentException {
+    /** {@code value}, or {@link #failure} when one is set. */
+    private <T> T checked(T value) throws AgentException {
         if (failure != null) {
             throw failure;
         }
+        return value;
     }
 
     @Override
     public OsInfo osInfo() throws AgentException {
-        check();
-        return os;
+        return checked(os);
     }
 
     @Override
     public String hostName() throws AgentException {
-        check();
-        return hostName;
+        return checked(hostName);
     }
 
     @Override
     public TimeZoneInfo timeZone() throws AgentException {
-        check();
-        return timeZone;
+        return checked(timeZone);
     }
 
     @Override
     public List<Vcpu> vcpus() throws AgentException {
-        check();
-        return vcpus;
+        return checked(vcpus);
     }
 
     @Override
     public List<LoginUser> users() throws AgentException {
-        check();
-        return users;
+        return checked(users);
     }
 
     @Override
     public List<NetInterface> interfaces() throws AgentException {
-        check();
-        return interfaces;
+        return checked(interfaces);
     }
 
     @Override
     public List<Filesystem> filesystems() throws AgentException {
-        check();
-        return filesystems;
+        return checked(filesystems);
     }
 
     @Override
     public List<BlockDevice> blockDevices() throws AgentException {
-        check();
-        return blockDevices;
+        return checked(blockDevices);
     }
 
     @Override
     public List<DiskStats> diskStats() throws AgentException {
-        check();
-        return diskStats;
+        return checked(diskStats);
     }
 
     @Override
     public List<CpuStats> cpuStats() throws AgentException {
-        check();
-        return cpuStats;
+        return checked(cpuStats);
     }
 
     @Override
     public LoadAverage loadAverage() throws AgentException {
-        check();
-        return load;
+        return checked(load);
     }
 
     @Override
     public List<Route> routes() throws AgentException {
-        check();
-        return routes;
+        return checked(routes);
     }
 
     private static List<DiskStats> transcriptDiskStats() {

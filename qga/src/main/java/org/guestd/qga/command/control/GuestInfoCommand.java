@@ -6,15 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.guestd.qga.dispatch.Args;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.CommandRegistry;
-import org.guestd.qga.dispatch.QgaCommand;
 
 /**
  * {@code guest-info} (Since: 0.15.0): GuestAgentInfo {@code {version, supported_commands:
  * [GuestAgentCommandInfo {name, enabled, success-response (1.7)}]}}, every registered command in
  * reverse registration order, with its current enabled state.
  */
-public final class GuestInfoCommand implements QgaCommand {
+public final class GuestInfoCommand extends BaseCommand {
     public static final String NAME = "guest-info";
     public static final String VERSION = "version";
     public static final String SUPPORTED_COMMANDS = "supported_commands";
@@ -27,6 +27,7 @@ public final class GuestInfoCommand implements QgaCommand {
 
     /** @param version the agent version reported in {@code version} */
     public GuestInfoCommand(CommandRegistry registry, String version) {
+        super(NAME);
         this.registry = registry;
         this.version = version;
     }
@@ -35,11 +36,6 @@ public final class GuestInfoCommand implements QgaCommand {
     @Override
     public boolean quick() {
         return true;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -5,10 +5,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /** {@code guest-ping} (Since: 0.15.0): no arguments, returns {@code {}}. */
-public final class GuestPing implements QgaCommand {
+public final class GuestPing extends BaseCommand {
     public static final String NAME = "guest-ping";
 
     private final Supplier<Optional<Heartbeat>> heartbeat;
@@ -20,6 +20,7 @@ public final class GuestPing implements QgaCommand {
 
     /** @param heartbeat where host contact is recorded (a ping), looked up per call */
     public GuestPing(Supplier<Optional<Heartbeat>> heartbeat) {
+        super(NAME);
         this.heartbeat = heartbeat;
     }
 
@@ -27,11 +28,6 @@ public final class GuestPing implements QgaCommand {
     @Override
     public boolean quick() {
         return true;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /** {@code guest-sync} (Since: 0.15.0): echoes {@code id} so the host can resynchronise. */
-public final class GuestSync implements QgaCommand {
+public final class GuestSync extends BaseCommand {
     public static final String NAME = "guest-sync";
     /** Argument {@code id}: int. */
     public static final String ID = "id";
@@ -26,6 +26,7 @@ public final class GuestSync implements QgaCommand {
 
     /** @param heartbeat where host contact is recorded (a sync), looked up per call */
     public GuestSync(Supplier<Optional<Heartbeat>> heartbeat) {
+        super(NAME, ARGS);
         this.heartbeat = heartbeat;
     }
 
@@ -33,16 +34,6 @@ public final class GuestSync implements QgaCommand {
     @Override
     public boolean quick() {
         return true;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

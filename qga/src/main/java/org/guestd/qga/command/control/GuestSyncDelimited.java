@@ -5,14 +5,13 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
-import org.guestd.qga.dispatch.StructSpec;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-sync-delimited} (Since: 1.1): like guest-sync, but the reply line is preceded by
  * the 0xFF sentinel byte so that a client can skip stale data up to it.
  */
-public final class GuestSyncDelimited implements QgaCommand {
+public final class GuestSyncDelimited extends BaseCommand {
     public static final String NAME = "guest-sync-delimited";
 
     private final Supplier<Optional<Heartbeat>> heartbeat;
@@ -24,6 +23,7 @@ public final class GuestSyncDelimited implements QgaCommand {
 
     /** @param heartbeat where host contact is recorded (a sync), looked up per call */
     public GuestSyncDelimited(Supplier<Optional<Heartbeat>> heartbeat) {
+        super(NAME, GuestSync.ARGS);
         this.heartbeat = heartbeat;
     }
 
@@ -31,16 +31,6 @@ public final class GuestSyncDelimited implements QgaCommand {
     @Override
     public boolean quick() {
         return true;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return GuestSync.ARGS;
     }
 
     @Override

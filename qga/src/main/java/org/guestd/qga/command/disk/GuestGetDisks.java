@@ -11,7 +11,7 @@ import org.guestd.guestinfo.GuestInfo.NvmeSmart;
 import org.guestd.guestinfo.GuestInfo.U128;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-disks} (Since: 5.2): [GuestDiskInfo {@code {name, partition: bool,
@@ -19,18 +19,14 @@ import org.guestd.qga.dispatch.QgaCommand;
  * The address is guest-get-fsinfo's GuestDiskAddress ({@link GuestGetFsinfo#diskAddress}); smart
  * is the flat union {@code {type: "nvme", critical-warning…}} of GuestNVMeSmart.
  */
-public final class GuestGetDisks implements QgaCommand {
+public final class GuestGetDisks extends BaseCommand {
     public static final String NAME = "guest-get-disks";
 
     private final GuestInfo info;
 
     public GuestGetDisks(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -10,25 +10,21 @@ import org.guestd.guestinfo.GuestInfo;
 import org.guestd.guestinfo.GuestInfo.IoCounters;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-diskstats} (Since: 7.1, Linux): [GuestDiskStatsInfo {@code {name, major:
  * uint64, minor: uint64, stats: GuestDiskStats}}], every GuestDiskStats member an optional uint64
  * present when the kernel's line carried it.
  */
-public final class GuestGetDiskstats implements QgaCommand {
+public final class GuestGetDiskstats extends BaseCommand {
     public static final String NAME = "guest-get-diskstats";
 
     private final GuestInfo info;
 
     public GuestGetDiskstats(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

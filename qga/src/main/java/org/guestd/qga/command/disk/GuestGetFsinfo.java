@@ -9,7 +9,7 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-fsinfo} (Since: 2.2): [GuestFilesystemInfo {@code {name, mountpoint, type,
@@ -20,7 +20,7 @@ import org.guestd.qga.dispatch.QgaCommand;
  * bus-type, bus, target, unit, serial? (3.1), dev? (3.1)}}; {@code ccw-address} (6.0) is s390
  * only and never sent here.
  */
-public final class GuestGetFsinfo implements QgaCommand {
+public final class GuestGetFsinfo extends BaseCommand {
     public static final String NAME = "guest-get-fsinfo";
     public static final String FS_NAME = "name";
     public static final String MOUNTPOINT = "mountpoint";
@@ -40,12 +40,8 @@ public final class GuestGetFsinfo implements QgaCommand {
     private final GuestInfo info;
 
     public GuestGetFsinfo(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.guestd.jna.linux.Spawn;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -26,7 +26,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * 2 closed); stdin is a pipe only with {@code input-data}, else /dev/null; output not captured goes
  * to /dev/null.
  */
-public final class GuestExec implements QgaCommand {
+public final class GuestExec extends BaseCommand {
     public static final String NAME = "guest-exec";
     private static final int ENOEXEC = 8;
     static final ArgType CAPTURE_OUTPUT = ArgType.alternate("GuestExecCaptureOutput", ArgType.BOOL,
@@ -42,17 +42,8 @@ public final class GuestExec implements QgaCommand {
     private final ExecTable table;
 
     GuestExec(ExecTable table) {
+        super(NAME, ARGS);
         this.table = table;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     /** {@code ga_parse_capture_output}: the mode a bool or enum value stands for. */

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -15,7 +15,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * answers "Invalid parameter 'pid'" (qemu 7.2's text; qemu 8.2+ answers "PID ld does not exist",
  * a format-string slip).
  */
-public final class GuestExecStatus implements QgaCommand {
+public final class GuestExecStatus extends BaseCommand {
     public static final String NAME = "guest-exec-status";
     public static final String INVALID_PID = "Invalid parameter 'pid'";
     private static final StructSpec ARGS = StructSpec.builder().required("pid", ArgType.INT).build();
@@ -23,17 +23,8 @@ public final class GuestExecStatus implements QgaCommand {
     private final ExecTable table;
 
     GuestExecStatus(ExecTable table) {
+        super(NAME, ARGS);
         this.table = table;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

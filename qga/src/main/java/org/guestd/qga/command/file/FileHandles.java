@@ -3,14 +3,13 @@ package org.guestd.qga.command.file;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.guestd.core.AgentException;
+import org.guestd.qga.command.SetContents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +57,33 @@ public final class FileHandles {
     public synchronized OpenFile find(long id) throws AgentException {
         OpenFile f = open.get(id);
         if (f == null) {
-            throw AgentException.generic("handle '" + id + "' has not been found");
+            throw notFound(id);
         }
         return f;
+    }
+
+    /** What a guest-file-* command does with an open file while it holds the file's lock. */
+    @FunctionalInterface
+    interface FileAction<R> {
+        R apply(OpenFile file) throws AgentException;
+    }
+
+    /**
+     * Runs {@code action} on the open file {@code id} under the file's lock; "handle 'N' has not
+     * been found" when there is no such handle or it was closed before the lock was taken.
+     */
+    <R> R withFile(long id, FileAction<R> action) throws AgentException {
+        OpenFile f = find(id);
+        synchronized (f) {
+            if (f.closed) {
+                throw notFound(id);
+            }
+            return action.apply(f);
+        }
+    }
+
+    private static AgentException notFound(long id) {
+        return AgentException.generic("handle '" + id + "' has not been found");
     }
 
     /** Forgets {@code id} (after its stream was closed). */
@@ -121,25 +144,15 @@ public final class FileHandles {
         return DEFAULT_COUNTER;
     }
 
-    /** {@code g_file_set_contents}: a temporary file in the same directory, renamed over the old one. */
+    /** The key file, through {@code g_file_set_contents} ({@link SetContents}). */
     private boolean writeState() {
         String text = "[global]\nfd_counter=" + counter + "\n";
         Path tmp = stateFile.resolveSibling(STATE_FILE + ".tmp" + ProcessHandle.current().pid());
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            SetContents.write(stateFile, tmp, text);
             return true;
         } catch (IOException e) {
             LOG.error("failed to write persistent state to {}: {}", stateFile, e.getMessage());
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
             return false;
         }
     }

@@ -4,7 +4,7 @@ package org.guestd.qga.command.file;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -12,39 +12,26 @@ import org.guestd.qga.dispatch.StructSpec;
  * answers "failed to close handle: …"; the handle is forgotten either way (the stream is gone;
  * qemu-ga would keep a dangling entry).
  */
-public final class GuestFileClose implements QgaCommand {
+public final class GuestFileClose extends BaseCommand {
     public static final String NAME = "guest-file-close";
     static final StructSpec HANDLE_ONLY = StructSpec.builder().required("handle", ArgType.INT).build();
 
     private final FileHandles handles;
 
     GuestFileClose(FileHandles handles) {
+        super(NAME, HANDLE_ONLY);
         this.handles = handles;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return HANDLE_ONLY;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
         long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        int errno;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        int errno = handles.withFile(id, f -> {
             f.closed = true;
-            errno = f.stream.close();
+            int closeErrno = f.stream.close();
             handles.remove(id, f);
-        }
+            return closeErrno;
+        });
         if (errno != 0) {
             throw FileOpener.failed("failed to close handle", errno);
         }

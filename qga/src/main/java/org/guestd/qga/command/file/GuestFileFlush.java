@@ -3,43 +3,28 @@ package org.guestd.qga.command.file;
 
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
-import org.guestd.qga.dispatch.StructSpec;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /** {@code guest-file-flush} (Since: 0.15.0): {@code {handle: int}}; "failed to flush file: …" on error. */
-public final class GuestFileFlush implements QgaCommand {
+public final class GuestFileFlush extends BaseCommand {
     public static final String NAME = "guest-file-flush";
 
     private final FileHandles handles;
 
     GuestFileFlush(FileHandles handles) {
+        super(NAME, GuestFileClose.HANDLE_ONLY);
         this.handles = handles;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return GuestFileClose.HANDLE_ONLY;
-    }
-
-    @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        return handles.withFile(args.getLong("handle"), f -> {
             int errno = f.stream.flush();
             if (errno != 0) {
                 throw FileOpener.failed("failed to flush file", errno);
             }
             f.state = OpenFile.State.NEW;
-        }
-        return null;
+            return null;
+        });
     }
 }

@@ -5,14 +5,14 @@ import org.guestd.core.AgentException;
 import org.guestd.jna.linux.CStream;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
  * {@code guest-file-open} (Since: 0.15.0): {@code {path: str, mode?: str}} → int handle. Mode
  * defaults to {@code r}; see {@link FileOpener} for the modes and flags.
  */
-public final class GuestFileOpen implements QgaCommand {
+public final class GuestFileOpen extends BaseCommand {
     public static final String NAME = "guest-file-open";
     private static final StructSpec ARGS = StructSpec.builder()
             .required("path", ArgType.STR)
@@ -22,17 +22,8 @@ public final class GuestFileOpen implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileOpen(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

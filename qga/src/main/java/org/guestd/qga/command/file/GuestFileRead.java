@@ -8,7 +8,7 @@ import org.guestd.jna.linux.CStream;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -18,7 +18,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * 64 MiB JSON token limit). {@code buf-b64} is {@code ""} when nothing was read. After a write the
  * stream is flushed first.
  */
-public final class GuestFileRead implements QgaCommand {
+public final class GuestFileRead extends BaseCommand {
     public static final String NAME = "guest-file-read";
     public static final int READ_COUNT_DEFAULT = 4096;
     public static final long READ_COUNT_MAX = 48L * 1024 * 1024;
@@ -30,34 +30,19 @@ public final class GuestFileRead implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileRead(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
-    }
-
-    @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        long count = READ_COUNT_DEFAULT;
-        if (args.has("count")) {
-            count = args.getLong("count");
-            if (count < 0 || count > READ_COUNT_MAX) {
-                throw AgentException.generic("value '" + count + "' is invalid for argument count");
-            }
-        }
-        CStream.ReadResult r;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
+        CStream.ReadResult r = handles.withFile(args.getLong("handle"), f -> {
+            long count = READ_COUNT_DEFAULT;
+            if (args.has("count")) {
+                count = args.getLong("count");
+                if (count < 0 || count > READ_COUNT_MAX) {
+                    throw AgentException.generic("value '" + count + "' is invalid for argument count");
+                }
             }
             if (f.state == OpenFile.State.WRITING) {
                 int errno = f.stream.flush();
@@ -66,12 +51,13 @@ public final class GuestFileRead implements QgaCommand {
                 }
                 f.state = OpenFile.State.NEW;
             }
-            r = f.stream.read((int) count);
-            if (r.errno() != 0) {
-                throw FileOpener.failed("failed to read file", r.errno());
+            CStream.ReadResult read = f.stream.read((int) count);
+            if (read.errno() != 0) {
+                throw FileOpener.failed("failed to read file", read.errno());
             }
             f.state = OpenFile.State.READING;
-        }
+            return read;
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", (long) r.data().length);
         m.put("buf-b64", QBase64.encode(r.data(), r.data().length));

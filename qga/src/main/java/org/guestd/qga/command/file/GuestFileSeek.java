@@ -7,7 +7,7 @@ import org.guestd.core.AgentException;
 import org.guestd.jna.linux.CStream;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -16,7 +16,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * alternate of an int (0/1/2; anything else "invalid whence code N") and the enum QGASeek
  * {@code set/cur/end}.
  */
-public final class GuestFileSeek implements QgaCommand {
+public final class GuestFileSeek extends BaseCommand {
     public static final String NAME = "guest-file-seek";
     private static final int ESPIPE = 29;
     static final ArgType WHENCE = ArgType.alternate("GuestFileWhence",
@@ -30,17 +30,8 @@ public final class GuestFileSeek implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileSeek(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     /** {@code ga_parse_whence}: the SEEK_ constant, or qemu's "invalid whence code N". */
@@ -63,24 +54,19 @@ public final class GuestFileSeek implements QgaCommand {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        int whence = whence(args.get("whence"));
-        CStream.SeekResult s;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
-            s = f.stream.seek(args.getLong("offset"), whence);
-            if (s.errno() != 0) {
-                if (s.errno() == ESPIPE) {
+        CStream.SeekResult s = handles.withFile(args.getLong("handle"), f -> {
+            int whence = whence(args.get("whence"));
+            CStream.SeekResult sought = f.stream.seek(args.getLong("offset"), whence);
+            if (sought.errno() != 0) {
+                if (sought.errno() == ESPIPE) {
                     f.state = OpenFile.State.NEW;
                 }
             } else {
                 f.state = OpenFile.State.NEW;
             }
             f.stream.clearErrors();
-        }
+            return sought;
+        });
         if (s.errno() != 0) {
             throw FileOpener.failed("failed to seek file", s.errno());
         }

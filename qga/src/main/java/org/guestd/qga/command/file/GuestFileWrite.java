@@ -8,7 +8,7 @@ import org.guestd.jna.linux.CStream;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -16,7 +16,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * GuestFileWrite {@code {count, eof}}. {@code count} defaults to the decoded length and may not
  * exceed it. After a read, the stream is re-synchronised with {@code fseek(0, SEEK_CUR)} first.
  */
-public final class GuestFileWrite implements QgaCommand {
+public final class GuestFileWrite extends BaseCommand {
     public static final String NAME = "guest-file-write";
     private static final StructSpec ARGS = StructSpec.builder()
             .required("handle", ArgType.INT)
@@ -27,28 +27,13 @@ public final class GuestFileWrite implements QgaCommand {
     private final FileHandles handles;
 
     GuestFileWrite(FileHandles handles) {
+        super(NAME, ARGS);
         this.handles = handles;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
-    }
-
-    @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        OpenFile f = handles.find(id);
-        CStream.WriteResult w;
-        synchronized (f) {
-            if (f.closed) {
-                throw AgentException.generic("handle '" + id + "' has not been found");
-            }
+        CStream.WriteResult w = handles.withFile(args.getLong("handle"), f -> {
             if (f.state == OpenFile.State.READING) {
                 CStream.SeekResult s = f.stream.seek(0, 1);
                 if (s.errno() != 0) {
@@ -64,12 +49,13 @@ public final class GuestFileWrite implements QgaCommand {
                     throw AgentException.generic("value '" + count + "' is invalid for argument count");
                 }
             }
-            w = f.stream.write(buf, (int) count);
-            if (w.errno() != 0) {
-                throw FileOpener.failed("failed to write to file", w.errno());
+            CStream.WriteResult written = f.stream.write(buf, (int) count);
+            if (written.errno() != 0) {
+                throw FileOpener.failed("failed to write to file", written.errno());
             }
             f.state = OpenFile.State.WRITING;
-        }
+            return written;
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", w.count());
         m.put("eof", w.eof());

@@ -6,7 +6,7 @@ import org.guestd.jna.linux.CStream;
 /**
  * One guest-file-open'ed stream and qemu-ga's read/write state ({@code RwState}): stdio needs a
  * flush between a write and a read and a seek between a read and a write, which qemu-ga does
- * implicitly. Callers lock the object ({@code synchronized (file)}) around every use.
+ * implicitly. Commands use it only inside {@link FileHandles#withFile}, which holds its lock.
  */
 public final class OpenFile {
     /** qemu-ga's RwState. */

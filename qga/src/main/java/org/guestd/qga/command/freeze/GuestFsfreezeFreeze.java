@@ -4,36 +4,20 @@ package org.guestd.qga.command.freeze;
 import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 
 /**
  * {@code guest-fsfreeze-freeze} (Since: 0.15.0): freezes every freezable filesystem; returns the
  * number frozen. On error everything is thawed first and the engine's text is the reply.
  */
-public final class GuestFsfreezeFreeze implements QgaCommand {
+public final class GuestFsfreezeFreeze extends FeatureCommand<FsFreezer> {
     public static final String NAME = "guest-fsfreeze-freeze";
 
-    private final FsFreezer freezer;
-
     public GuestFsfreezeFreeze(FsFreezer freezer) {
-        this.freezer = freezer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean supported() {
-        return freezer != null;
+        super(NAME, freezer);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        if (freezer == null) {
-            throw AgentException.unsupported();
-        }
-        return (long) freezer.freeze(null, FreezeCommands.REQUESTER);
+        return (long) feature().freeze(null, FreezeCommands.REQUESTER);
     }
 }

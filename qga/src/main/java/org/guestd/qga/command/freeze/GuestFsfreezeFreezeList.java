@@ -6,46 +6,25 @@ import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
  * {@code guest-fsfreeze-freeze-list} (Since: 2.2): {@code mountpoints?: [str]}; without it, as
  * guest-fsfreeze-freeze. Mountpoints that match no mounted filesystem are ignored (qemu-ga).
  */
-public final class GuestFsfreezeFreezeList implements QgaCommand {
+public final class GuestFsfreezeFreezeList extends FeatureCommand<FsFreezer> {
     public static final String NAME = "guest-fsfreeze-freeze-list";
     public static final String MOUNTPOINTS = "mountpoints";
     private static final StructSpec ARGS = StructSpec.builder()
             .optional(MOUNTPOINTS, ArgType.listOf(ArgType.STR)).build();
 
-    private final FsFreezer freezer;
-
     public GuestFsfreezeFreezeList(FsFreezer freezer) {
-        this.freezer = freezer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
-    }
-
-    @Override
-    public boolean supported() {
-        return freezer != null;
+        super(NAME, ARGS, freezer);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        if (freezer == null) {
-            throw AgentException.unsupported();
-        }
         List<String> mountpoints = args.optList(MOUNTPOINTS);
-        return (long) freezer.freeze(mountpoints, FreezeCommands.REQUESTER);
+        return (long) feature().freeze(mountpoints, FreezeCommands.REQUESTER);
     }
 }

@@ -4,34 +4,18 @@ package org.guestd.qga.command.freeze;
 import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 
 /** {@code guest-fsfreeze-status} (Since: 0.15.0): GuestFsfreezeStatus {@code "thawed"} or {@code "frozen"}. */
-public final class GuestFsfreezeStatus implements QgaCommand {
+public final class GuestFsfreezeStatus extends FeatureCommand<FsFreezer> {
     public static final String NAME = "guest-fsfreeze-status";
-
-    private final FsFreezer freezer;
 
     /** @param freezer the engine, or null when freezing is not available */
     public GuestFsfreezeStatus(FsFreezer freezer) {
-        this.freezer = freezer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean supported() {
-        return freezer != null;
+        super(NAME, freezer);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        if (freezer == null) {
-            throw AgentException.unsupported();
-        }
-        return freezer.status().wireName();
+        return feature().status().wireName();
     }
 }

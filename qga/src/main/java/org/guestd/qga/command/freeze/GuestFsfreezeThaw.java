@@ -4,37 +4,21 @@ package org.guestd.qga.command.freeze;
 import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 
 /**
  * {@code guest-fsfreeze-thaw} (Since: 0.15.0): thaws what was frozen; returns the number thawed
  * (0 when nothing was frozen, also after a restart with the frozen marker where nothing was
  * really frozen: transcript 29).
  */
-public final class GuestFsfreezeThaw implements QgaCommand {
+public final class GuestFsfreezeThaw extends FeatureCommand<FsFreezer> {
     public static final String NAME = "guest-fsfreeze-thaw";
 
-    private final FsFreezer freezer;
-
     public GuestFsfreezeThaw(FsFreezer freezer) {
-        this.freezer = freezer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean supported() {
-        return freezer != null;
+        super(NAME, freezer);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        if (freezer == null) {
-            throw AgentException.unsupported();
-        }
-        return (long) freezer.thaw(FreezeCommands.REQUESTER);
+        return (long) feature().thaw(FreezeCommands.REQUESTER);
     }
 }

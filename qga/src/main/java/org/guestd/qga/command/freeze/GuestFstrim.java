@@ -10,7 +10,6 @@ import org.guestd.freeze.FsTrimmer;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -19,39 +18,19 @@ import org.guestd.qga.dispatch.StructSpec;
  * local filesystem in reverse mount order; a filesystem that cannot be trimmed has only
  * {@code error} ({@code "trim not supported"}, {@code "failed to trim: <strerror>"}).
  */
-public final class GuestFstrim implements QgaCommand {
+public final class GuestFstrim extends FeatureCommand<FsTrimmer> {
     public static final String NAME = "guest-fstrim";
     public static final String MINIMUM = "minimum";
     private static final StructSpec ARGS = StructSpec.builder().optional(MINIMUM, ArgType.INT).build();
 
-    private final FsTrimmer trimmer;
-
     public GuestFstrim(FsTrimmer trimmer) {
-        this.trimmer = trimmer;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
-    }
-
-    @Override
-    public boolean supported() {
-        return trimmer != null;
+        super(NAME, ARGS, trimmer);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        if (trimmer == null) {
-            throw AgentException.unsupported();
-        }
         List<Object> paths = new ArrayList<>();
-        for (FsTrimmer.TrimResult r : trimmer.trim(args.optLong(MINIMUM))) {
+        for (FsTrimmer.TrimResult r : feature().trim(args.optLong(MINIMUM))) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", r.path());
             if (r.trimmed() != null) {

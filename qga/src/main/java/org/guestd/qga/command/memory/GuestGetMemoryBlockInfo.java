@@ -9,21 +9,17 @@ import org.guestd.core.AgentException;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /** {@code guest-get-memory-block-info} (Since: 2.3): {@code {size: uint64}} in bytes. */
-public final class GuestGetMemoryBlockInfo implements QgaCommand {
+public final class GuestGetMemoryBlockInfo extends BaseCommand {
     public static final String NAME = "guest-get-memory-block-info";
 
     private final Supplier<Optional<MemoryBlocks>> blocks;
 
     public GuestGetMemoryBlockInfo(Supplier<Optional<MemoryBlocks>> blocks) {
+        super(NAME);
         this.blocks = blocks;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

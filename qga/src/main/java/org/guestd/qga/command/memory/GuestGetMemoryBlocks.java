@@ -11,13 +11,13 @@ import org.guestd.core.AgentException;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-memory-blocks} (Since: 2.3): [GuestMemoryBlock {@code {phys-index: uint64,
  * online: bool, can-offline?: bool}}]; qemu-ga on Linux always fills in can-offline.
  */
-public final class GuestGetMemoryBlocks implements QgaCommand {
+public final class GuestGetMemoryBlocks extends BaseCommand {
     public static final String NAME = "guest-get-memory-blocks";
     static final String PHYS_INDEX = "phys-index";
     static final String ONLINE = "online";
@@ -26,12 +26,8 @@ public final class GuestGetMemoryBlocks implements QgaCommand {
     private final Supplier<Optional<MemoryBlocks>> blocks;
 
     public GuestGetMemoryBlocks(Supplier<Optional<MemoryBlocks>> blocks) {
+        super(NAME);
         this.blocks = blocks;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

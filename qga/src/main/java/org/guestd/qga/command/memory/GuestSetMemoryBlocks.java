@@ -12,7 +12,7 @@ import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -20,7 +20,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * is accepted and ignored); returns [GuestMemoryBlockResponse {@code {phys-index: uint64,
  * response: GuestMemoryBlockResponseType, error-code?: int}}], one per request.
  */
-public final class GuestSetMemoryBlocks implements QgaCommand {
+public final class GuestSetMemoryBlocks extends BaseCommand {
     public static final String NAME = "guest-set-memory-blocks";
     public static final String MEM_BLKS = "mem-blks";
 
@@ -35,17 +35,8 @@ public final class GuestSetMemoryBlocks implements QgaCommand {
     private final Supplier<Optional<MemoryBlocks>> blocks;
 
     public GuestSetMemoryBlocks(Supplier<Optional<MemoryBlocks>> blocks) {
+        super(NAME, ARGS);
         this.blocks = blocks;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.guestd.core.AgentException;
 import org.guestd.memory.VcpuControl;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -17,7 +17,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * online: bool, can-offline?: bool}]} (can-offline ignored); returns how many were processed
  * before the first failure; the failure itself is reported only when it hit the first entry.
  */
-public final class GuestSetVcpus implements QgaCommand {
+public final class GuestSetVcpus extends BaseCommand {
     public static final String NAME = "guest-set-vcpus";
     public static final String VCPUS = "vcpus";
 
@@ -32,17 +32,8 @@ public final class GuestSetVcpus implements QgaCommand {
     private final Supplier<Optional<VcpuControl>> vcpus;
 
     public GuestSetVcpus(Supplier<Optional<VcpuControl>> vcpus) {
+        super(NAME, ARGS);
         this.vcpus = vcpus;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

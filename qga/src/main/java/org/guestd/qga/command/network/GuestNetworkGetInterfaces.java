@@ -9,7 +9,7 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-network-get-interfaces} (Since: 1.1): [GuestNetworkInterface {@code {name,
@@ -21,7 +21,7 @@ import org.guestd.qga.dispatch.QgaCommand;
  * at least one address; {@code statistics} is read only after an address was added, so it too
  * appears only on interfaces with addresses (and when the kernel has counters).
  */
-public final class GuestNetworkGetInterfaces implements QgaCommand {
+public final class GuestNetworkGetInterfaces extends BaseCommand {
     public static final String NAME = "guest-network-get-interfaces";
     public static final String IF_NAME = "name";
     public static final String HARDWARE_ADDRESS = "hardware-address";
@@ -36,12 +36,8 @@ public final class GuestNetworkGetInterfaces implements QgaCommand {
     private final GuestInfo info;
 
     public GuestNetworkGetInterfaces(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-network-get-route} (Since: 9.1, Linux; not in qemu-ga 7.2): [GuestNetworkRoute
@@ -18,18 +18,14 @@ import org.guestd.qga.dispatch.QgaCommand;
  * version: int}}]: IPv4 routes carry gateway/mask/irtt/window/mtu, IPv6 routes the prefix lengths,
  * source and next hop.
  */
-public final class GuestNetworkGetRoute implements QgaCommand {
+public final class GuestNetworkGetRoute extends BaseCommand {
     public static final String NAME = "guest-network-get-route";
 
     private final GuestInfo info;
 
     public GuestNetworkGetRoute(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.shutdown.PowerControl;
 
@@ -15,7 +14,7 @@ import org.guestd.shutdown.PowerControl;
  * "reboot"; no reply on success. {@code mode} is a plain string in the schema, checked by
  * qemu-ga itself with its own (unbalanced) text.
  */
-public final class GuestShutdown implements QgaCommand {
+public final class GuestShutdown extends PowerCommand {
     public static final String NAME = "guest-shutdown";
     public static final String MODE = "mode";
     /** qemu-ga's text, without the closing parenthesis. */
@@ -23,25 +22,8 @@ public final class GuestShutdown implements QgaCommand {
 
     private static final StructSpec ARGS = StructSpec.builder().optional(MODE, ArgType.STR).build();
 
-    private final Supplier<Optional<PowerControl>> power;
-
     public GuestShutdown(Supplier<Optional<PowerControl>> power) {
-        this.power = power;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean successResponse() {
-        return false;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
+        super(NAME, ARGS, power);
     }
 
     @Override
@@ -57,7 +39,7 @@ public final class GuestShutdown implements QgaCommand {
         } else {
             throw AgentException.generic(BAD_MODE);
         }
-        power.get().orElseThrow(AgentException::unsupported).shutdown(action, "qga");
+        power().shutdown(action, "qga");
         return null;
     }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.shutdown.PowerControl;
 import org.guestd.shutdown.PowerControl.SuspendMode;
 
@@ -14,28 +14,17 @@ import org.guestd.shutdown.PowerControl.SuspendMode;
  * guest-suspend-hybrid} (Since: 1.1): no arguments, no reply on success. Without the shutdown
  * service they answer as qemu-ga on a platform without suspend: not supported.
  */
-public final class GuestSuspend implements QgaCommand {
+public final class GuestSuspend extends PowerCommand {
     private final SuspendMode mode;
-    private final Supplier<Optional<PowerControl>> power;
 
     public GuestSuspend(SuspendMode mode, Supplier<Optional<PowerControl>> power) {
+        super("guest-" + mode.actionName(), StructSpec.EMPTY, power);
         this.mode = mode;
-        this.power = power;
-    }
-
-    @Override
-    public String name() {
-        return "guest-" + mode.actionName();
-    }
-
-    @Override
-    public boolean successResponse() {
-        return false;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        power.get().orElseThrow(AgentException::unsupported).suspend(mode, "qga");
+        power().suspend(mode, "qga");
         return null;
     }
 }

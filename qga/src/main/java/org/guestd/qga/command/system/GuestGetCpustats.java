@@ -9,25 +9,21 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-cpustats} (Since: 7.1, Linux): [GuestCpuStats], the flat union
  * {@code {type: "linux", cpu: int, user, nice, system, idle, iowait?, irq?, softirq?, steal?,
  * guest?, guestnice?}} (uint64 milliseconds).
  */
-public final class GuestGetCpustats implements QgaCommand {
+public final class GuestGetCpustats extends BaseCommand {
     public static final String NAME = "guest-get-cpustats";
 
     private final GuestInfo info;
 
     public GuestGetCpustats(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

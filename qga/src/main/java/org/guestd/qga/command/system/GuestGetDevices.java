@@ -3,7 +3,7 @@ package org.guestd.qga.command.system;
 
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-devices} (Since: 5.2) lists Windows device drivers. qemu-ga 7.2 on Linux
@@ -12,12 +12,11 @@ import org.guestd.qga.dispatch.QgaCommand;
  * no longer build it on POSIX at all, so there it is "has not been found".) Should it ever run,
  * it answers like qemu's POSIX stub: QERR_UNSUPPORTED.
  */
-public final class GuestGetDevices implements QgaCommand {
+public final class GuestGetDevices extends BaseCommand {
     public static final String NAME = "guest-get-devices";
 
-    @Override
-    public String name() {
-        return NAME;
+    public GuestGetDevices() {
+        super(NAME);
     }
 
     @Override

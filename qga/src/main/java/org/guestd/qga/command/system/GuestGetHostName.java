@@ -6,22 +6,18 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /** {@code guest-get-host-name} (Since: 2.10): GuestHostName {@code {host-name: str}}. */
-public final class GuestGetHostName implements QgaCommand {
+public final class GuestGetHostName extends BaseCommand {
     public static final String NAME = "guest-get-host-name";
     public static final String HOST_NAME = "host-name";
 
     private final GuestInfo info;
 
     public GuestGetHostName(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -6,25 +6,21 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-load} (Since: 10.0; not in qemu-ga 7.2): GuestLoadAverage
  * {@code {load1m, load5m, load15m: number}} from {@code getloadavg(3)}; failure is
  * {@code "cannot query load average: <strerror>"}.
  */
-public final class GuestGetLoad implements QgaCommand {
+public final class GuestGetLoad extends BaseCommand {
     public static final String NAME = "guest-get-load";
 
     private final GuestInfo info;
 
     public GuestGetLoad(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -7,13 +7,13 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-osinfo} (Since: 2.10): GuestOSInfo, every member optional and omitted when
  * unknown: uname fields plus os-release(5) fields.
  */
-public final class GuestGetOsinfo implements QgaCommand {
+public final class GuestGetOsinfo extends BaseCommand {
     public static final String NAME = "guest-get-osinfo";
     public static final String KERNEL_RELEASE = "kernel-release";
     public static final String KERNEL_VERSION = "kernel-version";
@@ -29,12 +29,8 @@ public final class GuestGetOsinfo implements QgaCommand {
     private final GuestInfo info;
 
     public GuestGetOsinfo(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -8,13 +8,13 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-users} (Since: 2.10): [GuestUser {@code {user: str, login-time: number,
  * domain?: str}}]; {@code domain} is Windows-only and never sent here.
  */
-public final class GuestGetUsers implements QgaCommand {
+public final class GuestGetUsers extends BaseCommand {
     public static final String NAME = "guest-get-users";
     public static final String USER = "user";
     public static final String LOGIN_TIME = "login-time";
@@ -22,12 +22,8 @@ public final class GuestGetUsers implements QgaCommand {
     private final GuestInfo info;
 
     public GuestGetUsers(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -8,13 +8,13 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-vcpus} (Since: 1.5): [GuestLogicalProcessor {@code {logical-id: int, online:
  * bool, can-offline?: bool}}]; qemu-ga on Linux always fills in can-offline.
  */
-public final class GuestGetVcpus implements QgaCommand {
+public final class GuestGetVcpus extends BaseCommand {
     public static final String NAME = "guest-get-vcpus";
     public static final String LOGICAL_ID = "logical-id";
     public static final String ONLINE = "online";
@@ -23,12 +23,8 @@ public final class GuestGetVcpus implements QgaCommand {
     private final GuestInfo info;
 
     public GuestGetVcpus(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

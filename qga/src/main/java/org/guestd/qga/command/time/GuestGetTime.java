@@ -3,18 +3,19 @@ package org.guestd.qga.command.time;
 
 import org.guestd.core.env.Clock;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /**
  * {@code guest-get-time} (Since: 1.5): nanoseconds since the epoch, with microsecond resolution
  * as qemu-ga's {@code g_get_real_time() * 1000}.
  */
-public final class GuestGetTime implements QgaCommand {
+public final class GuestGetTime extends BaseCommand {
     public static final String NAME = "guest-get-time";
 
     private final Clock clock;
 
     public GuestGetTime(Clock clock) {
+        super(NAME);
         this.clock = clock;
     }
 
@@ -22,11 +23,6 @@ public final class GuestGetTime implements QgaCommand {
     @Override
     public boolean quick() {
         return true;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -7,10 +7,10 @@ import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 
 /** {@code guest-get-timezone} (Since: 2.10): GuestTimezone {@code {zone?: str, offset: int}}. */
-public final class GuestGetTimezone implements QgaCommand {
+public final class GuestGetTimezone extends BaseCommand {
     public static final String NAME = "guest-get-timezone";
     public static final String ZONE = "zone";
     public static final String OFFSET = "offset";
@@ -18,12 +18,8 @@ public final class GuestGetTimezone implements QgaCommand {
     private final GuestInfo info;
 
     public GuestGetTimezone(GuestInfo info) {
+        super(NAME);
         this.info = info;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.timesync.TimeSync;
 
@@ -15,7 +15,7 @@ import org.guestd.timesync.TimeSync;
  * stepped and written to the RTC, without it the clock is set from the RTC. Returns {@code {}}.
  * Without the timesync service: not supported (qemu-ga without hwclock).
  */
-public final class GuestSetTime implements QgaCommand {
+public final class GuestSetTime extends BaseCommand {
     public static final String NAME = "guest-set-time";
     public static final String TIME = "time";
 
@@ -24,17 +24,8 @@ public final class GuestSetTime implements QgaCommand {
     private final Supplier<Optional<TimeSync>> time;
 
     public GuestSetTime(Supplier<Optional<TimeSync>> time) {
+        super(NAME, ARGS);
         this.time = time;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

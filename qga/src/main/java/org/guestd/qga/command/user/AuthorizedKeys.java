@@ -3,15 +3,14 @@ package org.guestd.qga.command.user;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.guestd.core.AgentException;
+import org.guestd.qga.command.SetContents;
 
 /**
  * {@code ~/.ssh/authorized_keys} handled as qemu-ga's commands-posix-ssh.c does: keys are
@@ -75,18 +74,8 @@ final class AuthorizedKeys {
         String contents = String.join("\n", keys);
         Path tmp = path.resolveSibling(path.getFileName() + ".guestd-tmp");
         try {
-            Files.writeString(tmp, contents, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
+            SetContents.write(path, tmp, contents);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
             throw AgentException.generic("failed to write to '" + path + "': " + GlibFileError.describe(path, e, false));
         }
         try {

@@ -10,7 +10,7 @@ import org.guestd.core.env.CommandRunner;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -22,7 +22,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * to set user password"; a chpasswd that cannot be started "cannot find 'passwd' program in PATH"
  * (qemu 7.2's text).
  */
-public final class GuestSetUserPassword implements QgaCommand {
+public final class GuestSetUserPassword extends BaseCommand {
     public static final String NAME = "guest-set-user-password";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final StructSpec ARGS = StructSpec.builder()
@@ -34,17 +34,8 @@ public final class GuestSetUserPassword implements QgaCommand {
     private final Supplier<CommandRunner> runner;
 
     GuestSetUserPassword(Supplier<CommandRunner> runner) {
+        super(NAME, ARGS);
         this.runner = runner;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -17,7 +17,7 @@ import org.guestd.qga.dispatch.StructSpec;
  * keys: [str], reset?: bool}}. Keys already present are not added again; with {@code reset} the
  * file is replaced by {@code keys}. The keys are checked before the user is looked up.
  */
-public final class GuestSshAddAuthorizedKeys implements QgaCommand {
+public final class GuestSshAddAuthorizedKeys extends BaseCommand {
     public static final String NAME = "guest-ssh-add-authorized-keys";
     private static final StructSpec ARGS = StructSpec.builder()
             .required("username", ArgType.STR)
@@ -28,17 +28,8 @@ public final class GuestSshAddAuthorizedKeys implements QgaCommand {
     private final Supplier<UserDb> users;
 
     GuestSshAddAuthorizedKeys(Supplier<UserDb> users) {
+        super(NAME, ARGS);
         this.users = users;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
@@ -16,24 +16,15 @@ import org.guestd.qga.dispatch.StructSpec;
  * [str]}}. Lines are stripped; empty and {@code #} lines skipped. qemu-ga prepends each key to its
  * list, so the keys come back in <em>reverse</em> file order; guestd does the same.
  */
-public final class GuestSshGetAuthorizedKeys implements QgaCommand {
+public final class GuestSshGetAuthorizedKeys extends BaseCommand {
     public static final String NAME = "guest-ssh-get-authorized-keys";
     static final StructSpec USERNAME_ONLY = StructSpec.builder().required("username", ArgType.STR).build();
 
     private final Supplier<UserDb> users;
 
     GuestSshGetAuthorizedKeys(Supplier<UserDb> users) {
+        super(NAME, USERNAME_ONLY);
         this.users = users;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return USERNAME_ONLY;
     }
 
     @Override

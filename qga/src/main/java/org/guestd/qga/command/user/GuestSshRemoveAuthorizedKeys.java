@@ -9,14 +9,14 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
-import org.guestd.qga.dispatch.QgaCommand;
+import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
 
 /**
  * {@code guest-ssh-remove-authorized-keys} (Since: 5.2): {@code {username, keys: [str]}}. Every
  * line equal to one of {@code keys} is removed; a missing file is not an error.
  */
-public final class GuestSshRemoveAuthorizedKeys implements QgaCommand {
+public final class GuestSshRemoveAuthorizedKeys extends BaseCommand {
     public static final String NAME = "guest-ssh-remove-authorized-keys";
     private static final StructSpec ARGS = StructSpec.builder()
             .required("username", ArgType.STR)
@@ -26,17 +26,8 @@ public final class GuestSshRemoveAuthorizedKeys implements QgaCommand {
     private final Supplier<UserDb> users;
 
     GuestSshRemoveAuthorizedKeys(Supplier<UserDb> users) {
+        super(NAME, ARGS);
         this.users = users;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public StructSpec arguments() {
-        return ARGS;
     }
 
     @Override

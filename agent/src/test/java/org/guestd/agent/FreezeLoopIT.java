@@ -73,7 +73,7 @@ class FreezeLoopIT {
     }
 
     @Test
-    void freezeEverythingTheProcRootListsAndTrimIt() throws Exception {
+    void freezeEverythingTheProcRootLists() throws Exception {
         try (LoopNamespace ns = LoopNamespace.start(tmp, FS, "[freeze]\nskip-loop-devices=false\n");
                 QgaClient c = client(ns)) {
             assertEquals(2, c.executeOrThrow("guest-fsfreeze-freeze").returnLong(), ns.log());
@@ -81,14 +81,8 @@ class FreezeLoopIT {
             LoopNamespace.awaitBlocked(w);
             assertEquals(2, c.executeOrThrow("guest-fsfreeze-thaw").returnLong());
             assertEquals(0, w.waitFor());
-            Map<String, Object> trim = c.executeOrThrow("guest-fstrim").returnMap();
-            List<?> paths = (List<?>) trim.get("paths");
-            assertEquals(2, paths.size(), trim.toString());
-            for (Object o : paths) {
-                Map<?, ?> p = (Map<?, ?>) o;
-                ns.owned(Path.of((String) p.get("path")));
-                assertTrue(p.containsKey("trimmed") && p.containsKey("minimum"), p.toString());
-            }
+            // no guest-fstrim here: issue 3's safety rule keeps real trims out of CI even on loop
+            // images; FreezeServiceTest covers it over the fake ioctl layer, the VM suite for real
             assertEquals(0, ns.terminate(), ns.log());
             assertEquals("", ns.cleanupLog());
         }

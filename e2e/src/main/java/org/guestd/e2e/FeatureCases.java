@@ -9,7 +9,8 @@ import org.guestd.core.json.Json;
 
 /**
  * Cases on the guest's real resources: balloon statistics next to the agent's memory report, the
- * agent's footprint, freezing the guest's ext4 and xfs with a writer blocked until thaw, setting
+ * agent's footprint, freezing the guest's ext4 and xfs with a writer blocked until thaw, trimming
+ * them, setting
  * the guest clock, and onlining a hot-plugged memory block.
  */
 final class FeatureCases {
@@ -22,6 +23,7 @@ final class FeatureCases {
                 new Case("balloon-vs-agent-memory", FeatureCases::balloon),
                 new Case("footprint", FeatureCases::footprint),
                 new Case("fsfreeze", FreezeCase::run),
+                new Case("fstrim", FeatureCases::fstrim),
                 new Case("set-time", FeatureCases::setTime),
                 new Case("set-memory-blocks", FeatureCases::setMemoryBlocks));
     }
@@ -53,6 +55,28 @@ final class FeatureCases {
         s.note("agent: " + online + " online blocks x " + (size >> 20) + " MiB = " + (online * size >> 20) + " MiB");
         check(online * size >= total, "agent's online memory is less than the balloon's total");
         s.metric("balloon", "QMP total " + (total >> 20) + " MiB / agent blocks " + (online * size >> 20) + " MiB");
+    }
+
+    /**
+     * guest-fstrim on the guest's real filesystems (FITRIM runs only here, never on the build
+     * machine): the guest's ext4 and xfs are both reported, each trimmed or with the kernel's error.
+     */
+    private static void fstrim(Session s) throws Exception {
+        Map<?, ?> r = s.okMap("guest-fstrim");
+        StringBuilder seen = new StringBuilder();
+        for (String mp : List.of("/mnt/ext4", "/mnt/xfs")) {
+            Map<?, ?> entry = null;
+            for (Object o : (List<?>) r.get("paths")) {
+                if (mp.equals(((Map<?, ?>) o).get("path"))) {
+                    entry = (Map<?, ?>) o;
+                }
+            }
+            check(entry != null, "guest-fstrim did not report " + mp + ": " + r);
+            check(entry.containsKey("trimmed") || entry.containsKey("error"), "no result for " + mp + ": " + entry);
+            seen.append(mp).append(' ').append(entry.containsKey("trimmed")
+                    ? "trimmed " + entry.get("trimmed") + " B" : "error: " + entry.get("error")).append("; ");
+        }
+        s.note("guest-fstrim: " + seen);
     }
 
     private static void footprint(Session s) throws Exception {

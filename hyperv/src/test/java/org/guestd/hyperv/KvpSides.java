@@ -59,12 +59,22 @@ final class KvpSides {
      * The kvp module's intrinsics as the agent builds them: guestinfo's collectors on this machine's
      * /proc, /sys, /etc and /run with the native probes, the Debian scripts directory, the real
      * getaddrinfo. {@code configDir} receives ifcfg files of SET_IP_INFO (never /var/lib/hyperv).
+     * The read-only helper scripts run for real; {@code hv_set_ifconfig}, which would reconfigure
+     * this machine's network, is refused by the runner whatever a test sends.
      */
     static KvpIntrinsics guestdIntrinsics(Path configDir) {
         HostPaths paths = HostPaths.system();
         GuestInfo info = new LinuxGuestInfo(paths, Clock.SYSTEM, new LiveProbes(),
                 LinuxGuestInfo.Options.defaults(paths, Optional.empty(), Optional.empty()));
-        return new LinuxKvpIntrinsics(info, paths, new ProcessCommandRunner(), configDir,
+        ProcessCommandRunner real = new ProcessCommandRunner();
+        org.guestd.core.env.CommandRunner noNetworkChanges = (argv, stdin, timeout) -> {
+            if (argv.get(0).contains("hv_set_ifconfig")) {
+                throw org.guestd.core.AgentException.generic("test runner: refusing to run " + argv.get(0)
+                        + " on the build machine");
+            }
+            return real.run(argv, stdin, timeout);
+        };
+        return new LinuxKvpIntrinsics(info, paths, noNetworkChanges, configDir,
                 Path.of("/usr/libexec/hypervkvpd"), LinuxKvpIntrinsics.SetIpMode.IFCFG, () -> SERVICES_VERSION,
                 HostNames::canonicalName, org.guestd.kvp.file.RouteDump::dump);
     }

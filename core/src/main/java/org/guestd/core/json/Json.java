@@ -48,6 +48,8 @@ public final class Json {
             writeString((String) value, sb);
         } else if (value instanceof Boolean) {
             sb.append(((Boolean) value) ? "true" : "false");
+        } else if (value instanceof JsonText) {
+            sb.append(((JsonText) value).text());
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                 || value instanceof Byte || value instanceof BigInteger) {
             sb.append(value.toString());

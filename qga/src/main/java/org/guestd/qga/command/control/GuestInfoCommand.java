@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.guestd.core.json.Json;
+import org.guestd.core.json.JsonText;
+import org.guestd.qga.codec.QDictOrder;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.CommandRegistry;
@@ -24,6 +27,10 @@ public final class GuestInfoCommand extends BaseCommand {
 
     private final CommandRegistry registry;
     private final String version;
+    /** The last reply value and the command states it was built from. */
+    private volatile Cached cached;
+
+    private record Cached(List<CommandRegistry.CommandInfo> states, JsonText value) {}
 
     /** @param version the agent version reported in {@code version} */
     public GuestInfoCommand(CommandRegistry registry, String version) {
@@ -38,10 +45,26 @@ public final class GuestInfoCommand extends BaseCommand {
         return true;
     }
 
+    /**
+     * The reply value, encoded once per set of command states (enabled flags change only with the
+     * frozen state or the block/allow lists): the 44-entry list is the largest reply a host polls,
+     * and building and encoding it per request was most of guest-info's cost.
+     */
     @Override
     public Object execute(Args args) {
+        List<CommandRegistry.CommandInfo> states = registry.commandInfos();
+        Cached c = cached;
+        if (c == null || !c.states().equals(states)) {
+            c = new Cached(states, new JsonText(Json.write(QDictOrder.reorder(build(states)))));
+            cached = c;
+        }
+        return c.value();
+    }
+
+    /** The GuestAgentInfo value for these command states, members in insertion order. */
+    private Map<String, Object> build(List<CommandRegistry.CommandInfo> states) {
         List<Object> cmds = new ArrayList<>();
-        for (CommandRegistry.CommandInfo c : registry.commandInfos()) {
+        for (CommandRegistry.CommandInfo c : states) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(CMD_NAME, c.name());
             m.put(CMD_ENABLED, c.enabled());

@@ -28,7 +28,7 @@ final class MessageEndpoint implements Link.Handler {
     private final DeviceProtocol protocol;
     private final Executor workers;
     private final Object lock = new Object();
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private boolean running;
     private long submitted; // tasks queued so far; guarded by lock
     private long finished; // tasks run to completion so far; guarded by lock
@@ -38,13 +38,20 @@ final class MessageEndpoint implements Link.Handler {
         this.workers = workers;
     }
 
+    /**
+     * One queued piece of work: its reply (null for none) is written to {@code link} by the worker
+     * in the same critical section that counts the task finished, so {@link #idle} never sees a
+     * reply on the wire whose task is not yet counted (the host's next request, sent after reading
+     * that reply, then always finds the endpoint idle and takes the fast path).
+     */
+    private record Task(Link link, java.util.concurrent.Callable<byte[]> body) {}
+
     @Override
     public void connected(Link link) {
-        submit(() -> {
-            byte[] reg = protocol.register();
-            link.write(ByteBuffer.wrap(reg));
+        submit(new Task(link, () -> {
             LOG.debug("{}: registration written on {}", protocol.name(), link.describe());
-        });
+            return protocol.register();
+        }));
     }
 
     @Override
@@ -65,17 +72,15 @@ final class MessageEndpoint implements Link.Handler {
                 return;
             }
         }
-        submit(() -> {
-            byte[] reply = protocol.handle(message);
-            if (reply != null && link.isOpen()) {
-                link.write(ByteBuffer.wrap(reply));
-            }
-        });
+        submit(new Task(link, () -> protocol.handle(message)));
     }
 
     @Override
     public void disconnected(Link link) {
-        submit(protocol::sessionEnded);
+        submit(new Task(null, () -> {
+            protocol.sessionEnded();
+            return null;
+        }));
     }
 
     /**
@@ -92,7 +97,7 @@ final class MessageEndpoint implements Link.Handler {
     }
 
     /** Runs tasks strictly one after another, in submission order, on the worker pool. */
-    private void submit(Runnable task) {
+    private void submit(Task task) {
         synchronized (lock) {
             submitted++;
             queue.add(task);
@@ -106,7 +111,7 @@ final class MessageEndpoint implements Link.Handler {
 
     private void drain() {
         while (true) {
-            Runnable next;
+            Task next;
             synchronized (lock) {
                 next = queue.poll();
                 if (next == null) {
@@ -114,13 +119,17 @@ final class MessageEndpoint implements Link.Handler {
                     return;
                 }
             }
+            byte[] reply = null;
             try {
-                next.run();
-            } catch (RuntimeException | Error e) { // never lose the queue to one bad message
+                reply = next.body().call();
+            } catch (Exception | Error e) { // never lose the queue to one bad message
                 LOG.warn("{}: handling a message failed: {}", protocol.name(), e.toString());
                 LOG.debug("{}: failure detail", protocol.name(), e);
             } finally {
-                synchronized (lock) {
+                synchronized (lock) { // Link.write only queues: never blocks under the lock
+                    if (reply != null && next.link() != null && next.link().isOpen()) {
+                        next.link().write(ByteBuffer.wrap(reply));
+                    }
                     finished++;
                 }
             }

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * thread and replies leave in request order. The one exception is the fast path: a {@link
  * org.guestd.qga.dispatch.QgaCommand#quick() quick} command (ping, sync, info, get-time) that
  * arrives while nothing of the session is queued or running is answered on the I/O thread
- * itself — the same order, two thread hand-offs fewer per round trip. Parse errors take the same queue, so their replies
- * keep their place in the stream relative to command replies. Requests still queued when the
+ * itself — the same order, two thread hand-offs fewer per round trip. Parse errors take the same
+ * queue (or the fast path, when nothing is queued), so their replies keep their place in the stream
+ * relative to command replies. Requests still queued when the
  * link goes away are executed (they were received, as qemu-ga would have executed them) but their
  * replies are dropped.
  *

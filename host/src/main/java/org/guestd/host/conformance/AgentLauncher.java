@@ -64,17 +64,44 @@ final class AgentLauncher {
             this.log = log;
         }
 
-        /** SIGTERM, wait, and the exit status (-1 when it had to be killed after 10 s). */
+        /**
+         * What the agent was doing when it had not exited 10 s after SIGTERM (its state and kernel
+         * wait channel), and whether a second SIGTERM ended it; null when the first one did.
+         */
+        String slowStop;
+
+        /**
+         * SIGTERM, wait, and the exit status. An agent still running 10 s later gets a second SIGTERM
+         * (noted in {@link #slowStop}); -1 when it had to be killed after that.
+         */
         int stop() throws IOException, InterruptedException {
             if (client != null) {
                 client.close();
             }
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                return -1;
+            if (process.waitFor(10, TimeUnit.SECONDS)) {
+                return process.exitValue();
             }
-            return process.exitValue();
+            String doing = procState(process.pid());
+            process.destroy();
+            if (process.waitFor(10, TimeUnit.SECONDS)) {
+                slowStop = "still running 10 s after SIGTERM (" + doing + "); a second SIGTERM ended it";
+                return process.exitValue();
+            }
+            slowStop = "still running 20 s after two SIGTERMs (" + doing + "); killed";
+            process.destroyForcibly().waitFor();
+            return -1;
+        }
+
+        private static String procState(long pid) {
+            try {
+                String state = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                        .filter(l -> l.startsWith("State:")).findFirst().orElse("State: ?").trim();
+                String wchan = Files.readString(Path.of("/proc/" + pid + "/wchan")).trim();
+                return state + ", wchan " + wchan;
+            } catch (IOException e) {
+                return "state unknown: " + e.getMessage();
+            }
         }
 
         String logText() {

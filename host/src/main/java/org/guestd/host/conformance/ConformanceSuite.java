@@ -92,7 +92,8 @@ public final class ConformanceSuite {
         String version = words[words.length - 1];
         String qemuVersion = versionLine.startsWith("QEMU Guest Agent") ? version : null;
         out.println("# agent: " + launcher.program() + " (" + versionLine + ")");
-        SuiteContext ctx = new SuiteContext(launcher, o.expectVersion() != null ? o.expectVersion() : version);
+        SuiteContext ctx = new SuiteContext(launcher, o.expectVersion() != null ? o.expectVersion() : version,
+                qemuVersion != null);
         List<Result> results = new ArrayList<>();
         for (QgaCase c : cases()) {
             if (!o.only().isEmpty() && !o.only().contains(c.path())) {
@@ -104,6 +105,9 @@ public final class ConformanceSuite {
             out.flush();
         }
         String teardown = ctx.tearDownShared();
+        if (ctx.teardownNote != null) {
+            out.println("# note: " + ctx.teardownNote);
+        }
         if (teardown != null) {
             Result r = new Result("(shared fixture teardown)", Outcome.FAIL, teardown);
             results.add(r);

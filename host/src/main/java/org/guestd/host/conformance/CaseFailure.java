@@ -6,7 +6,7 @@ import java.util.Objects;
 import org.guestd.host.qga.QgaReply;
 
 /** A failed check inside a conformance case, with test-qga-like assertion helpers. */
-final class CaseFailure extends Exception {
+class CaseFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     CaseFailure(String message) {

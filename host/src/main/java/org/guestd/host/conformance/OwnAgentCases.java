@@ -38,7 +38,7 @@ final class OwnAgentCases {
             disabled(a.client.execute("guest-ping"));
             disabled(a.client.execute("guest-get-time"));
             noError(a.client.execute("guest-get-fsinfo"));
-            equal(0, a.stop(), "exit status after SIGTERM");
+            c.checkStops(a);
         }
     }
 
@@ -47,7 +47,7 @@ final class OwnAgentCases {
             noError(a.client.execute("guest-ping"));
             noError(a.client.execute("guest-get-time"));
             disabled(a.client.execute("guest-get-fsinfo"));
-            equal(0, a.stop(), "exit status after SIGTERM");
+            c.checkStops(a);
         }
     }
 
@@ -89,7 +89,7 @@ final class OwnAgentCases {
                 equal("1", r.get("version-id"), "version-id");
                 equal("Unit test \"'$`\\ and \\\\ etc.", r.get("variant"), "variant");
                 equal("unit-test", r.get("variant-id"), "variant-id");
-                equal(0, a.stop(), "exit status after SIGTERM");
+                c.checkStops(a);
             }
         } finally {
             AgentLauncher.deleteTree(dir);

@@ -64,4 +64,30 @@ final class SuiteContext {
         return status == 0 ? null : "exit status " + status + " after SIGTERM"
                 + (s.slowStop == null ? "" : " (" + s.slowStop + ")") + "; output: " + log.strip();
     }
+
+    /** The reference (qemu-ga) did not end on SIGTERM: reported, not a failure of the suite. */
+    static final class ReferenceStuck extends CaseFailure {
+        private static final long serialVersionUID = 1L;
+
+        ReferenceStuck(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * test-qga's teardown for an agent a case started itself: SIGTERM must end it with status 0.
+     * guestd must end on the first SIGTERM; the qemu-ga reference that needs more (or never ends)
+     * raises {@link ReferenceStuck}.
+     */
+    void checkStops(AgentLauncher.Running a) throws CaseFailure, IOException, InterruptedException {
+        int status = a.stop();
+        if (status == 0 && a.slowStop == null) {
+            return;
+        }
+        String what = "exit status " + status + " after SIGTERM" + (a.slowStop == null ? "" : " (" + a.slowStop + ")");
+        if (reference && a.slowStop != null) {
+            throw new ReferenceStuck(what);
+        }
+        throw new CaseFailure(what);
+    }
 }

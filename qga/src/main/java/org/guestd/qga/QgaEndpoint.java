@@ -149,9 +149,7 @@ public final class QgaEndpoint implements Link.Handler {
             };
             // Fast path: nothing of this session queued or running (so replies stay in order) and a
             // quick command: answer right here on the I/O thread, without two thread hand-offs.
-            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0
-                    && streamer.lastMessageSize() <= INLINE_MAX_BYTES
-                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES && dispatcher.isQuick(value)) {
+            if (canAnswerInline() && streamer.lastMessageSize() <= INLINE_MAX_BYTES && dispatcher.isQuick(value)) {
                 handle.run();
             } else {
                 submit(handle, streamer.lastMessageSize() + ITEM_OVERHEAD);
@@ -195,12 +193,20 @@ public final class QgaEndpoint implements Link.Handler {
                 LOG.debug("qga: {}: {}", link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
-            if (inlineAllowed && !overloaded && queue.pendingWeight() == 0
-                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES) {
+            if (canAnswerInline()) {
                 send(r); // nothing ahead of it: no need for a worker to send an error
             } else {
                 submit(() -> send(r), ITEM_OVERHEAD + desc.length());
             }
+        }
+
+        /**
+         * The fast path's precondition: nothing of this session queued or running (so an answer
+         * given here keeps its place in the stream) and little waiting for the peer.
+         */
+        private boolean canAnswerInline() {
+            return inlineAllowed && !overloaded && queue.pendingWeight() == 0
+                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES;
         }
 
         private void submit(Runnable task, long weight) {

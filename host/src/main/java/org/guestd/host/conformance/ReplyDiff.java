@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * JSON type must agree. Paths read like {@code $[mountpoint=/].used-bytes}.
  */
 final class ReplyDiff {
-    /** Keys that identify the elements of a list of objects, tried in order. */
-    private static final List<String> LIST_KEYS = List.of("name", "mountpoint", "logical-id", "user", "phys-index",
-            "cpu", "destination", "id");
+    /**
+     * Keys that identify the elements of a list of objects, tried in order. {@code cpu} comes before
+     * {@code user}: guest-get-cpustats entries carry both, and their {@code user} is a time counter.
+     */
+    private static final List<String> LIST_KEYS = List.of("name", "mountpoint", "logical-id", "cpu", "user",
+            "phys-index", "destination", "id");
 
     private final List<Pattern> volatilePaths;
     final List<String> differences = new ArrayList<>();

@@ -16,14 +16,6 @@ import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.runtime.ServiceRuntime;
 import org.guestd.core.spi.AgentService;
 import org.guestd.freeze.FreezeService;
-import org.guestd.guestinfo.GuestInfoService;
-import org.guestd.kvp.KvpService;
-import org.guestd.hyperv.HypervService;
-import org.guestd.heartbeat.HeartbeatService;
-import org.guestd.memory.MemoryService;
-import org.guestd.qga.QgaService;
-import org.guestd.shutdown.ShutdownService;
-import org.guestd.timesync.TimeSyncService;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transports;
 import org.slf4j.Logger;
@@ -93,28 +85,21 @@ final class Agent {
             Logging.shutdown();
             return 1;
         }
-        ServiceRuntime runtime = new ServiceRuntime(settingsWithStateDir(stateDir).config(), Clock.SYSTEM, settings.hostPaths(),
+        Settings effective = settingsWithStateDir(stateDir);
+        ServiceRuntime runtime = new ServiceRuntime(effective.config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
-        // fsfreeze engine before the protocols that use it; the log holds its output while frozen
-        FreezeService freeze = new FreezeService();
-        if (Logging.freezeGate() != null) {
-            freeze.addListener(Logging.freezeGate());
-        }
+        Optional<FreezeService> freeze = Optional.empty();
         try {
-            List<AgentService> services = List.of(
-                    freeze,
-                    new GuestInfoService(new NativeSystemProbes(),
-                            Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
-                            Optional.ofNullable(env.get("TZ"))),
-                    new HeartbeatService(),
-                    new TimeSyncService(new NativeClock()),
-                    new ShutdownService(),
-                    new MemoryService(),
-                    new KvpService(Version::get),
-                    new QgaService(() -> Transports.create(channel.method(), channel.path(), loop, retryPath),
-                            Version.get()),
-                    new HypervService(loop));
-            List<String> started = runtime.start(withSystemd(services, systemd));
+            Wiring.Inputs inputs = new Wiring.Inputs(effective.config(), settings.hostPaths(), Clock.SYSTEM,
+                    new ProcessCommandRunner(), stateDir, Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
+                    Optional.ofNullable(env.get("TZ")), Version.get());
+            Wiring.Assembly assembly = Wiring.build(inputs,
+                    () -> Transports.create(channel.method(), channel.path(), loop, retryPath), loop);
+            freeze = assembly.freeze();
+            if (Logging.freezeGate() != null) { // the log holds its output while frozen
+                freeze.ifPresent(f -> f.addListener(Logging.freezeGate()));
+            }
+            List<String> started = runtime.start(withSystemd(assembly.services(), systemd));
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,
                     channel.method().wireName(), channel.path());
@@ -125,7 +110,7 @@ final class Agent {
             log.debug("failure detail", e);
             exitCode.set(1);
         } finally {
-            freeze.thawBeforeExit(); // SIGTERM while frozen: thaw (and its hooks) before the stop deadline
+            freeze.ifPresent(FreezeService::thawBeforeExit); // SIGTERM while frozen: thaw (and hooks) first
             Thread guard = new Thread(() -> {
                 try {
                     Thread.sleep(STOP_DEADLINE_MS);

@@ -2,9 +2,10 @@
 package org.guestd.core;
 
 /**
- * The one checked exception of guestd. It carries an {@link ErrorClass} and a message that is
- * sent to the host as is, so the message must be the exact text the real peer would send
- * (for QGA: qemu-ga's {@code desc} strings, e.g. {@code "Parameter 'id' is missing"}).
+ * The one checked exception of guestd's features. Its message is sent to the host as is, so it
+ * must be the exact text the real peer would send in the same situation (qemu-ga's {@code desc}
+ * strings, e.g. {@code "failed to open file '/x' (mode: 'r')"}). It carries no protocol error
+ * code: each protocol module maps a failure to its own wire (QGA's error classes live in qga).
  */
 public class AgentException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -12,34 +13,26 @@ public class AgentException extends Exception {
     /** qemu-ga's QERR_UNSUPPORTED text. */
     public static final String UNSUPPORTED = "this feature or command is not currently supported";
 
-    private final ErrorClass errorClass;
-
-    public AgentException(ErrorClass errorClass, String message) {
+    public AgentException(String message) {
         super(message);
-        this.errorClass = errorClass;
     }
 
-    public AgentException(ErrorClass errorClass, String message, Throwable cause) {
+    public AgentException(String message, Throwable cause) {
         super(message, cause);
-        this.errorClass = errorClass;
     }
 
-    /** A {@link ErrorClass#GENERIC_ERROR} with the given message. */
+    /** A failure with the given message. */
     public static AgentException generic(String message) {
-        return new AgentException(ErrorClass.GENERIC_ERROR, message);
+        return new AgentException(message);
     }
 
-    /** A {@link ErrorClass#GENERIC_ERROR} with the given message and cause. */
+    /** A failure with the given message and cause. */
     public static AgentException generic(String message, Throwable cause) {
-        return new AgentException(ErrorClass.GENERIC_ERROR, message, cause);
+        return new AgentException(message, cause);
     }
 
     /** qemu-ga's "this feature or command is not currently supported". */
     public static AgentException unsupported() {
-        return new AgentException(ErrorClass.GENERIC_ERROR, UNSUPPORTED);
-    }
-
-    public ErrorClass errorClass() {
-        return errorClass;
+        return new AgentException(UNSUPPORTED);
     }
 }

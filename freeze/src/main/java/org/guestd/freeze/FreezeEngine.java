@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
-import org.guestd.core.spi.AgentEvent;
 import org.guestd.jna.linux.FsIoctl;
 import org.guestd.jna.linux.NativeException;
 import org.slf4j.Logger;
@@ -45,7 +43,6 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private final FrozenMarker marker;
     private final Clock clock;
     private final Watchdog watchdog;
-    private final Consumer<AgentEvent> events;
     private final List<FreezeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
@@ -56,7 +53,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private long frozenAt;
 
     FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, HookRunner hooks, FrozenMarker marker, Clock clock,
-            Watchdog watchdog, Consumer<AgentEvent> events) {
+            Watchdog watchdog) {
         this.paths = paths;
         this.rules = rules;
         this.ops = ops;
@@ -64,7 +61,6 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
         this.marker = marker;
         this.clock = clock;
         this.watchdog = watchdog;
-        this.events = events;
     }
 
     void addListener(FreezeListener l) {
@@ -142,7 +138,6 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
             frozen = done;
             AUDIT.info("fsfreeze freeze by {}: {} frozen {} in {} ms", requester, done.size(), done,
                     (clock.monotonicNanos() - start) / 1_000_000);
-            events.accept(new AgentEvent(AgentEvent.Kind.FROZEN, requester));
             return done.size();
         }
     }
@@ -168,7 +163,6 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
             leaveFrozen();
             AUDIT.info("fsfreeze thaw by {}: {} thawed {} after {} ms frozen (frozen by {})", requester,
                     thawed.size(), thawed, frozenMs, by);
-            events.accept(new AgentEvent(AgentEvent.Kind.THAWED, requester));
             hooks.thaw();
             return thawed.size();
         }

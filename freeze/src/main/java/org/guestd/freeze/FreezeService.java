@@ -3,19 +3,19 @@ package org.guestd.freeze;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.HostPaths;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.jna.linux.LinuxNative;
 
 /**
- * The freeze feature as an agent service (name {@code freeze}): builds the {@link FreezeEngine}
- * and exports it as {@link FsFreezer} and {@link FsTrimmer}. Must start before the protocol
- * services that use it (QGA, Hyper-V VSS).
+ * The freeze feature: the {@link FreezeEngine}, built from its config when the agent constructs
+ * this service, handed to the protocols that use it as {@link FsFreezer} and {@link FsTrimmer}
+ * (QGA, Hyper-V VSS). As a service it recovers the frozen state at start and thaws at stop.
  *
  * <p>Config, section {@code [freeze]}: {@code hook-dir} (default {@code <etc>/guestd/freeze-hook.d}),
  * {@code hook-timeout} (default 60 s, per hook run), {@code auto-thaw} (default 5m; 0 disables the
@@ -31,23 +31,39 @@ public final class FreezeService implements AgentService {
     public static final Duration DEFAULT_AUTO_THAW = Duration.ofMinutes(5);
     public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(60);
 
-    private final FsOps ops;
-    private final List<FreezeListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile FreezeEngine engine;
+    private final FreezeEngine engine;
+    private final FrozenMarker marker;
 
-    /** The production service: real ioctls. */
-    public FreezeService() {
-        this(FsOps.NATIVE);
+    /**
+     * @param freeze the {@code [freeze]} section
+     * @param general {@code [general]} ({@code fsfreeze-hook}, {@code statedir})
+     * @param ops the ioctls ({@link FsOps#NATIVE} in production, a fake in tests)
+     */
+    public FreezeService(ConfigSection freeze, ConfigSection general, HostPaths paths, Clock clock, FsOps ops)
+            throws AgentException {
+        Path hookDir = freeze.get("hook-dir").map(Path::of).orElse(paths.etc("guestd/freeze-hook.d"));
+        Duration hookTimeout = freeze.getDuration("hook-timeout", DEFAULT_HOOK_TIMEOUT);
+        Duration autoThaw = freeze.getDuration("auto-thaw", DEFAULT_AUTO_THAW);
+        boolean skipLoop = freeze.getBoolean("skip-loop-devices", true);
+        Path qemuHook = general.get("fsfreeze-hook").filter(s -> !s.isEmpty()).map(Path::of).orElse(null);
+        Path stateDir = Path.of(general.getString("statedir", "/run/guestd"));
+        this.marker = new FrozenMarker(stateDir);
+        this.engine = new FreezeEngine(paths, new MountRules(paths, skipLoop, MountRules::statDevice), ops,
+                new HookRunner(qemuHook, hookDir, hookTimeout), marker, clock, new Watchdog(autoThaw));
     }
 
-    /** A service over other ioctls (tests). */
-    public FreezeService(FsOps ops) {
-        this.ops = ops;
+    /**
+     * Whether the real ioctls can be issued here; when not, the agent builds no freeze feature and
+     * the channels answer as the reference daemons do without one.
+     */
+    public static Availability nativeAvailability() {
+        return LinuxNative.isAvailable() ? Availability.available()
+                : Availability.unavailable("no native ioctl access: " + LinuxNative.availability());
     }
 
     /** Registers a listener told around every freeze (call before start). */
     public FreezeService addListener(FreezeListener l) {
-        listeners.add(l);
+        engine.addListener(l);
         return this;
     }
 
@@ -56,44 +72,27 @@ public final class FreezeService implements AgentService {
         return NAME;
     }
 
-    @Override
-    public Availability probe(ServiceContext ctx) {
-        if (ops == FsOps.NATIVE && !LinuxNative.isAvailable()) {
-            return Availability.unavailable("no native ioctl access: " + LinuxNative.availability());
-        }
-        return Availability.available();
+    /** The engine as the channels see it. */
+    public FsFreezer freezer() {
+        return engine;
+    }
+
+    /** The engine's FITRIM. */
+    public FsTrimmer trimmer() {
+        return engine;
     }
 
     @Override
     public void start(ServiceContext ctx) throws AgentException {
-        ConfigSection cfg = ctx.config();
-        ConfigSection general = ctx.general();
-        Path hookDir = cfg.get("hook-dir").map(Path::of).orElse(ctx.paths().etc("guestd/freeze-hook.d"));
-        Duration hookTimeout = cfg.getDuration("hook-timeout", DEFAULT_HOOK_TIMEOUT);
-        Duration autoThaw = cfg.getDuration("auto-thaw", DEFAULT_AUTO_THAW);
-        boolean skipLoop = cfg.getBoolean("skip-loop-devices", true);
-        Path qemuHook = general.get("fsfreeze-hook").filter(s -> !s.isEmpty()).map(Path::of).orElse(null);
-        Path stateDir = Path.of(general.getString("statedir", "/run/guestd"));
-        FreezeEngine e = new FreezeEngine(ctx.paths(), new MountRules(ctx.paths(), skipLoop, MountRules::statDevice),
-                ops, new HookRunner(qemuHook, hookDir, hookTimeout), new FrozenMarker(stateDir), ctx.clock(),
-                new Watchdog(autoThaw), ctx::publish);
-        listeners.forEach(e::addListener);
-        if (new FrozenMarker(stateDir).exists()) {
-            e.recoverFromMarker();
+        if (marker.exists()) {
+            engine.recoverFromMarker();
         }
-        engine = e;
-        ctx.export(FsFreezer.class, e);
-        ctx.export(FsTrimmer.class, e);
     }
 
     /** Thaws if frozen (SIGTERM while frozen) and stops the watchdog. */
     @Override
     public void stop() {
-        FreezeEngine e = engine;
-        engine = null;
-        if (e != null) {
-            e.close();
-        }
+        engine.close();
     }
 
     /**
@@ -101,14 +100,6 @@ public final class FreezeService implements AgentService {
      * so the thaw (and its hooks) is never cut short.
      */
     public void thawBeforeExit() {
-        FreezeEngine e = engine;
-        if (e != null) {
-            e.thawForShutdown();
-        }
-    }
-
-    /** The engine of the running service, or null before start. */
-    public FsFreezer freezer() {
-        return engine;
+        engine.thawForShutdown();
     }
 }

@@ -7,7 +7,7 @@ import org.guestd.core.AgentException;
 
 /**
  * What the guest is: the protocol-neutral API of the guestinfo feature, exported through
- * {@code ServiceContext.export(GuestInfo.class, …)}. QGA maps it to guest-get-osinfo,
+ * built by the agent ({@link LinuxGuestInfo#fromConfig}) and handed to the channels. QGA maps it to guest-get-osinfo,
  * guest-network-get-interfaces…; Hyper-V KVP and Xen map the same records to their keys.
  * Every call reads the system afresh through the injected roots and probes.
  * Nullable record components are the ones the real system may lack.

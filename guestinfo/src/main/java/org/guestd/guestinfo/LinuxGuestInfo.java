@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
 import org.guestd.guestinfo.fs.BlockDeviceCollector;
@@ -72,6 +73,25 @@ public final class LinuxGuestInfo implements GuestInfo {
     private final CpuStatsCollector cpuStats;
     private final LoadAverageCollector load;
     private final RouteCollector routes;
+
+    /**
+     * The guestinfo feature as the agent builds it. Config section {@code [guestinfo]} (all
+     * optional): {@code os-release-fallback} (default {@code /usr/lib/os-release} beside the etc
+     * root) and {@code zoneinfo-dir} (GLib's TZDIR, default {@code /usr/share/zoneinfo} beside the
+     * etc root). qemu-ga's environment inputs come in explicitly: {@code QGA_OS_RELEASE} as
+     * {@code osReleaseOverride} and {@code TZ} as {@code tzOverride}; nothing here reads the
+     * process environment. There is no periodic work and nothing is read here: every query goes
+     * to the system when it is asked.
+     */
+    public static LinuxGuestInfo fromConfig(ConfigSection config, HostPaths paths, Clock clock, SystemProbes probes,
+            Optional<Path> osReleaseOverride, Optional<String> tzOverride) {
+        Options d = Options.defaults(paths, osReleaseOverride, tzOverride);
+        Options options = new Options(osReleaseOverride,
+                config.get("os-release-fallback").map(Path::of).orElse(d.usrLibOsRelease()),
+                tzOverride,
+                config.get("zoneinfo-dir").map(Path::of).orElse(d.zoneinfoDir()));
+        return new LinuxGuestInfo(paths, clock, probes, options);
+    }
 
     public LinuxGuestInfo(HostPaths paths, Clock clock, SystemProbes probes, Options options) {
         SysfsTree sys = new SysfsTree(paths.sys());

@@ -2,13 +2,12 @@
 package org.guestd.heartbeat;
 
 import java.time.Duration;
-import java.util.function.Consumer;
+import org.guestd.core.facts.LivenessFact;
 
 /**
- * Host-contact liveness, exported by the {@code heartbeat} service. Protocol endpoints call
- * {@link #contact} whenever the host shows it is there (a QGA ping or sync, a Hyper-V heartbeat
- * message, any request); anything that wants to know whether the host still talks to the guest
- * asks {@link #liveness()}. Times come from the monotonic clock, so wall-clock steps (guest-set-time)
+ * Host-contact liveness. Protocol endpoints call {@link #contact} whenever the host shows it is
+ * there (a QGA ping or sync, a Hyper-V heartbeat message, any request); the fact publisher carries
+ * {@link #fact()} to the channels that report liveness. Times come from the monotonic clock, so wall-clock steps (guest-set-time)
  * never make the host look dead or alive.
  */
 public interface Heartbeat {
@@ -49,15 +48,9 @@ public interface Heartbeat {
     /** The current state, judged against the configured window. */
     Liveness liveness();
 
-    /** Whether the host made contact within {@code window} (false when it never did). */
-    boolean aliveWithin(Duration window);
-
-    /**
-     * Calls {@code listener} on every contact, on the thread that recorded it (so it must be quick:
-     * e.g. a systemd watchdog feeder that only notes the time). A listener that throws is logged and
-     * kept.
-     *
-     * @return closing it removes the listener
-     */
-    AutoCloseable onContact(Consumer<Contact> listener);
+    /** The liveness state as the fact the publisher carries: alive or not, and who saw the last contact. */
+    default LivenessFact fact() {
+        Liveness l = liveness();
+        return new LivenessFact(l.alive(), l.last() == null ? null : l.last().source());
+    }
 }

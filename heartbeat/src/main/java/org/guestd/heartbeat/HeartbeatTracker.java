@@ -3,8 +3,8 @@ package org.guestd.heartbeat;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,6 @@ public final class HeartbeatTracker implements Heartbeat {
 
     private final Clock clock;
     private final Duration window;
-    private final CopyOnWriteArrayList<Consumer<Contact>> listeners = new CopyOnWriteArrayList<>();
     private long count;
     private Contact last;
 
@@ -31,6 +30,27 @@ public final class HeartbeatTracker implements Heartbeat {
         this.window = window;
     }
 
+    public static final String KEY_ALIVE_WINDOW = "alive-window";
+    public static final Duration DEFAULT_ALIVE_WINDOW = Duration.ofSeconds(300);
+
+    /**
+     * The heartbeat feature as the agent builds it. Config section {@code [heartbeat]}: {@code
+     * alive-window} (duration, default 300 s) — how old the last host contact may be for the host
+     * to count as alive.
+     */
+    public static HeartbeatTracker fromConfig(ConfigSection config, Clock clock) throws AgentException {
+        Duration window = config.getDuration(KEY_ALIVE_WINDOW, DEFAULT_ALIVE_WINDOW);
+        if (window.isNegative() || window.isZero()) {
+            throw AgentException.generic("[heartbeat] alive-window must be positive, got " + window);
+        }
+        return new HeartbeatTracker(clock, window);
+    }
+
+    /** The configured window. */
+    public Duration window() {
+        return window;
+    }
+
     @Override
     public void contact(String source, ContactKind kind) {
         Contact c;
@@ -41,13 +61,6 @@ public final class HeartbeatTracker implements Heartbeat {
         }
         if (c.count() == 1) {
             LOG.info("first host contact: {} {}", source, kind);
-        }
-        for (Consumer<Contact> l : listeners) {
-            try {
-                l.accept(c);
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat listener failed", e);
-            }
         }
     }
 
@@ -61,21 +74,5 @@ public final class HeartbeatTracker implements Heartbeat {
         }
         long since = c == null ? -1 : clock.monotonicNanos() - c.monotonicNanos();
         return new Liveness(n, c, since, window, c != null && since <= window.toNanos());
-    }
-
-    @Override
-    public boolean aliveWithin(Duration w) {
-        Contact c;
-        synchronized (this) {
-            c = last;
-        }
-        return c != null && clock.monotonicNanos() - c.monotonicNanos() <= w.toNanos();
-    }
-
-    @Override
-    public AutoCloseable onContact(Consumer<Contact> listener) {
-        Objects.requireNonNull(listener);
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
     }
 }

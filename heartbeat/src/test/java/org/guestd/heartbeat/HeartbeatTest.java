@@ -4,17 +4,15 @@ package org.guestd.heartbeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.core.testing.FakeClock;
-import org.guestd.core.testing.TestContext;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.facts.LivenessFact;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatTest {
@@ -28,7 +26,6 @@ class HeartbeatTest {
         assertNull(l.last());
         assertEquals(-1, l.sinceLastNanos());
         assertFalse(l.alive());
-        assertFalse(hb.aliveWithin(Duration.ofDays(1)));
     }
 
     @Test
@@ -50,8 +47,6 @@ class HeartbeatTest {
         clock.advance(1);
         assertFalse(hb.liveness().alive());
         assertEquals(10_000_000_001L, hb.liveness().sinceLastNanos());
-        assertTrue(hb.aliveWithin(Duration.ofSeconds(11)));
-        assertFalse(hb.aliveWithin(Duration.ofSeconds(10)));
     }
 
     @Test
@@ -63,37 +58,20 @@ class HeartbeatTest {
     }
 
     @Test
-    void listenersSeeEveryContactAndAFailingOneDoesNotStopOthers() throws Exception {
-        HeartbeatTracker hb = new HeartbeatTracker(clock, Duration.ofSeconds(10));
-        List<Heartbeat.Contact> seen = new ArrayList<>();
-        hb.onContact(c -> {
-            throw new IllegalStateException("broken feeder");
-        });
-        AutoCloseable sub = hb.onContact(seen::add);
-        hb.contact("hyperv", Heartbeat.ContactKind.REQUEST);
-        sub.close();
-        hb.contact("qga", Heartbeat.ContactKind.PING);
-        assertEquals(1, seen.size());
-        assertEquals(new Heartbeat.Contact("hyperv", Heartbeat.ContactKind.REQUEST, 0, 1), seen.get(0));
-        assertEquals(2, hb.liveness().contacts());
-    }
-
-    @Test
-    void serviceExportsTheApiWithTheConfiguredWindow() throws Exception {
-        TestContext ctx = new TestContext("heartbeat").clock(clock).config(Map.of("alive-window", "2s"));
-        HeartbeatService svc = new HeartbeatService();
-        svc.start(ctx);
-        Heartbeat hb = ctx.require(Heartbeat.class);
-        assertSame(svc.heartbeat(), hb);
+    void builtWithTheConfiguredWindow() throws Exception {
+        Heartbeat hb = HeartbeatTracker.fromConfig(new ConfigSection("heartbeat", Map.of("alive-window", "2s")), clock);
         assertEquals(Duration.ofSeconds(2), hb.liveness().window());
+        assertEquals(new LivenessFact(false, null), hb.fact());
+        hb.contact("qga", Heartbeat.ContactKind.PING);
+        assertEquals(new LivenessFact(true, "qga"), hb.fact());
     }
 
     @Test
     void serviceRefusesABadWindow() {
-        AgentException e = assertThrows(AgentException.class, () -> new HeartbeatService()
-                .start(new TestContext("heartbeat").config(Map.of("alive-window", "0"))));
+        AgentException e = assertThrows(AgentException.class, () -> HeartbeatTracker.fromConfig(
+                new ConfigSection("heartbeat", Map.of("alive-window", "0")), clock));
         assertTrue(e.getMessage().contains("alive-window"), e.getMessage());
-        assertThrows(AgentException.class, () -> new HeartbeatService()
-                .start(new TestContext("heartbeat").config(Map.of("alive-window", "soon"))));
+        assertThrows(AgentException.class, () -> HeartbeatTracker.fromConfig(
+                new ConfigSection("heartbeat", Map.of("alive-window", "soon")), clock));
     }
 }

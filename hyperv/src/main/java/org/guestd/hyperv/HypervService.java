@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.freeze.FsFreezer;
@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Hyper-V channels over the hv_utils char devices: KVP ({@code /dev/vmbus/hv_kvp}, onto the
- * {@link KvpStore} and {@link KvpIntrinsics} of the kvp service), VSS ({@code hv_vss}, onto the
- * {@link FsFreezer} of the freeze service) and file copy ({@code hv_fcopy}). Each channel is
+ * {@link KvpStore} and {@link KvpIntrinsics} of the kvp feature), VSS ({@code hv_vss}, onto the
+ * {@link FsFreezer} of the freeze feature) and file copy ({@code hv_fcopy}). Each channel is
  * independent: a missing device turns that channel off with one log line, a busy one (hv_kvp_daemon
  * or its siblings hold it; the kernel allows one opener) with a message saying so. After an error a
  * device is reopened with backoff and registers again.
@@ -44,18 +44,36 @@ public final class HypervService implements AgentService {
     static final int SMALL_BUFFER = 8 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
 
+    /** The KVP feature the KVP channel serves: the pool files and the auto pool / IP info. */
+    public record Kvp(KvpStore store, KvpIntrinsics intrinsics) {
+        public Kvp {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(intrinsics, "intrinsics");
+        }
+    }
+
     private final BiFunction<String, Integer, Transport> transports;
+    private final Optional<Kvp> kvpFeature;
+    private final Optional<FsFreezer> freezer;
     private final List<Transport> running = new ArrayList<>();
     private volatile KvpProtocol kvp;
 
-    /** Channels on the agent's event loop. */
-    public HypervService(IoLoop loop) {
-        this((path, buffer) -> new MessageFdTransport(path, loop, buffer));
+    /**
+     * Channels on the agent's event loop.
+     *
+     * @param kvp the KVP feature; empty: the KVP channel stays off (as without hv_kvp_daemon)
+     * @param freezer the freeze feature; empty: VSS freezes fail as hv_vss_daemon's do without one
+     */
+    public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer) {
+        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer);
     }
 
     /** @param transports makes the message transport for a device path and read-buffer size (tests) */
-    public HypervService(BiFunction<String, Integer, Transport> transports) {
-        this.transports = transports;
+    public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
+            Optional<FsFreezer> freezer) {
+        this.transports = Objects.requireNonNull(transports);
+        this.kvpFeature = Objects.requireNonNull(kvp);
+        this.freezer = Objects.requireNonNull(freezer);
     }
 
     @Override
@@ -72,19 +90,20 @@ public final class HypervService implements AgentService {
             LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
             return;
         }
-        Optional<KvpStore> store = ctx.lookup(KvpStore.class);
-        Optional<KvpIntrinsics> intrinsics = ctx.lookup(KvpIntrinsics.class);
-        if (store.isEmpty() || intrinsics.isEmpty()) {
-            LOG.warn("kvp: no KVP store/intrinsics exported (is the kvp service running?); KVP channel off");
+        if (kvpFeature.isEmpty()) {
+            if (!"off".equals(kvpDev)) {
+                LOG.info("kvp: no KVP store (not a Hyper-V guest and no --kvp-pool-dir); KVP channel off");
+            }
         } else if (!"off".equals(kvpDev)) {
-            KvpProtocol p = new KvpProtocol(store.get(), intrinsics.get(), ctx.paths().sys("class/net"));
+            KvpProtocol p = new KvpProtocol(kvpFeature.get().store(), kvpFeature.get().intrinsics(),
+                    ctx.paths().sys("class/net"));
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
                 kvp = p;
             }
         }
         if (!"off".equals(vssDev)) {
             open("vss", vssDev, SMALL_BUFFER,
-                    new MessageEndpoint(new VssProtocol(() -> ctx.lookup(FsFreezer.class)), ctx.blocking()));
+                    new MessageEndpoint(new VssProtocol(freezer), ctx.blocking()));
         }
         if (!"off".equals(fcopyDev)) {
             Path root = Path.of(option(ctx, "fcopy-root", "/"));
@@ -118,7 +137,7 @@ public final class HypervService implements AgentService {
             return false;
         } catch (IOException | IllegalArgumentException e) {
             t.close();
-            throw new AgentException(ErrorClass.GENERIC_ERROR, "hyperv: " + channel + ": " + e.getMessage());
+            throw new AgentException("hyperv: " + channel + ": " + e.getMessage());
         }
         synchronized (running) {
             running.add(t);

@@ -2,7 +2,6 @@
 package org.guestd.hyperv;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.freeze.FsFreezer;
 import org.slf4j.Logger;
@@ -28,13 +27,13 @@ final class VssProtocol implements DeviceProtocol {
     static final String REQUESTER = "hyperv-vss";
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
 
-    private final Supplier<Optional<FsFreezer>> freezer;
+    private final Optional<FsFreezer> freezer;
     private boolean inHandshake = true;
     private boolean frozenByUs;
     private boolean badSizeLogged;
 
-    /** @param freezer looked up at each request, so a freeze service started later is found */
-    VssProtocol(Supplier<Optional<FsFreezer>> freezer) {
+    /** @param freezer the freeze feature; empty: freezes fail as without one */
+    VssProtocol(Optional<FsFreezer> freezer) {
         this.freezer = freezer;
     }
 
@@ -97,7 +96,7 @@ final class VssProtocol implements DeviceProtocol {
     }
 
     private int freeze() {
-        Optional<FsFreezer> f = freezer.get();
+        Optional<FsFreezer> f = freezer;
         if (f.isEmpty()) {
             LOG.warn("vss: host asked to freeze, but no freeze engine is running: HV_E_FAIL");
             return HvStatus.E_FAIL;
@@ -114,7 +113,7 @@ final class VssProtocol implements DeviceProtocol {
     }
 
     private int thaw() {
-        Optional<FsFreezer> f = freezer.get();
+        Optional<FsFreezer> f = freezer;
         if (f.isEmpty()) {
             return HvStatus.S_OK;
         }

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.core.testing.TestContext;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.host.hyperv.Fault;
@@ -52,12 +52,9 @@ class HypervChannelsTest {
     }
 
     private void start(Map<String, String> general, FsFreezer freezer) throws Exception {
-        TestContext ctx = new TestContext("hyperv").general(general).with(KvpStore.class, store)
-                .with(KvpIntrinsics.class, intrinsics);
-        if (freezer != null) {
-            ctx.with(FsFreezer.class, freezer);
-        }
-        service = new HypervService(loop);
+        TestContext ctx = new TestContext("hyperv").general(general);
+        service = new HypervService(loop, Optional.of(new HypervService.Kvp(store, intrinsics)),
+                Optional.ofNullable(freezer));
         service.start(ctx);
     }
 
@@ -139,7 +136,7 @@ class HypervChannelsTest {
             assertNull(mountpoints);
             assertEquals("hyperv-vss", requester);
             if (fail) {
-                throw new AgentException(ErrorClass.GENERIC_ERROR, "failed to freeze /: EOPNOTSUPP");
+                throw new AgentException("failed to freeze /: EOPNOTSUPP");
             }
             freezes.incrementAndGet();
             status = Status.FROZEN;

@@ -1,36 +1,74 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.kvp;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.kvp.file.FileKvpStore;
 import org.guestd.kvp.file.HostNames;
+import org.guestd.kvp.file.RouteDump;
 import org.guestd.kvp.intrinsics.LinuxKvpIntrinsics;
 
 /**
- * The KVP feature: exports {@link KvpStore} (hv_kvp_daemon's pool files) and {@link KvpIntrinsics}
- * (auto pool and IP info). Device-independent; the hyperv module serves them on /dev/vmbus/hv_kvp.
+ * The KVP feature: {@link KvpStore} (hv_kvp_daemon's pool files) and {@link KvpIntrinsics} (auto
+ * pool and IP info), built from the config when the agent constructs this service and handed to
+ * the hyperv module, which serves them on /dev/vmbus/hv_kvp. As a service it opens (creates,
+ * recovers) the pool files at start.
  *
  * <p>Config section {@code [kvp]}: {@code pool-dir} (default /var/lib/hyperv; the agent's
  * {@code --kvp-pool-dir} sets it), {@code file-mode} (octal, default 0600), {@code dir-mode}
  * (default 0700), {@code fsync} (default true), {@code scripts-dir} (default
  * /usr/libexec/hypervkvpd), {@code set-ip-mode} ({@code ifcfg} as Linux 6.1, or {@code keyfile}).
- * Must start after guestinfo.
  */
 public final class KvpService implements AgentService {
-    private final Supplier<String> version;
+    private final FileKvpStore store;
+    private final KvpIntrinsics intrinsics;
 
-    /** @param version guestd's version, reported as IntegrationServicesVersion */
-    public KvpService(Supplier<String> version) {
-        this.version = version;
+    /**
+     * @param kvp the {@code [kvp]} section
+     * @param general {@code [general]} ({@code kvp-pool-dir})
+     * @param info the guestinfo feature (IP addresses, OS)
+     * @param version guestd's version, reported as IntegrationServicesVersion
+     */
+    public KvpService(ConfigSection kvp, ConfigSection general, HostPaths paths, CommandRunner commands,
+            GuestInfo info, Supplier<String> version) throws AgentException {
+        String configured = configuredDir(kvp, general);
+        Path dir = Path.of(configured != null ? configured : FileKvpStore.DEFAULT_DIR);
+        this.store = new FileKvpStore(new FileKvpStore.Options(dir, octal(kvp, "file-mode", 0600),
+                octal(kvp, "dir-mode", 0700), kvp.getBoolean("fsync", true)));
+        LinuxKvpIntrinsics.SetIpMode mode;
+        try {
+            mode = LinuxKvpIntrinsics.SetIpMode.valueOf(kvp.getString("set-ip-mode", "ifcfg").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw AgentException.generic("[kvp] set-ip-mode: not ifcfg or keyfile: " + kvp.getString("set-ip-mode", ""));
+        }
+        this.intrinsics = new LinuxKvpIntrinsics(info, paths, commands, dir,
+                Path.of(kvp.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,
+                HostNames::canonicalName, RouteDump::dump);
+    }
+
+    /**
+     * Whether the agent builds the KVP feature: on a Hyper-V guest (a VMBus in sysfs) or when a
+     * pool directory is configured, so a plain start elsewhere never creates /var/lib/hyperv.
+     */
+    public static Availability availability(ConfigSection kvp, ConfigSection general, HostPaths paths) {
+        if (configuredDir(kvp, general) != null || Files.isDirectory(paths.sys("bus/vmbus"))) {
+            return Availability.available();
+        }
+        return Availability.unavailable("not a Hyper-V guest (no /sys/bus/vmbus) and no --kvp-pool-dir");
+    }
+
+    private static String configuredDir(ConfigSection kvp, ConfigSection general) {
+        return general.get("kvp-pool-dir").orElse(kvp.get("pool-dir").orElse(null));
     }
 
     @Override
@@ -38,42 +76,23 @@ public final class KvpService implements AgentService {
         return "kvp";
     }
 
-    /**
-     * Available on a Hyper-V guest (a VMBus in sysfs) or when a pool directory is configured, so a
-     * plain start elsewhere never creates /var/lib/hyperv.
-     */
-    @Override
-    public Availability probe(ServiceContext ctx) {
-        if (configuredDir(ctx) != null || java.nio.file.Files.isDirectory(ctx.paths().sys("bus/vmbus"))) {
-            return Availability.available();
-        }
-        return Availability.unavailable("not a Hyper-V guest (no /sys/bus/vmbus) and no --kvp-pool-dir");
+    /** The pool files. */
+    public KvpStore store() {
+        return store;
     }
 
-    private static String configuredDir(ServiceContext ctx) {
-        return ctx.general().get("kvp-pool-dir").orElse(ctx.config().get("pool-dir").orElse(null));
+    /** The auto pool and IP info. */
+    public KvpIntrinsics intrinsics() {
+        return intrinsics;
     }
 
     @Override
     public void start(ServiceContext ctx) throws AgentException {
-        ConfigSection c = ctx.config();
-        String configured = configuredDir(ctx);
-        Path dir = Path.of(configured != null ? configured : FileKvpStore.DEFAULT_DIR);
-        FileKvpStore.Options options = new FileKvpStore.Options(dir, octal(c, "file-mode", 0600),
-                octal(c, "dir-mode", 0700), c.getBoolean("fsync", true));
-        FileKvpStore store = new FileKvpStore(options);
         try {
             store.init();
         } catch (KvpException e) {
-            throw new AgentException(ErrorClass.GENERIC_ERROR, e.getMessage(), e);
+            throw new AgentException(e.getMessage(), e);
         }
-        LinuxKvpIntrinsics.SetIpMode mode = LinuxKvpIntrinsics.SetIpMode.valueOf(
-                c.getString("set-ip-mode", "ifcfg").toUpperCase(Locale.ROOT));
-        KvpIntrinsics intrinsics = new LinuxKvpIntrinsics(ctx.require(GuestInfo.class), ctx.paths(), ctx.commands(),
-                dir, Path.of(c.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,
-                HostNames::canonicalName, org.guestd.kvp.file.RouteDump::dump);
-        ctx.export(KvpStore.class, store);
-        ctx.export(KvpIntrinsics.class, intrinsics);
     }
 
     private static int octal(ConfigSection c, String key, int dflt) throws AgentException {
@@ -84,7 +103,7 @@ public final class KvpService implements AgentService {
         try {
             return Integer.parseInt(v, 8) & 07777;
         } catch (NumberFormatException e) {
-            throw new AgentException(ErrorClass.GENERIC_ERROR, "[kvp] " + key + ": not an octal mode: " + v, e);
+            throw new AgentException("[kvp] " + key + ": not an octal mode: " + v, e);
         }
     }
 }

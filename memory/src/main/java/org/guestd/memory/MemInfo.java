@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.guestd.core.facts.MemoryFact;
 
 /**
  * One sample of {@code /proc/meminfo}. Values with a {@code kB} unit are held in bytes; unit-less
@@ -62,6 +63,21 @@ public record MemInfo(long realtimeNanos, Map<String, Long> values) {
 
     public OptionalLong swapFree() {
         return get("SwapFree");
+    }
+
+    /**
+     * This sample as the memory fact: total, free and available in bytes. Without MemAvailable
+     * (kernels before 3.14) available is estimated as MemFree + Active(file) + Inactive(file) +
+     * SReclaimable (OSHI {@code LinuxGlobalMemory}); without MemTotal there is no fact (null).
+     */
+    public MemoryFact toFact() {
+        if (total().isEmpty()) {
+            return null;
+        }
+        long free = free().orElse(0);
+        long available = available().orElse(free + get("Active(file)").orElse(0) + get("Inactive(file)").orElse(0)
+                + get("SReclaimable").orElse(0));
+        return new MemoryFact(total().getAsLong(), free, available);
     }
 
     /**

@@ -6,21 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@link MemInfoSampler} over {@code <proc>/meminfo}. */
 public final class ProcMemInfoSampler implements MemInfoSampler {
-    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.memory");
-
     private final Path file;
     private final Clock clock;
-    private final CopyOnWriteArrayList<Consumer<MemInfo>> listeners = new CopyOnWriteArrayList<>();
     private volatile MemInfo latest;
 
     public ProcMemInfoSampler(HostPaths paths, Clock clock) {
@@ -38,24 +31,11 @@ public final class ProcMemInfoSampler implements MemInfoSampler {
         }
         MemInfo m = MemInfo.parse(text, clock.realtimeNanos());
         latest = m;
-        for (Consumer<MemInfo> l : listeners) {
-            try {
-                l.accept(m);
-            } catch (RuntimeException e) {
-                LOG.warn("meminfo listener failed", e);
-            }
-        }
         return m;
     }
 
     @Override
     public Optional<MemInfo> latest() {
         return Optional.ofNullable(latest);
-    }
-
-    @Override
-    public AutoCloseable onSample(Consumer<MemInfo> listener) {
-        listeners.add(Objects.requireNonNull(listener));
-        return () -> listeners.remove(listener);
     }
 }

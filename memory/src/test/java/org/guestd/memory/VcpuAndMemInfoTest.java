@@ -3,6 +3,7 @@ package org.guestd.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.guestd.core.AgentException;
-import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.facts.Fact;
+import org.guestd.core.facts.FactKind;
+import org.guestd.core.facts.FactListener;
+import org.guestd.core.facts.FactPublisher;
+import org.guestd.core.facts.MemoryFact;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FixtureTree;
 import org.guestd.core.testing.TestContext;
@@ -190,22 +196,13 @@ class VcpuAndMemInfoTest {
     }
 
     @Test
-    void samplerReadsUpdatesLatestAndNotifies() throws Exception {
+    void samplerReadsAndUpdatesLatest() throws Exception {
         tree.file("proc/meminfo", MEMINFO);
         FakeClock clock = new FakeClock(7);
         ProcMemInfoSampler s = new ProcMemInfoSampler(tree.paths(), clock);
         assertTrue(s.latest().isEmpty());
-        List<MemInfo> seen = new ArrayList<>();
-        AutoCloseable sub = s.onSample(seen::add);
-        s.onSample(m -> {
-            throw new IllegalStateException("bad listener");
-        });
         MemInfo m = s.read();
         assertSame(m, s.latest().orElseThrow());
-        assertEquals(List.of(m), seen);
-        sub.close();
-        s.read();
-        assertEquals(1, seen.size());
         assertEquals(7, m.realtimeNanos());
     }
 
@@ -217,35 +214,49 @@ class VcpuAndMemInfoTest {
     }
 
     @Test
-    void serviceExportsAndSchedulesTheSampler() throws Exception {
+    void memoryFactIsPublishedEveryIntervalWhileSomeoneListens() throws Exception {
         tree.file("proc/meminfo", MEMINFO);
-        List<Runnable> tasks = new ArrayList<>();
-        List<Duration> periods = new ArrayList<>();
-        TestContext base = new TestContext("memory").paths(tree.paths()).config(Map.of("meminfo-interval", "15s"));
-        ServiceContext ctx = new DelegatingContext(base) {
+        FactPublisher facts = new FactPublisher();
+        Duration interval = MemoryFacts.interval(new ConfigSection("memory", Map.of("meminfo-interval", "15s")));
+        MemoryFacts.register(facts, new ProcMemInfoSampler(tree.paths(), new FakeClock(0)), interval);
+        TestContext ctx = new TestContext("facts").recordPeriodic();
+        facts.start(ctx);
+        assertEquals(List.of(), ctx.periodic, "nobody listens: nothing is sampled");
+        List<Fact<?>> seen = new ArrayList<>();
+        facts.subscribe(new FactListener() {
             @Override
-            public AutoCloseable every(Duration period, String taskName, Runnable task) {
-                periods.add(period);
-                tasks.add(task);
-                return () -> {};
+            public void changed(Fact<?> f) {
+                seen.add(f);
             }
-        };
-        new MemoryService().start(ctx);
-        assertEquals(List.of(Duration.ofSeconds(15)), periods);
-        MemInfoSampler s = base.require(MemInfoSampler.class);
-        assertTrue(s.latest().isEmpty());
-        tasks.get(0).run();
-        assertEquals(OptionalLong.of(8029040L * 1024), s.latest().orElseThrow().total());
-        base.require(MemoryBlocks.class);
-        base.require(VcpuControl.class);
+
+            @Override
+            public void withdrawn(Fact.Id id) {
+                throw new AssertionError("withdrawn " + id);
+            }
+        });
+        assertEquals(1, ctx.periodic.size());
+        assertEquals(Duration.ofSeconds(15), ctx.periodic.get(0).period);
+        MemoryFact expected = new MemoryFact(8029040L * 1024, 1234568L * 1024, 5000000L * 1024);
+        assertEquals(List.of(new Fact<>(FactKind.MEMORY, FactKind.SINGLE, expected)), seen, "read once on subscribe");
+        ctx.periodic.get(0).run();
+        assertEquals(1, seen.size(), "unchanged: not pushed again");
+        tree.file("proc/meminfo", MEMINFO.replace("MemAvailable:    5000000 kB", "MemAvailable:    1000 kB"));
+        ctx.periodic.get(0).run();
+        assertEquals(2, seen.size());
+        assertEquals(1000L * 1024, ((MemoryFact) seen.get(1).value()).availableBytes());
     }
 
     @Test
-    void intervalZeroSchedulesNothing() throws Exception {
-        TestContext ctx = new TestContext("memory").paths(tree.paths()).config(Map.of("meminfo-interval", "0"));
-        new MemoryService().start(ctx); // TestContext.every would throw
-        assertTrue(ctx.lookup(MemInfoSampler.class).isPresent());
-        assertThrows(AgentException.class, () -> new MemoryService()
-                .start(new TestContext("memory").config(Map.of("meminfo-interval", "-5"))));
+    void availableIsEstimatedOnOldKernelsAndNoTotalIsNoFact() {
+        MemInfo old = MemInfo.parse(("MemTotal: 100 kB\nMemFree: 10 kB\nActive(file): 5 kB\nInactive(file): 3 kB\n"
+                + "SReclaimable: 2 kB\n").getBytes(), 0);
+        assertEquals(new MemoryFact(100 * 1024, 10 * 1024, 20 * 1024), old.toFact());
+        assertNull(MemInfo.parse("MemFree: 1 kB\n".getBytes(), 0).toFact());
+    }
+
+    @Test
+    void negativeIntervalIsRefused() {
+        assertThrows(AgentException.class,
+                () -> MemoryFacts.interval(new ConfigSection("memory", Map.of("meminfo-interval", "-5"))));
     }
 }

@@ -9,24 +9,20 @@ import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
-import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
-import org.guestd.guestinfo.GuestInfo;
-import org.guestd.qga.command.CommandDeps;
 import org.guestd.qga.command.QgaCommands;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.QgaCommand;
-import org.guestd.transport.Link;
 import org.guestd.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The QEMU Guest Agent endpoint as an agent service (name {@code qga}): builds the command
- * registry from the {@link GuestInfo} API and the clock, applies {@code [general]} {@code
- * block-rpcs} / {@code allow-rpcs}, and serves the transport the agent chose.
+ * registry over the {@link QgaFeatures} the composition root hands it, applies {@code [general]}
+ * {@code block-rpcs} / {@code allow-rpcs}, and serves the transport the agent chose.
  *
  * <p>Config keys ({@code [general]}, lists as in qemu-ga's config file or comma-separated):
  * {@code block-rpcs} (also the deprecated 7.2 key {@code blacklist}) and {@code allow-rpcs}.
@@ -44,16 +40,18 @@ public final class QgaService implements AgentService {
             "wrong commandline, using --block-rpcs and --allow-rpcs at the same time is not allowed";
 
     private final Supplier<Transport> transportSupplier;
+    private final QgaFeatures features;
     private final String version;
     private volatile Transport transport;
-    private volatile CommandRegistry registry;
 
     /**
      * @param transportSupplier creates the transport to serve (called once per start)
+     * @param features what the commands act on
      * @param version what guest-info reports as {@code version}
      */
-    public QgaService(Supplier<Transport> transportSupplier, String version) {
+    public QgaService(Supplier<Transport> transportSupplier, QgaFeatures features, String version) {
         this.transportSupplier = Objects.requireNonNull(transportSupplier);
+        this.features = Objects.requireNonNull(features);
         this.version = Objects.requireNonNull(version);
     }
 
@@ -64,16 +62,15 @@ public final class QgaService implements AgentService {
 
     @Override
     public void start(ServiceContext ctx) throws AgentException {
-        CommandRegistry reg = newRegistry(ctx, version);
+        CommandRegistry reg = newRegistry(features, version, ctx.general());
         QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(reg), ctx.blocking());
         Transport t = transportSupplier.get();
         try {
-            t.start(announcingSessions(endpoint, ctx));
+            t.start(endpoint);
         } catch (IOException e) {
             t.close();
             throw AgentException.generic("cannot open " + t.describe() + ": " + e.getMessage(), e);
         }
-        registry = reg;
         transport = t;
         LOG.info("serving QGA on {} ({} commands)", t.describe(), reg.commands().size());
     }
@@ -87,53 +84,14 @@ public final class QgaService implements AgentService {
         }
     }
 
-    /** Passes link events to the endpoint and raises CHANNEL_RESET for every new host session. */
-    private static Link.Handler announcingSessions(QgaEndpoint endpoint, ServiceContext ctx) {
-        return new Link.Handler() {
-            @Override
-            public void connected(Link link) {
-                endpoint.connected(link);
-                ctx.publish(new AgentEvent(AgentEvent.Kind.CHANNEL_RESET, "qga " + link.describe()));
-            }
-
-            @Override
-            public void received(Link link, java.nio.ByteBuffer data) {
-                endpoint.received(link, data);
-            }
-
-            @Override
-            public void disconnected(Link link) {
-                endpoint.disconnected(link);
-            }
-        };
-    }
-
-    /** The registry of the running service (null before start), e.g. to wire the frozen state. */
-    public CommandRegistry registry() {
-        return registry;
-    }
-
     /**
-     * Builds the registry with every implemented command and the block/allow lists of {@code
-     * general}; no transport involved (also for tests).
+     * Builds the registry with every implemented command over {@code features} and the block/allow
+     * lists of {@code general}; no transport involved (also for tests).
      *
      * @throws AgentException when both a block list and an allow list are configured
      */
-    public static CommandRegistry newRegistry(GuestInfo info, Clock clock, String version, ConfigSection general)
+    public static CommandRegistry newRegistry(QgaFeatures features, String version, ConfigSection general)
             throws AgentException {
-        return newRegistry(info, clock, version, general, null);
-    }
-
-    /**
-     * Builds the registry for a service context: GuestInfo from the context, feature APIs (freeze,
-     * power, time, memory…) looked up in it, block/allow lists from its {@code [general]}.
-     */
-    public static CommandRegistry newRegistry(ServiceContext ctx, String version) throws AgentException {
-        return newRegistry(ctx.require(GuestInfo.class), ctx.clock(), version, ctx.general(), ctx);
-    }
-
-    private static CommandRegistry newRegistry(GuestInfo info, Clock clock, String version, ConfigSection general,
-            ServiceContext ctx) throws AgentException {
         List<String> blocked = new ArrayList<>(general.getList(KEY_BLOCK_RPCS));
         blocked.addAll(general.getList(KEY_BLACKLIST));
         List<String> allowed = general.getList(KEY_ALLOW_RPCS);
@@ -141,7 +99,7 @@ public final class QgaService implements AgentService {
             throw AgentException.generic(BOTH_LISTS_MESSAGE);
         }
         CommandRegistry reg = new CommandRegistry();
-        for (QgaCommand c : QgaCommands.all(new CommandDeps(info, clock, reg, version, ctx))) {
+        for (QgaCommand c : QgaCommands.all(features, reg, version)) {
             reg.register(c);
             if (!c.supported()) {
                 blocked.add(c.name()); // qemu-ga: unsupported features are added to the blocked list
@@ -158,20 +116,15 @@ public final class QgaService implements AgentService {
      */
     public static List<String> commandNames() {
         List<String> names = new ArrayList<>();
-        for (QgaCommand c : QgaCommands.all(new CommandDeps(null, Clock.SYSTEM, new CommandRegistry(), "", null))) {
+        for (QgaCommand c : QgaCommands.all(QgaFeatures.of(null, Clock.SYSTEM), new CommandRegistry(), "")) {
             names.add(c.name());
         }
         return names;
     }
 
     /** A dispatcher over {@link #newRegistry}: the whole protocol minus the transport. */
-    public static Dispatcher newDispatcher(ServiceContext ctx, String version) throws AgentException {
-        return new Dispatcher(newRegistry(ctx, version));
-    }
-
-    /** A dispatcher over {@link #newRegistry} without feature services. */
-    public static Dispatcher newDispatcher(GuestInfo info, Clock clock, String version, ConfigSection general)
+    public static Dispatcher newDispatcher(QgaFeatures features, String version, ConfigSection general)
             throws AgentException {
-        return new Dispatcher(newRegistry(info, clock, version, general));
+        return new Dispatcher(newRegistry(features, version, general));
     }
 }

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FixtureTree;
-import org.guestd.core.testing.TestContext;
-import org.guestd.guestinfo.GuestInfo;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.testing.FakeClock;
 import org.guestd.host.qga.Transcript;
-import org.guestd.memory.MemoryService;
+import org.guestd.memory.SysfsMemoryBlocks;
+import org.guestd.memory.SysfsVcpuControl;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.Golden;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transcripts 13 and 14 (qemu-ga 7.2 on a guest with 200 online, removable 128 MiB blocks)
- * replayed against the memory service on a fixture sysfs built from the transcript itself.
+ * replayed against the memory feature on a fixture sysfs built from the transcript itself.
  */
 class MemoryTranscriptTest {
     private static final String MEM = "sys/devices/system/memory/";
@@ -32,10 +33,9 @@ class MemoryTranscriptTest {
     Path tmp;
 
     private Dispatcher dispatcher(FixtureTree tree) throws Exception {
-        TestContext ctx = new TestContext("qga").paths(tree.paths()).config(Map.of("meminfo-interval", "0"))
-                .with(GuestInfo.class, new FakeGuestInfo());
-        new MemoryService().start(ctx);
-        return QgaService.newDispatcher(ctx, "7.2.22");
+        QgaFeatures features = QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
+                .withMemory(new SysfsMemoryBlocks(tree.paths()), new SysfsVcpuControl(tree.paths()));
+        return QgaService.newDispatcher(features, "7.2.22", ConfigSection.empty("general"));
     }
 
     private static String send(Dispatcher d, byte[] request) throws Exception {

@@ -16,10 +16,7 @@ import java.util.Set;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
-import org.guestd.core.testing.TestContext;
 import org.guestd.freeze.FsFreezer;
-import org.guestd.freeze.FsTrimmer;
-import org.guestd.guestinfo.GuestInfo;
 import org.guestd.host.qga.Transcript;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
@@ -104,9 +101,8 @@ class TranscriptTest {
         final FakeFsFreezer freezer = new FakeFsFreezer();
 
         Harness(ConfigSection general, QgaCommand... extra) throws Exception {
-            registry = org.guestd.qga.QgaService.newRegistry(new TestContext("qga").general(general.asMap())
-                    .clock(clock).with(GuestInfo.class, info).with(FsFreezer.class, freezer)
-                    .with(FsTrimmer.class, freezer), VERSION);
+            registry = QgaService.newRegistry(QgaFeatures.of(info, clock).withFreeze(freezer, freezer), VERSION,
+                    general);
             for (QgaCommand c : extra) {
                 registry.register(c);
             }

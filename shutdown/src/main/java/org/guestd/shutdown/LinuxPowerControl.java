@@ -4,6 +4,7 @@ package org.guestd.shutdown;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.slf4j.Logger;
@@ -21,6 +22,15 @@ public final class LinuxPowerControl implements PowerControl {
     private final ShutdownMethods shutdown;
     private final SuspendMethods suspend;
     private final Consumer<String> audit;
+
+    /**
+     * The shutdown feature as the agent builds it, from the {@code [shutdown]} section ({@link
+     * PowerConfig}), the program runner and the /sys root.
+     */
+    public static LinuxPowerControl fromConfig(ConfigSection config, CommandRunner runner, HostPaths paths)
+            throws AgentException {
+        return new LinuxPowerControl(PowerConfig.from(config), runner, paths, null);
+    }
 
     /**
      * @param audit where audit lines go ({@code null}: the {@code org.guestd.audit} logger)

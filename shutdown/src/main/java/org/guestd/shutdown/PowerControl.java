@@ -4,7 +4,7 @@ package org.guestd.shutdown;
 import org.guestd.core.AgentException;
 
 /**
- * Power actions on the guest, exported by the {@code shutdown} service. Protocol-neutral: QGA's
+ * Power actions on the guest ({@link LinuxPowerControl#fromConfig}). Protocol-neutral: QGA's
  * guest-shutdown / guest-suspend-*, Hyper-V's shutdown IC and Xen's control/shutdown all end here.
  * Every call runs the pre-action hooks, then the action, and writes one audit record.
  */

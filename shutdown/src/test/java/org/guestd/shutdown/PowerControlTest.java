@@ -2,7 +2,6 @@
 package org.guestd.shutdown;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +15,7 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.core.testing.FakeCommandRunner;
 import org.guestd.core.testing.FixtureTree;
-import org.guestd.core.testing.TestContext;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.shutdown.PowerControl.PowerAction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,17 +143,14 @@ class PowerControlTest {
     }
 
     @Test
-    void serviceReadsItsSection() throws Exception {
+    void builtFromItsSection() throws Exception {
         runner.answer(List.of("/usr/bin/systemctl", "halt"), 0, "");
-        TestContext ctx = new TestContext("shutdown").commands(runner).paths(tree.paths())
-                .config(Map.of("systemctl", "/usr/bin/systemctl", "sbin-dir", sbin.toString(),
-                        "hook-timeout", "2s", "command-timeout", "10"));
-        new ShutdownService().start(ctx);
-        PowerControl pc = ctx.require(PowerControl.class);
-        assertInstanceOf(LinuxPowerControl.class, pc);
+        PowerControl pc = LinuxPowerControl.fromConfig(new ConfigSection("shutdown",
+                Map.of("systemctl", "/usr/bin/systemctl", "sbin-dir", sbin.toString(),
+                        "hook-timeout", "2s", "command-timeout", "10")), runner, tree.paths());
         pc.shutdown(PowerAction.HALT, "test");
         assertEquals(List.of(List.of("/usr/bin/systemctl", "halt")), runner.calls());
-        assertThrows(AgentException.class, () -> new ShutdownService()
-                .start(new TestContext("shutdown").config(Map.of("hook-timeout", "0"))));
+        assertThrows(AgentException.class, () -> LinuxPowerControl.fromConfig(
+                new ConfigSection("shutdown", Map.of("hook-timeout", "0")), runner, tree.paths()));
     }
 }

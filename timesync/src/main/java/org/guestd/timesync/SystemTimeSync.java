@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
 import org.slf4j.Logger;
@@ -36,6 +37,28 @@ public final class SystemTimeSync implements TimeSync {
     private final Duration timeout;
     private final ZoneId zone;
     private final Consumer<String> audit;
+
+    public static final String KEY_HWCLOCK = "hwclock";
+    public static final String KEY_HWCLOCK_TIMEOUT = "hwclock-timeout";
+    public static final String DEFAULT_HWCLOCK = "/sbin/hwclock";
+    public static final Duration DEFAULT_HWCLOCK_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The timesync feature as the agent builds it. Config section {@code [timesync]}: {@code
+     * hwclock} (path, default {@code /sbin/hwclock}), {@code hwclock-timeout} (duration, default
+     * 30 s).
+     *
+     * @param settable the clock to step: the agent passes the native, settable clock; tests a fake
+     */
+    public static SystemTimeSync fromConfig(ConfigSection config, Clock settable, CommandRunner runner)
+            throws AgentException {
+        Path hwclock = Path.of(config.getString(KEY_HWCLOCK, DEFAULT_HWCLOCK).trim());
+        Duration timeout = config.getDuration(KEY_HWCLOCK_TIMEOUT, DEFAULT_HWCLOCK_TIMEOUT);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw AgentException.generic("[timesync] hwclock-timeout must be positive, got " + timeout);
+        }
+        return new SystemTimeSync(settable, runner, hwclock, timeout, ZoneId.systemDefault(), null);
+    }
 
     /**
      * @param clock the clock to step (the agent wires the settable native clock)

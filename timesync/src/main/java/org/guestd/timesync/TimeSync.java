@@ -4,7 +4,7 @@ package org.guestd.timesync;
 import org.guestd.core.AgentException;
 
 /**
- * The guest's wall clock, exported by the {@code timesync} service: set it from the host's time
+ * The guest's wall clock (the agent builds it with {@link SystemTimeSync#fromConfig}): set it from the host's time
  * or from the RTC, read it. Protocol-neutral: QGA's guest-set-time, Hyper-V's time-sync IC and
  * VMware's time sync all end here. Every set writes one audit record.
  */

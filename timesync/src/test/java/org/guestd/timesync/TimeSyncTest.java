@@ -18,7 +18,7 @@ import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FakeCommandRunner;
-import org.guestd.core.testing.TestContext;
+import org.guestd.core.config.ConfigSection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,17 +154,17 @@ class TimeSyncTest {
     }
 
     @Test
-    void serviceUsesTheGivenClockAndItsSection() throws Exception {
+    void builtFromItsSectionOverTheGivenClock() throws Exception {
         runner.answer(List.of(hwclock.toString(), "-w"), 0, "");
         FakeClock settable = new FakeClock(0);
-        TestContext ctx = new TestContext("timesync").clock(clock).commands(runner)
-                .config(Map.of("hwclock", hwclock.toString(), "hwclock-timeout", "3s"));
-        new TimeSyncService(settable).start(ctx);
-        ctx.require(TimeSync.class).setFromHost(NOW, "test");
+        TimeSync ts = SystemTimeSync.fromConfig(
+                new ConfigSection("timesync", Map.of("hwclock", hwclock.toString(), "hwclock-timeout", "3s")),
+                settable, runner);
+        ts.setFromHost(NOW, "test");
         assertEquals(List.of(NOW / 1000 * 1000), settable.sets());
         assertEquals(List.of(), clock.sets());
-        assertThrows(AgentException.class, () -> new TimeSyncService()
-                .start(new TestContext("timesync").config(Map.of("hwclock-timeout", "-1"))));
+        assertThrows(AgentException.class, () -> SystemTimeSync.fromConfig(
+                new ConfigSection("timesync", Map.of("hwclock-timeout", "-1")), settable, runner));
     }
 
     /** Stands at {@link #NOW} and cannot be set (the {@link Clock} default). */

@@ -2,17 +2,16 @@
 package org.guestd.core.config;
 
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 
 /** A bad config file or option. The message names the file position or the section and key. */
 public class ConfigException extends AgentException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(ErrorClass.GENERIC_ERROR, message);
+        super(message);
     }
 
     public ConfigException(String section, String key, String problem) {
-        super(ErrorClass.GENERIC_ERROR, "[" + section + "] " + key + ": " + problem);
+        super("[" + section + "] " + key + ": " + problem);
     }
 }

@@ -4,18 +4,15 @@ package org.guestd.core.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.ServiceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,29 +137,6 @@ final class Context implements ServiceContext {
     void cancelTasks() {
         tasks.forEach(Periodic::cancel);
         tasks.clear();
-    }
-
-    @Override
-    public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {
-        rt.addListener(kind, listener);
-    }
-
-    @Override
-    public void publish(AgentEvent event) {
-        rt.publish(event, false);
-    }
-
-    @Override
-    public <T> void export(Class<T> type, T implementation) {
-        Object prev = rt.exports().putIfAbsent(type, implementation);
-        if (prev != null) {
-            throw new IllegalStateException(type.getName() + " is already exported by another service");
-        }
-    }
-
-    @Override
-    public <T> Optional<T> lookup(Class<T> type) {
-        return Optional.ofNullable(type.cast(rt.exports().get(type)));
     }
 
     @Override

@@ -5,9 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +17,6 @@ import org.guestd.core.config.AgentConfig;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.slf4j.Logger;
@@ -29,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a list of {@link AgentService}s: probe each, start the available ones in list order, stop
  * the started ones in reverse order (qga {@code ga_command_state_cleanup_all}). Owns the worker
- * pool, the scheduler, the event bus and the export registry that the services share.
+ * pool and the scheduler that the services share. The order of the list is the order the
+ * composition root wrote: a service is constructed with the feature APIs it uses, so those are
+ * built (and their services listed) before it.
  */
 public final class ServiceRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
@@ -40,8 +38,6 @@ public final class ServiceRuntime implements AutoCloseable {
     private final CommandRunner commands;
     private final ExecutorService workers;
     private final ScheduledExecutorService scheduler;
-    private final Map<Class<?>, Object> exports = new ConcurrentHashMap<>();
-    private final Map<AgentEvent.Kind, List<Consumer<AgentEvent>>> listeners = new ConcurrentHashMap<>();
     private final Deque<Started> started = new ArrayDeque<>();
     private final Consumer<String> onFatal;
     private volatile boolean closed;
@@ -110,9 +106,6 @@ public final class ServiceRuntime implements AutoCloseable {
 
     /** Stops every started service in reverse order. Idempotent. */
     public synchronized void stopAll() {
-        if (!started.isEmpty()) {
-            publish(new AgentEvent(AgentEvent.Kind.SHUTDOWN, "runtime"), true);
-        }
         while (!started.isEmpty()) {
             Started st = started.pop();
             st.ctx.cancelTasks();
@@ -141,23 +134,6 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    void publish(AgentEvent event, boolean synchronous) {
-        for (Consumer<AgentEvent> l : listeners.getOrDefault(event.kind(), List.of())) {
-            Runnable r = () -> {
-                try {
-                    l.accept(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("listener for {} failed: {}", event.kind(), e.toString());
-                }
-            };
-            if (synchronous) {
-                r.run();
-            } else {
-                workers.execute(r);
-            }
-        }
-    }
-
     AgentConfig config() {
         return config;
     }
@@ -180,14 +156,6 @@ public final class ServiceRuntime implements AutoCloseable {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
-    }
-
-    Map<Class<?>, Object> exports() {
-        return exports;
-    }
-
-    void addListener(AgentEvent.Kind kind, Consumer<AgentEvent> l) {
-        listeners.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(l);
     }
 
     void fatal(String reason) {

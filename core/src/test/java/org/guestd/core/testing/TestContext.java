@@ -4,24 +4,20 @@ package org.guestd.core.testing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.core.spi.AgentEvent;
 import org.guestd.core.spi.ServiceContext;
 
 /**
  * A {@link ServiceContext} for testing one service on its own: config and {@code [general]} maps,
- * fixture paths, a fake clock and runner, commands run inline, exports in a map, published events
- * recorded, {@code fail} as an assertion error. Periodic tasks are refused unless a test takes them
- * over, so a service that schedules work cannot do it unnoticed.
+ * fixture paths, a fake clock and runner, commands run inline, {@code fail} as an assertion error.
+ * Periodic tasks are refused unless a test calls {@link #recordPeriodic()}, so a service that
+ * schedules work cannot do it unnoticed; recorded tasks are run by the test ({@link Periodic#run}).
  */
 public final class TestContext implements ServiceContext {
     private final String name;
@@ -30,9 +26,28 @@ public final class TestContext implements ServiceContext {
     private HostPaths paths = HostPaths.under(Path.of("/nonexistent-fixture-root"));
     private Clock clock = new FakeClock(0);
     private CommandRunner commands = new FakeCommandRunner();
-    private final Map<Class<?>, Object> exports = new HashMap<>();
-    /** Every event {@link #publish}ed, in order. */
-    public final List<AgentEvent> published = new ArrayList<>();
+    private boolean recordPeriodic;
+    /** The periodic tasks scheduled so far (after {@link #recordPeriodic()}), in order. */
+    public final List<Periodic> periodic = new ArrayList<>();
+
+    /** A scheduled periodic task; {@code cancelled} once its handle was closed. */
+    public static final class Periodic {
+        public final Duration period;
+        public final String name;
+        private final Runnable task;
+        public volatile boolean cancelled;
+
+        Periodic(Duration period, String name, Runnable task) {
+            this.period = period;
+            this.name = name;
+            this.task = task;
+        }
+
+        /** Runs the task once, as the runtime would at the end of a period. */
+        public void run() {
+            task.run();
+        }
+    }
 
     public TestContext(String serviceName) {
         this.name = serviceName;
@@ -63,9 +78,9 @@ public final class TestContext implements ServiceContext {
         return this;
     }
 
-    /** Makes {@code api} available to {@link #require}/{@link #lookup}, as an earlier service would. */
-    public <T> TestContext with(Class<T> type, T api) {
-        exports.put(type, api);
+    /** Accepts periodic tasks and records them in {@link #periodic} instead of refusing them. */
+    public TestContext recordPeriodic() {
+        this.recordPeriodic = true;
         return this;
     }
 
@@ -100,26 +115,13 @@ public final class TestContext implements ServiceContext {
     }
 
     @Override
-    public AutoCloseable every(Duration period, String taskName, Runnable task) {
-        throw new AssertionError(name + " scheduled periodic task " + taskName + " in a test that does not expect it");
-    }
-
-    @Override
-    public void on(AgentEvent.Kind kind, Consumer<AgentEvent> listener) {}
-
-    @Override
-    public void publish(AgentEvent event) {
-        published.add(event);
-    }
-
-    @Override
-    public <T> void export(Class<T> type, T implementation) {
-        exports.put(type, implementation);
-    }
-
-    @Override
-    public <T> Optional<T> lookup(Class<T> type) {
-        return Optional.ofNullable(type.cast(exports.get(type)));
+    public synchronized AutoCloseable every(Duration period, String taskName, Runnable task) {
+        if (!recordPeriodic) {
+            throw new AssertionError(name + " scheduled periodic task " + taskName + " in a test that does not expect it");
+        }
+        Periodic p = new Periodic(period, taskName, task);
+        periodic.add(p);
+        return () -> p.cancelled = true;
     }
 
     @Override

@@ -29,6 +29,8 @@ final class Errno {
     static final int EROFS = 30;
     static final int EPIPE = 32;
     static final int ENOSYS = 38;
+    static final int ENOBUFS = 105;
+    static final int ECANCELED = 125;
     static final int ENOTSOCK = 88;
     static final int EMSGSIZE = 90;
     static final int EPROTONOSUPPORT = 93;
@@ -49,6 +51,8 @@ final class Errno {
 
     private static final Map<Integer, Entry> TABLE = Map.ofEntries(
             Map.entry(EPERM, new Entry("EPERM", "Operation not permitted")),
+            Map.entry(ENOBUFS, new Entry("ENOBUFS", "No buffer space available")),
+            Map.entry(ECANCELED, new Entry("ECANCELED", "Operation canceled")),
             Map.entry(ENOENT, new Entry("ENOENT", "No such file or directory")),
             Map.entry(EINTR, new Entry("EINTR", "Interrupted system call")),
             Map.entry(EIO, new Entry("EIO", "Input/output error")),

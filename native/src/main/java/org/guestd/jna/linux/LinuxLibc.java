@@ -58,6 +58,14 @@ final class LinuxLibc {
     static final int SOL_SOCKET = 1;
     static final int SO_TYPE = 3;
     static final int NETLINK_ROUTE = 0;
+    /** rtnetlink multicast groups (bits of sockaddr_nl.nl_groups). */
+    static final int RTMGRP_LINK = 0x1;
+    static final int RTMGRP_IPV4_IFADDR = 0x10;
+    static final int RTMGRP_IPV6_IFADDR = 0x100;
+    static final int TFD_NONBLOCK = O_NONBLOCK;
+    static final int TFD_CLOEXEC = O_CLOEXEC;
+    static final int TFD_TIMER_ABSTIME = 1;
+    static final int TFD_TIMER_CANCEL_ON_SET = 2;
     static final int MSG_TRUNC = 0x20;
 
     // time.h
@@ -155,6 +163,12 @@ final class LinuxLibc {
 
     /** clock_settime(2); {@code tp} is a struct timespec on LP64: {tv_sec, tv_nsec}. */
     static native int clock_settime(int clockId, long[] tp) throws LastErrorException;
+
+    /** timerfd_create(2). */
+    static native int timerfd_create(int clockId, int flags) throws LastErrorException;
+
+    /** timerfd_settime(2); {@code value} is a struct itimerspec on LP64: {interval sec, nsec, value sec, nsec}. */
+    static native int timerfd_settime(int fd, int flags, long[] value, long[] old) throws LastErrorException;
 
     /** ptsname_r(3): returns 0 or an error number; not declared to throw. */
     static native int ptsname_r(int fd, byte[] buf, long buflen);

@@ -4,7 +4,7 @@ package org.guestd.qga.command;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.guestinfo.GuestInfo;
-import org.guestd.heartbeat.Heartbeat;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.command.control.GuestInfoCommand;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
@@ -24,7 +24,8 @@ import org.guestd.qga.command.time.GuestGetTimezone;
 import org.guestd.qga.command.user.UserCommands;
 import org.guestd.qga.command.time.GuestSetTime;
 import org.guestd.qga.dispatch.QgaCommand;
-import org.guestd.timesync.TimeSync;
+import org.guestd.qga.command.freeze.FreezeCommands;
+import org.guestd.qga.dispatch.CommandRegistry;
 
 /** The commands guestd implements, in qemu's schema order. */
 public final class QgaCommands {
@@ -34,14 +35,14 @@ public final class QgaCommands {
      * Builds the implemented commands (the registry sorts them into schema order). Each feature
      * area adds its commands with one {@code addAll} line here.
      */
-    public static List<QgaCommand> all(CommandDeps deps) {
-        GuestInfo info = deps.info();
+    public static List<QgaCommand> all(QgaFeatures f, CommandRegistry registry, String version) {
+        GuestInfo info = f.info();
         List<QgaCommand> out = new ArrayList<>(List.of(
-                new GuestSyncDelimited(() -> deps.service(Heartbeat.class)),
-                new GuestSync(() -> deps.service(Heartbeat.class)),
-                new GuestPing(() -> deps.service(Heartbeat.class)),
-                new GuestGetTime(deps.clock()),
-                new GuestInfoCommand(deps.registry(), deps.version()),
+                new GuestSyncDelimited(f.heartbeat()),
+                new GuestSync(f.heartbeat()),
+                new GuestPing(f.heartbeat()),
+                new GuestGetTime(f.clock()),
+                new GuestInfoCommand(registry, version),
                 new GuestNetworkGetInterfaces(info),
                 new GuestGetVcpus(info),
                 new GuestGetFsinfo(info),
@@ -49,14 +50,14 @@ public final class QgaCommands {
                 new GuestGetUsers(info),
                 new GuestGetTimezone(info),
                 new GuestGetOsinfo(info),
-                new GuestSetTime(() -> deps.service(TimeSync.class))));
+                new GuestSetTime(f.time())));
         out.addAll(SysinfoCommands.all(info));
-        out.addAll(FileCommands.all(deps));
-        out.addAll(ExecCommands.all(deps));
-        out.addAll(UserCommands.all(deps));
-        out.addAll(org.guestd.qga.command.freeze.FreezeCommands.all(deps));
-        out.addAll(PowerCommands.all(deps));
-        out.addAll(MemoryCommands.all(deps));
+        out.addAll(FileCommands.all(f.stateDir()));
+        out.addAll(ExecCommands.all());
+        out.addAll(UserCommands.all(f.paths(), f.commands()));
+        out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));
+        out.addAll(PowerCommands.all(f.power()));
+        out.addAll(MemoryCommands.all(f.memoryBlocks(), f.vcpus()));
         return out;
     }
 }

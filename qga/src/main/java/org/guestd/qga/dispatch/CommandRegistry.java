@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 
 /**
  * The registered commands and which of them are enabled (qemu's {@code QmpCommandList} plus
@@ -118,11 +117,11 @@ public final class CommandRegistry {
     public QgaCommand lookup(String name) throws AgentException {
         Registered r = commands.get(name);
         if (r == null) {
-            throw new AgentException(ErrorClass.COMMAND_NOT_FOUND, "The command " + name + " has not been found");
+            throw new QgaException(ErrorClass.COMMAND_NOT_FOUND, "The command " + name + " has not been found");
         }
         String reason = disableReason(name);
         if (reason != null) {
-            throw new AgentException(ErrorClass.COMMAND_NOT_FOUND,
+            throw new QgaException(ErrorClass.COMMAND_NOT_FOUND,
                     "Command " + name + " has been disabled" + (reason.isEmpty() ? "" : ": " + reason));
         }
         return r.command();

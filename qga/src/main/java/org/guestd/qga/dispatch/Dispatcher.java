@@ -4,7 +4,6 @@ package org.guestd.qga.dispatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.qga.codec.QDictOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ public final class Dispatcher {
             }
             return new Reply(body, command.delimitedResponse());
         } catch (AgentException e) {
-            return error(e.errorClass(), e.getMessage(), hasId, id);
+            return error(QgaException.classOf(e), e.getMessage(), hasId, id);
         } catch (RuntimeException | Error e) { // an Error too (StackOverflowError, OutOfMemoryError…)
             String name = command == null ? "?" : command.name();
             if (e instanceof VirtualMachineError) {

@@ -11,6 +11,7 @@ import org.guestd.core.config.ConfigSection;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.guestinfo.GuestInfo;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.testing.FakeGuestInfo;
@@ -21,7 +22,7 @@ class CommandsTest {
     private final FakeClock clock = new FakeClock(0);
 
     private String run(String command) throws AgentException {
-        Dispatcher d = QgaService.newDispatcher(info, clock, "v", ConfigSection.empty("general"));
+        Dispatcher d = QgaService.newDispatcher(QgaFeatures.of(info, clock), "v", ConfigSection.empty("general"));
         byte[] b = d.dispatch(JsonReader.parse("{\"execute\": \"" + command + "\"}")).encode();
         return new String(b, StandardCharsets.ISO_8859_1);
     }

@@ -15,17 +15,18 @@ import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FakeCommandRunner;
 import org.guestd.core.testing.FixtureTree;
-import org.guestd.core.testing.TestContext;
-import org.guestd.guestinfo.GuestInfo;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.heartbeat.Heartbeat;
-import org.guestd.heartbeat.HeartbeatService;
-import org.guestd.memory.MemoryService;
+import org.guestd.heartbeat.HeartbeatTracker;
+import org.guestd.memory.SysfsMemoryBlocks;
+import org.guestd.memory.SysfsVcpuControl;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.Reply;
 import org.guestd.qga.testing.FakeGuestInfo;
-import org.guestd.shutdown.ShutdownService;
-import org.guestd.timesync.TimeSyncService;
+import org.guestd.shutdown.LinuxPowerControl;
+import org.guestd.timesync.SystemTimeSync;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,17 +55,18 @@ class ServiceCommandsTest {
         Path hwclock = sbin.resolve("hwclock");
         Files.writeString(hwclock, "#!/bin/sh\n");
         Files.setPosixFilePermissions(hwclock, PosixFilePermissions.fromString("rwxr-xr-x"));
-        TestContext ctx = new TestContext("qga").clock(clock).commands(runner).paths(tree.paths())
-                .config(Map.of("hwclock", hwclock.toString(), "sbin-dir", sbin.toString(), "meminfo-interval", "0"))
-                .with(GuestInfo.class, new FakeGuestInfo());
-        // one shared context stands in for each service's own (same config map, same exports)
-        new HeartbeatService().start(ctx);
-        new TimeSyncService().start(ctx);
-        new ShutdownService().start(ctx);
-        new MemoryService().start(ctx);
-        withServices = QgaService.newDispatcher(ctx, "v");
-        withoutServices = QgaService.newDispatcher(new TestContext("qga").with(GuestInfo.class, new FakeGuestInfo()), "v");
-        heartbeat = ctx.require(Heartbeat.class);
+        // one config map stands in for each feature's own section
+        ConfigSection config = new ConfigSection("qga",
+                Map.of("hwclock", hwclock.toString(), "sbin-dir", sbin.toString()));
+        heartbeat = HeartbeatTracker.fromConfig(config, clock);
+        QgaFeatures features = QgaFeatures.of(new FakeGuestInfo(), clock)
+                .withHeartbeat(heartbeat)
+                .withTime(SystemTimeSync.fromConfig(config, clock, runner))
+                .withPower(LinuxPowerControl.fromConfig(config, runner, tree.paths()))
+                .withMemory(new SysfsMemoryBlocks(tree.paths()), new SysfsVcpuControl(tree.paths()));
+        withServices = QgaService.newDispatcher(features, "v", ConfigSection.empty("general"));
+        withoutServices = QgaService.newDispatcher(QgaFeatures.of(new FakeGuestInfo(), clock), "v",
+                ConfigSection.empty("general"));
     }
 
     private Heartbeat heartbeat;

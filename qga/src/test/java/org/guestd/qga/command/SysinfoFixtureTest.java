@@ -15,6 +15,7 @@ import org.guestd.core.testing.FixtureTree;
 import org.guestd.guestinfo.LinuxGuestInfo;
 import org.guestd.guestinfo.SystemProbes;
 import org.guestd.host.qga.Transcript;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.testing.Golden;
@@ -73,7 +74,8 @@ class SysinfoFixtureTest {
                 + "procs_running 1\nprocs_blocked 0\nsoftirq 183433 0 21755 12 39 0 0 0 0 0 0\n");
         LinuxGuestInfo info = new LinuxGuestInfo(t.paths(), new FakeClock(0), NO_PROBES,
                 LinuxGuestInfo.Options.defaults(t.paths(), Optional.empty(), Optional.empty()));
-        dispatcher = QgaService.newDispatcher(info, new FakeClock(0), "7.2.22", ConfigSection.empty("general"));
+        dispatcher = QgaService.newDispatcher(QgaFeatures.of(info, new FakeClock(0)), "7.2.22",
+                ConfigSection.empty("general"));
     }
 
     private void disk(String path, String name, int major, int minor, long sectors) {

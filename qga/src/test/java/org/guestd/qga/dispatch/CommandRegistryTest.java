@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CommandRegistryTest {
     private static String lookupError(CommandRegistry r, String name) {
         AgentException e = assertThrows(AgentException.class, () -> r.lookup(name));
-        assertEquals(ErrorClass.COMMAND_NOT_FOUND, e.errorClass());
+        assertEquals(ErrorClass.COMMAND_NOT_FOUND, QgaException.classOf(e));
         return e.getMessage();
     }
 

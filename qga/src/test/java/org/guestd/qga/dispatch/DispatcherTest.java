@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.guestd.core.AgentException;
-import org.guestd.core.ErrorClass;
 import org.guestd.core.json.Json;
 import org.guestd.core.json.JsonReader;
 import org.guestd.qga.command.control.GuestPing;

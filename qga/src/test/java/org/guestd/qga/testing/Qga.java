@@ -7,26 +7,24 @@ import java.util.Map;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.json.JsonReader;
-import org.guestd.core.testing.TestContext;
-import org.guestd.guestinfo.GuestInfo;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 
 /**
  * The whole QGA protocol minus the transport for command tests: a dispatcher built by {@link
- * QgaService#newDispatcher} over a {@link TestContext} with a state dir, fixture paths and a runner;
+ * QgaService#newDispatcher} over {@link QgaFeatures} with a state dir, fixture paths and a runner;
  * requests are JSON text, replies the decoded wire bytes.
  */
 public final class Qga {
     private final Dispatcher dispatcher;
 
     public Qga(Path stateDir, HostPaths paths, CommandRunner runner) throws Exception {
-        TestContext ctx = new TestContext("qga")
-                .general(Map.of("statedir", stateDir.toString()))
-                .paths(paths)
-                .commands(runner)
-                .with(GuestInfo.class, new FakeGuestInfo());
-        dispatcher = QgaService.newDispatcher(ctx, "test");
+        QgaFeatures features = QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
+                .withSystem(stateDir, paths, runner);
+        dispatcher = QgaService.newDispatcher(features, "test", ConfigSection.empty("general"));
     }
 
     /** The reply line to one request, exactly as it would go on the wire (without the newline). */

@@ -2,7 +2,6 @@
 package org.guestd.qga.command.control;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -11,15 +10,15 @@ import org.guestd.qga.dispatch.BaseCommand;
 public final class GuestPing extends BaseCommand {
     public static final String NAME = "guest-ping";
 
-    private final Supplier<Optional<Heartbeat>> heartbeat;
+    private final Optional<Heartbeat> heartbeat;
 
     /** Without heartbeat recording. */
     public GuestPing() {
-        this(Optional::empty);
+        this(Optional.empty());
     }
 
-    /** @param heartbeat where host contact is recorded (a ping), looked up per call */
-    public GuestPing(Supplier<Optional<Heartbeat>> heartbeat) {
+    /** @param heartbeat where host contact is recorded (a ping) */
+    public GuestPing(Optional<Heartbeat> heartbeat) {
         super(NAME);
         this.heartbeat = heartbeat;
     }
@@ -32,7 +31,7 @@ public final class GuestPing extends BaseCommand {
 
     @Override
     public Object execute(Args args) {
-        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.PING));
+        heartbeat.ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.PING));
         return null;
     }
 }

@@ -3,7 +3,6 @@ package org.guestd.qga.command.control;
 
 import org.guestd.qga.dispatch.ArgType;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -17,15 +16,15 @@ public final class GuestSync extends BaseCommand {
 
     static final StructSpec ARGS = StructSpec.builder().required(ID, ArgType.INT).build();
 
-    private final Supplier<Optional<Heartbeat>> heartbeat;
+    private final Optional<Heartbeat> heartbeat;
 
     /** Without heartbeat recording. */
     public GuestSync() {
-        this(Optional::empty);
+        this(Optional.empty());
     }
 
-    /** @param heartbeat where host contact is recorded (a sync), looked up per call */
-    public GuestSync(Supplier<Optional<Heartbeat>> heartbeat) {
+    /** @param heartbeat where host contact is recorded (a sync) */
+    public GuestSync(Optional<Heartbeat> heartbeat) {
         super(NAME, ARGS);
         this.heartbeat = heartbeat;
     }
@@ -38,7 +37,7 @@ public final class GuestSync extends BaseCommand {
 
     @Override
     public Object execute(Args args) {
-        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
+        heartbeat.ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
         return args.getLong(ID);
     }
 }

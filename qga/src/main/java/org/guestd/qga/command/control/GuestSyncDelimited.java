@@ -2,7 +2,6 @@
 package org.guestd.qga.command.control;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -14,15 +13,15 @@ import org.guestd.qga.dispatch.BaseCommand;
 public final class GuestSyncDelimited extends BaseCommand {
     public static final String NAME = "guest-sync-delimited";
 
-    private final Supplier<Optional<Heartbeat>> heartbeat;
+    private final Optional<Heartbeat> heartbeat;
 
     /** Without heartbeat recording. */
     public GuestSyncDelimited() {
-        this(Optional::empty);
+        this(Optional.empty());
     }
 
-    /** @param heartbeat where host contact is recorded (a sync), looked up per call */
-    public GuestSyncDelimited(Supplier<Optional<Heartbeat>> heartbeat) {
+    /** @param heartbeat where host contact is recorded (a sync) */
+    public GuestSyncDelimited(Optional<Heartbeat> heartbeat) {
         super(NAME, GuestSync.ARGS);
         this.heartbeat = heartbeat;
     }
@@ -40,7 +39,7 @@ public final class GuestSyncDelimited extends BaseCommand {
 
     @Override
     public Object execute(Args args) {
-        heartbeat.get().ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
+        heartbeat.ifPresent(h -> h.contact("qga", Heartbeat.ContactKind.SYNC));
         return args.getLong(GuestSync.ID);
     }
 }

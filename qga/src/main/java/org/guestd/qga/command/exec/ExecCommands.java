@@ -2,7 +2,6 @@
 package org.guestd.qga.command.exec;
 
 import java.util.List;
-import org.guestd.qga.command.CommandDeps;
 import org.guestd.qga.dispatch.QgaCommand;
 
 /** The guest-exec group: guest-exec and guest-exec-status over one table of children. */
@@ -10,7 +9,7 @@ public final class ExecCommands {
     private ExecCommands() {}
 
     /** Both commands, sharing one process table. */
-    public static List<QgaCommand> all(CommandDeps deps) {
+    public static List<QgaCommand> all() {
         ExecTable table = new ExecTable();
         return List.of(new GuestExecStatus(table), new GuestExec(table));
     }

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.freeze.FsTrimmer;
-import org.guestd.qga.command.CommandDeps;
+import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.QgaCommand;
 
 /**
- * The fsfreeze and fstrim commands over the freeze service's {@link FsFreezer} and
- * {@link FsTrimmer}. When the freeze service is not running they are registered but disabled, as
+ * The fsfreeze and fstrim commands over the freeze feature's {@link FsFreezer} and
+ * {@link FsTrimmer}. Without the freeze feature they are registered but disabled, as
  * in a qemu-ga built without FIFREEZE/FITRIM. With an engine, the registry's frozen state is
  * the engine's, so while frozen only qemu-ga's allow-list answers.
  */
@@ -20,10 +20,9 @@ public final class FreezeCommands {
 
     private FreezeCommands() {}
 
-    public static List<QgaCommand> all(CommandDeps deps) {
-        Optional<FsFreezer> freezer = deps.service(FsFreezer.class);
-        Optional<FsTrimmer> trimmer = deps.service(FsTrimmer.class);
-        freezer.ifPresent(f -> deps.registry().setFrozenState(() -> f.status() == FsFreezer.Status.FROZEN));
+    public static List<QgaCommand> all(Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer,
+            CommandRegistry registry) {
+        freezer.ifPresent(f -> registry.setFrozenState(() -> f.status() == FsFreezer.Status.FROZEN));
         FsFreezer f = freezer.orElse(null);
         return List.of(new GuestFsfreezeStatus(f), new GuestFsfreezeFreeze(f), new GuestFsfreezeFreezeList(f),
                 new GuestFsfreezeThaw(f), new GuestFstrim(trimmer.orElse(null)));

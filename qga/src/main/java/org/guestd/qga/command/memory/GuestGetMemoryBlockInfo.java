@@ -4,7 +4,6 @@ package org.guestd.qga.command.memory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
@@ -15,9 +14,9 @@ import org.guestd.qga.dispatch.BaseCommand;
 public final class GuestGetMemoryBlockInfo extends BaseCommand {
     public static final String NAME = "guest-get-memory-block-info";
 
-    private final Supplier<Optional<MemoryBlocks>> blocks;
+    private final Optional<MemoryBlocks> blocks;
 
-    public GuestGetMemoryBlockInfo(Supplier<Optional<MemoryBlocks>> blocks) {
+    public GuestGetMemoryBlockInfo(Optional<MemoryBlocks> blocks) {
         super(NAME);
         this.blocks = blocks;
     }
@@ -25,7 +24,7 @@ public final class GuestGetMemoryBlockInfo extends BaseCommand {
     @Override
     public Object execute(Args args) throws AgentException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("size", Wire.u64(blocks.get().orElseThrow(AgentException::unsupported).blockSizeBytes()));
+        m.put("size", Wire.u64(blocks.orElseThrow(AgentException::unsupported).blockSizeBytes()));
         return m;
     }
 }

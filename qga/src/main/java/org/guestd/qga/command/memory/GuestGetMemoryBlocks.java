@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
@@ -23,9 +22,9 @@ public final class GuestGetMemoryBlocks extends BaseCommand {
     static final String ONLINE = "online";
     static final String CAN_OFFLINE = "can-offline";
 
-    private final Supplier<Optional<MemoryBlocks>> blocks;
+    private final Optional<MemoryBlocks> blocks;
 
-    public GuestGetMemoryBlocks(Supplier<Optional<MemoryBlocks>> blocks) {
+    public GuestGetMemoryBlocks(Optional<MemoryBlocks> blocks) {
         super(NAME);
         this.blocks = blocks;
     }
@@ -33,7 +32,7 @@ public final class GuestGetMemoryBlocks extends BaseCommand {
     @Override
     public Object execute(Args args) throws AgentException {
         List<Object> out = new ArrayList<>();
-        for (MemoryBlocks.Block b : blocks.get().orElseThrow(AgentException::unsupported).list()) {
+        for (MemoryBlocks.Block b : blocks.orElseThrow(AgentException::unsupported).list()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(PHYS_INDEX, Wire.u64(b.physIndex()));
             m.put(ONLINE, b.online());

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.qga.command.Wire;
@@ -32,16 +31,16 @@ public final class GuestSetMemoryBlocks extends BaseCommand {
     private static final StructSpec ARGS = StructSpec.builder()
             .required(MEM_BLKS, ArgType.listOf(ArgType.struct(BLOCK))).build();
 
-    private final Supplier<Optional<MemoryBlocks>> blocks;
+    private final Optional<MemoryBlocks> blocks;
 
-    public GuestSetMemoryBlocks(Supplier<Optional<MemoryBlocks>> blocks) {
+    public GuestSetMemoryBlocks(Optional<MemoryBlocks> blocks) {
         super(NAME, ARGS);
         this.blocks = blocks;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        MemoryBlocks mb = blocks.get().orElseThrow(AgentException::unsupported);
+        MemoryBlocks mb = blocks.orElseThrow(AgentException::unsupported);
         List<MemoryBlocks.Request> req = new ArrayList<>();
         for (Args a : args.<Args>getList(MEM_BLKS)) {
             req.add(new MemoryBlocks.Request(a.getLong(GuestGetMemoryBlocks.PHYS_INDEX),

@@ -4,7 +4,6 @@ package org.guestd.qga.command.memory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.memory.VcpuControl;
 import org.guestd.qga.dispatch.ArgType;
@@ -29,16 +28,16 @@ public final class GuestSetVcpus extends BaseCommand {
     private static final StructSpec ARGS = StructSpec.builder()
             .required(VCPUS, ArgType.listOf(ArgType.struct(VCPU))).build();
 
-    private final Supplier<Optional<VcpuControl>> vcpus;
+    private final Optional<VcpuControl> vcpus;
 
-    public GuestSetVcpus(Supplier<Optional<VcpuControl>> vcpus) {
+    public GuestSetVcpus(Optional<VcpuControl> vcpus) {
         super(NAME, ARGS);
         this.vcpus = vcpus;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        VcpuControl vc = vcpus.get().orElseThrow(AgentException::unsupported);
+        VcpuControl vc = vcpus.orElseThrow(AgentException::unsupported);
         List<VcpuControl.Request> req = new ArrayList<>();
         for (Args a : args.<Args>getList(VCPUS)) {
             req.add(new VcpuControl.Request(a.getLong("logical-id"), a.getBoolean("online")));

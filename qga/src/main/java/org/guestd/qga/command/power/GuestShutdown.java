@@ -2,7 +2,6 @@
 package org.guestd.qga.command.power;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -22,7 +21,7 @@ public final class GuestShutdown extends PowerCommand {
 
     private static final StructSpec ARGS = StructSpec.builder().optional(MODE, ArgType.STR).build();
 
-    public GuestShutdown(Supplier<Optional<PowerControl>> power) {
+    public GuestShutdown(Optional<PowerControl> power) {
         super(NAME, ARGS, power);
     }
 

@@ -2,7 +2,6 @@
 package org.guestd.qga.command.power;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.StructSpec;
@@ -17,7 +16,7 @@ import org.guestd.shutdown.PowerControl.SuspendMode;
 public final class GuestSuspend extends PowerCommand {
     private final SuspendMode mode;
 
-    public GuestSuspend(SuspendMode mode, Supplier<Optional<PowerControl>> power) {
+    public GuestSuspend(SuspendMode mode, Optional<PowerControl> power) {
         super("guest-" + mode.actionName(), StructSpec.EMPTY, power);
         this.mode = mode;
     }

@@ -2,7 +2,6 @@
 package org.guestd.qga.command.power;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.BaseCommand;
 import org.guestd.qga.dispatch.StructSpec;
@@ -10,12 +9,12 @@ import org.guestd.shutdown.PowerControl;
 
 /**
  * A power command: the schema's {@code 'success-response': false} (no reply when it works), over
- * the shutdown service's {@link PowerControl}, looked up per call; without it QERR_UNSUPPORTED.
+ * the shutdown feature's {@link PowerControl}; without it QERR_UNSUPPORTED.
  */
 abstract class PowerCommand extends BaseCommand {
-    private final Supplier<Optional<PowerControl>> power;
+    private final Optional<PowerControl> power;
 
-    PowerCommand(String name, StructSpec arguments, Supplier<Optional<PowerControl>> power) {
+    PowerCommand(String name, StructSpec arguments, Optional<PowerControl> power) {
         super(name, arguments);
         this.power = power;
     }
@@ -27,6 +26,6 @@ abstract class PowerCommand extends BaseCommand {
 
     /** The shutdown service's API, or QERR_UNSUPPORTED when it is not running. */
     final PowerControl power() throws AgentException {
-        return power.get().orElseThrow(AgentException::unsupported);
+        return power.orElseThrow(AgentException::unsupported);
     }
 }

@@ -4,17 +4,15 @@ package org.guestd.qga.command.power;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.guestd.qga.command.CommandDeps;
 import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.shutdown.PowerControl;
 import org.guestd.shutdown.PowerControl.SuspendMode;
 
-/** The power commands, over the shutdown service's {@link PowerControl} (looked up per call). */
+/** The power commands, over the shutdown feature's {@link PowerControl}. */
 public final class PowerCommands {
     private PowerCommands() {}
 
-    public static List<QgaCommand> all(CommandDeps deps) {
-        Supplier<Optional<PowerControl>> power = () -> deps.service(PowerControl.class);
+    public static List<QgaCommand> all(Optional<PowerControl> power) {
         return List.of(new GuestShutdown(power),
                 new GuestSuspend(SuspendMode.DISK, power),
                 new GuestSuspend(SuspendMode.RAM, power),

@@ -2,7 +2,6 @@
 package org.guestd.qga.command.time;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -21,16 +20,16 @@ public final class GuestSetTime extends BaseCommand {
 
     private static final StructSpec ARGS = StructSpec.builder().optional(TIME, ArgType.INT).build();
 
-    private final Supplier<Optional<TimeSync>> time;
+    private final Optional<TimeSync> time;
 
-    public GuestSetTime(Supplier<Optional<TimeSync>> time) {
+    public GuestSetTime(Optional<TimeSync> time) {
         super(NAME, ARGS);
         this.time = time;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        TimeSync t = time.get().orElseThrow(AgentException::unsupported);
+        TimeSync t = time.orElseThrow(AgentException::unsupported);
         Long ns = args.optLong(TIME);
         if (ns == null) {
             t.setFromRtc("qga");

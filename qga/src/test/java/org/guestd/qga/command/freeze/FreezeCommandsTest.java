@@ -11,10 +11,10 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.testing.FakeClock;
-import org.guestd.core.testing.TestContext;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.freeze.FsTrimmer;
-import org.guestd.guestinfo.GuestInfo;
+import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.testing.FakeFsFreezer;
@@ -25,11 +25,11 @@ class FreezeCommandsTest {
     private final FakeFsFreezer freezer = new FakeFsFreezer();
 
     private Dispatcher dispatcher(boolean withEngine) throws AgentException {
-        TestContext ctx = new TestContext("qga").clock(new FakeClock(5_000)).with(GuestInfo.class, new FakeGuestInfo());
+        QgaFeatures f = QgaFeatures.of(new FakeGuestInfo(), new FakeClock(5_000));
         if (withEngine) {
-            ctx.with(FsFreezer.class, freezer).with(FsTrimmer.class, freezer);
+            f = f.withFreeze(freezer, freezer);
         }
-        return QgaService.newDispatcher(ctx, "v");
+        return QgaService.newDispatcher(f, "v", ConfigSection.empty("general"));
     }
 
     private static String run(Dispatcher d, String request) {

@@ -10,20 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FixtureTree;
-import org.guestd.core.testing.TestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GuestInfoServiceTest {
+class GuestInfoFromConfigTest {
     @TempDir
     Path dir;
 
-    private static TestContext ctx(HostPaths paths, Clock clock, Map<String, String> config) {
-        return new TestContext("guestinfo").paths(paths).clock(clock).config(config);
+    private static GuestInfo build(HostPaths paths, Clock clock, Map<String, String> config, SystemProbes probes,
+            Optional<Path> osRelease, Optional<String> tz) {
+        return LinuxGuestInfo.fromConfig(new ConfigSection("guestinfo", config), paths, clock, probes, osRelease, tz);
     }
 
     private FixtureTree guest() {
@@ -38,14 +39,10 @@ class GuestInfoServiceTest {
     }
 
     @Test
-    void exportsGuestInfoOverTheContextRoots() throws AgentException {
+    void readsTheGuestOverTheGivenRoots() throws AgentException {
         FixtureTree t = guest();
-        TestContext ctx = ctx(t.paths(), new FakeClock(1_700_000_000_000_000_000L), Map.of());
-        GuestInfoService s = new GuestInfoService(new FakeProbes(), Optional.empty(), Optional.of("Europe/Nowhere"));
-        assertEquals("guestinfo", s.name());
-        assertTrue(s.probe(ctx).isAvailable());
-        s.start(ctx);
-        GuestInfo gi = ctx.require(GuestInfo.class);
+        GuestInfo gi = build(t.paths(), new FakeClock(1_700_000_000_000_000_000L), Map.of(), new FakeProbes(),
+                Optional.empty(), Optional.of("Europe/Nowhere"));
         assertEquals("debian", gi.osInfo().id());
         assertEquals("12", gi.osInfo().versionId());
         assertEquals("vm", gi.hostName());
@@ -54,21 +51,19 @@ class GuestInfoServiceTest {
         assertEquals(List.of(), gi.users());
         assertEquals(List.of(), gi.filesystems());
         assertEquals(List.of(), gi.interfaces());
-        s.stop();
     }
 
     @Test
     void configuredFallbackAndOverride() throws AgentException {
         FixtureTree t = guest().file("alt/os-release", "ID=alt\n").file("qga-os-release", "ID=qemu-ga-test\n");
         t.file("etc/os-release.bad", "");
-        TestContext ctx = ctx(t.paths().withEtc(dir.resolve("empty-etc")), Clock.SYSTEM,
-                Map.of("os-release-fallback", dir.resolve("alt/os-release").toString()));
-        new GuestInfoService(new FakeProbes(), Optional.empty(), Optional.of("UTC")).start(ctx);
-        assertEquals("alt", ctx.require(GuestInfo.class).osInfo().id());
-        TestContext ctx2 = ctx(t.paths(), Clock.SYSTEM, Map.of());
-        new GuestInfoService(new FakeProbes(), Optional.of(dir.resolve("qga-os-release")), Optional.of("UTC"))
-                .start(ctx2);
-        assertEquals("qemu-ga-test", ctx2.require(GuestInfo.class).osInfo().id());
+        GuestInfo alt = build(t.paths().withEtc(dir.resolve("empty-etc")), Clock.SYSTEM,
+                Map.of("os-release-fallback", dir.resolve("alt/os-release").toString()), new FakeProbes(),
+                Optional.empty(), Optional.of("UTC"));
+        assertEquals("alt", alt.osInfo().id());
+        GuestInfo overridden = build(t.paths(), Clock.SYSTEM, Map.of(), new FakeProbes(),
+                Optional.of(dir.resolve("qga-os-release")), Optional.of("UTC"));
+        assertEquals("qemu-ga-test", overridden.osInfo().id());
     }
 
     @Test
@@ -80,9 +75,8 @@ class GuestInfoServiceTest {
                 throw new IllegalStateException("native failure");
             }
         };
-        TestContext ctx = ctx(t.paths(), Clock.SYSTEM, Map.of());
-        new GuestInfoService(broken, Optional.empty(), Optional.empty()).start(ctx);
-        AgentException e = assertThrows(AgentException.class, () -> ctx.require(GuestInfo.class).interfaces());
+        GuestInfo gi = build(t.paths(), Clock.SYSTEM, Map.of(), broken, Optional.empty(), Optional.empty());
+        AgentException e = assertThrows(AgentException.class, gi::interfaces);
         assertTrue(e.getMessage().startsWith("failed to collect interfaces"), e.getMessage());
     }
 }

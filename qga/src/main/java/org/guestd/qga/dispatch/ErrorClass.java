@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.core;
+package org.guestd.qga.dispatch;
 
 /**
- * The error classes an agent reports. The names are QEMU Guest Agent wire names (QAPI
+ * The error classes of the QGA wire (QAPI
  * {@code QapiErrorClass}); qemu-ga itself only ever emits {@link #GENERIC_ERROR} and
- * {@link #COMMAND_NOT_FOUND}. Other protocols map these to their own codes.
+ * {@link #COMMAND_NOT_FOUND}. Any other feature failure answers {@link #GENERIC_ERROR}.
  */
 public enum ErrorClass {
     GENERIC_ERROR("GenericError"),

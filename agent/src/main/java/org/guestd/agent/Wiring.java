@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.AgentConfig;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.Clock;
+import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.facts.AgentFact;
+import org.guestd.core.facts.FactKind;
+import org.guestd.core.facts.FactPublisher;
+import org.guestd.core.facts.FactSource;
+import org.guestd.core.spi.AgentService;
+import org.guestd.core.spi.Availability;
+import org.guestd.freeze.FreezeService;
+import org.guestd.freeze.FsOps;
+import org.guestd.guestinfo.GuestFacts;
+import org.guestd.guestinfo.GuestInfo;
+import org.guestd.guestinfo.LinuxGuestInfo;
+import org.guestd.heartbeat.HeartbeatTracker;
+import org.guestd.hyperv.HypervService;
+import org.guestd.kvp.KvpService;
+import org.guestd.memory.MemInfoSampler;
+import org.guestd.memory.MemoryFacts;
+import org.guestd.memory.ProcMemInfoSampler;
+import org.guestd.memory.SysfsMemoryBlocks;
+import org.guestd.memory.SysfsVcpuControl;
+import org.guestd.qga.QgaFeatures;
+import org.guestd.qga.QgaService;
+import org.guestd.shutdown.LinuxPowerControl;
+import org.guestd.timesync.SystemTimeSync;
+import org.guestd.transport.IoLoop;
+import org.guestd.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one page where guestd is put together. Features are built first, each from its own config
+ * section; then each protocol is handed the features it uses, typed, through its constructor
+ * (a feature that cannot exist here — no native ioctls, not a Hyper-V guest — is an explicit
+ * empty value, and the protocol answers as the reference daemon does without it). The service
+ * list at the end is the start order; services stop in reverse. A new channel plugs in here:
+ * see ARCHITECTURE.md, "Adding a channel".
+ */
+final class Wiring {
+    private static final Logger LOG = LoggerFactory.getLogger("org.guestd.agent");
+
+    /**
+     * What the agent runs.
+     *
+     * @param services in start order
+     * @param freeze the freeze feature (the agent thaws through it first on SIGTERM), or empty
+     * @param facts the fact publisher
+     */
+    record Assembly(List<AgentService> services, Optional<FreezeService> freeze, FactPublisher facts) {}
+
+    /** The agent's environment: where it reads the system, and the two outside inputs qemu-ga takes. */
+    record Inputs(AgentConfig config, HostPaths paths, Clock clock, CommandRunner runner, Path stateDir,
+            Optional<Path> qgaOsRelease, Optional<String> tz, String version) {}
+
+    private Wiring() {}
+
+    static Assembly build(Inputs in, Supplier<Transport> qgaTransport, IoLoop loop) throws AgentException {
+        AgentConfig cfg = in.config();
+        ConfigSection general = cfg.general();
+
+        // features
+        Optional<FreezeService> freeze = optional("freeze", FreezeService.nativeAvailability(),
+                () -> new FreezeService(cfg.section(FreezeService.NAME), general, in.paths(), in.clock(), FsOps.NATIVE));
+        GuestInfo info = LinuxGuestInfo.fromConfig(cfg.section("guestinfo"), in.paths(), in.clock(),
+                new NativeSystemProbes(), in.qgaOsRelease(), in.tz());
+        HeartbeatTracker heartbeat = HeartbeatTracker.fromConfig(cfg.section("heartbeat"), in.clock());
+        SystemTimeSync time = SystemTimeSync.fromConfig(cfg.section("timesync"), new NativeClock(), in.runner());
+        LinuxPowerControl power = LinuxPowerControl.fromConfig(cfg.section("shutdown"), in.runner(), in.paths());
+        SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
+        SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
+        MemInfoSampler meminfo = new ProcMemInfoSampler(in.paths(), in.clock());
+        Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
+                () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
+
+        // facts the channels may report (read only while one listens)
+        FactPublisher facts = new FactPublisher();
+        facts.put(FactKind.AGENT, FactKind.SINGLE, new AgentFact("guestd", in.version()));
+        GuestFacts.register(facts, info, in.paths(), GuestFacts.interval(cfg.section("guestinfo")));
+        MemoryFacts.register(facts, meminfo, MemoryFacts.interval(cfg.section("memory")));
+        facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
+
+        // protocols
+        QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
+                freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
+                Optional.of(memoryBlocks), Optional.of(vcpus), in.stateDir(), in.paths(), in.runner());
+        QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
+        HypervService hyperv = new HypervService(loop,
+                kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));
+
+        // start order: features with a lifecycle, the publisher, then the channels
+        List<AgentService> services = new ArrayList<>();
+        freeze.ifPresent(services::add);
+        kvp.ifPresent(services::add);
+        services.add(facts);
+        services.add(new FactTriggers(loop, facts));
+        services.add(qga);
+        services.add(hyperv);
+        return new Assembly(List.copyOf(services), freeze, facts);
+    }
+
+    /** How often liveness (alive or not) is re-judged while a channel reports it. */
+    static final Duration LIVENESS_INTERVAL = Duration.ofSeconds(30);
+
+    /** A feature that exists only where it can: built when available, else empty with one log line. */
+    private static <T> Optional<T> optional(String name, Availability a, Factory<T> factory) throws AgentException {
+        if (!a.isAvailable()) {
+            LOG.info("{} is off: {}", name, a.cause());
+            return Optional.empty();
+        }
+        return Optional.of(factory.make());
+    }
+
+    @FunctionalInterface
+    private interface Factory<T> {
+        T make() throws AgentException;
+    }
+}

@@ -22,7 +22,7 @@ enum Option {
     ALLOW_RPCS('a', "allow-rpcs", Arg.REQUIRED, "comma-separated commands to allow, all others disabled"),
     CONFIG('c', "config", Arg.REQUIRED, "config file (default $GUESTD_CONF, else $QGA_CONF, else /etc/guestd/guestd.conf)"),
     DUMP_CONF('D', "dump-conf", Arg.NONE, "print the effective configuration and exit"),
-    RETRY_PATH('r', "retry-path", Arg.NONE, "accepted for qemu-ga compatibility; channels always reopen"),
+    RETRY_PATH('r', "retry-path", Arg.NONE, "wait for a serial device missing at start (retried with backoff) instead of failing"),
     HELP('h', "help", Arg.NONE, "print this help and exit"),
     // Hyper-V channels (hyperv module): a path, fd:N (an inherited message descriptor) or off.
     KVP_DEVICE('\0', "kvp-device", Arg.REQUIRED, "Hyper-V KVP device, fd:N or off (default /dev/vmbus/hv_kvp)"),

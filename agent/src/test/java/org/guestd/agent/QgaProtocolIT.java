@@ -2,6 +2,7 @@
 package org.guestd.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -69,6 +70,7 @@ class QgaProtocolIT {
     }
 
     private void replay(Transcript t) throws Exception {
+        assertFalse(t.steps().isEmpty(), t.name() + " parses to no step");
         try (QgaClient c = QgaClient.connect(agent.socket, Duration.ofSeconds(30))) {
             for (Transcript.Step step : t.steps()) {
                 c.sendRaw(step.request());

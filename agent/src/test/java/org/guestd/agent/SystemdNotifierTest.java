@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.agent;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -14,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.guestd.core.spi.ServiceContext;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class SystemdNotifierTest {
     private final List<String> sent = new ArrayList<>();
@@ -60,13 +66,31 @@ class SystemdNotifierTest {
     }
 
     @Test
-    void sendFailureNeverEscapes() {
+    void sendFailureNeverEscapesIsWarnedOnceAndLaterSendsAreStillTried() {
+        List<String> tried = new ArrayList<>();
         SystemdNotifier n = new SystemdNotifier(Map.of("NOTIFY_SOCKET", "/nonexistent"), 1, (s, m) -> {
+            tried.add(m);
+            if (tried.size() == 2) {
+                throw new IllegalStateException("a bug in the sender");
+            }
             throw new IOException("sendto(/nonexistent) failed: ENOENT");
         });
-        n.ready("a");
-        n.ready("b");
-        n.stopping("c");
+        Logger logger = (Logger) LoggerFactory.getLogger("org.guestd.agent.systemd");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            assertDoesNotThrow(() -> {
+                n.ready("a");
+                n.ready("b");
+                n.stopping("c");
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertEquals(List.of("READY=1\nSTATUS=a", "READY=1\nSTATUS=b", "STOPPING=1\nSTATUS=c"), tried);
+        assertEquals(1, appender.list.stream().filter(e -> e.getLevel() == Level.WARN).count(),
+                "one warning, then debug: " + appender.list);
     }
 
     @Test

@@ -43,13 +43,21 @@ public final class Golden {
         }
     }
 
-    /** Loads {@code transcripts/<file>} from the test class path. */
+    /**
+     * Loads {@code transcripts/<file>} from the test class path. A file that parses to no step
+     * fails here, so no replay loop can pass without replaying anything.
+     */
     public static Transcript load(String file) {
+        Transcript t;
         try {
-            return Transcript.load(path(file));
+            t = Transcript.load(path(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (t.steps().isEmpty()) {
+            throw new IllegalStateException("transcript " + file + " parses to no step (format changed?)");
+        }
+        return t;
     }
 
     /**

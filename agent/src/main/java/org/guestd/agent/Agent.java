@@ -54,8 +54,12 @@ final class Agent {
             return 1;
         }
         log = LoggerFactory.getLogger("org.guestd.agent");
+        settings.warnings().forEach(w -> log.warn("{}", w));
         if (settings.configFile() != null) {
             log.debug("config file {}", settings.configFile());
+        }
+        if (!settings.policyOrigins().isEmpty()) {
+            log.info("RPC policy from {}", String.join("; ", settings.policyOrigins()));
         }
         if (settings.general().getString("daemon", "false").equals("true")) {
             log.info("--daemonize ignored: guestd runs in the foreground (systemd Type=notify)");

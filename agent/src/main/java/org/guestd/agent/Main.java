@@ -49,7 +49,7 @@ public final class Main {
         }
         if (cl.has(Option.DUMP_CONF)) {
             Logging.off();
-            out.print(settings.config().dump());
+            out.print(settings.dump());
             return 0;
         }
         return new Agent(settings, env).runUntilStopped();

@@ -3,9 +3,11 @@ package org.guestd.agent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigException;
 import org.guestd.core.config.ConfigSection;
@@ -21,22 +23,31 @@ final class Settings {
     private final AgentConfig config;
     private final Path configFile;
     private final boolean channelExplicit;
+    private final List<String> policyOrigins;
+    private final List<String> warnings;
 
-    private Settings(AgentConfig config, Path configFile, boolean channelExplicit) {
+    private Settings(AgentConfig config, Path configFile, boolean channelExplicit, List<String> policyOrigins,
+            List<String> warnings) {
         this.config = config;
         this.configFile = configFile;
         this.channelExplicit = channelExplicit;
+        this.policyOrigins = List.copyOf(policyOrigins);
+        this.warnings = List.copyOf(warnings);
     }
 
     static Settings resolve(CommandLine cl, Map<String, String> env) throws ConfigException {
         Path file = null;
         boolean mustExist = true;
+        String fromEnv = null;
+        List<String> warnings = new ArrayList<>();
         if (cl.has(Option.CONFIG)) {
             file = Path.of(cl.get(Option.CONFIG));
         } else if (nonEmpty(env.get("GUESTD_CONF"))) {
             file = Path.of(env.get("GUESTD_CONF"));
+            fromEnv = "GUESTD_CONF";
         } else if (nonEmpty(env.get("QGA_CONF"))) {
             file = Path.of(env.get("QGA_CONF"));
+            fromEnv = "QGA_CONF";
         } else {
             file = Path.of(Defaults.CONFIG_FILE);
             mustExist = false;
@@ -44,14 +55,37 @@ final class Settings {
         AgentConfig fromFile = AgentConfig.empty();
         if (Files.exists(file)) {
             fromFile = AgentConfig.load(file);
-        } else if (mustExist) {
-            throw new ConfigException("config file " + file + " does not exist");
+        } else if (mustExist && fromEnv == null) {
+            throw new ConfigException("config file " + file + " does not exist"); // -c names it: an error
         } else {
+            if (fromEnv != null) { // as qemu-ga: a missing file named by the environment is ignored
+                warnings.add("config file " + file + " (from $" + fromEnv + ") does not exist; ignored");
+            }
             file = null;
         }
         AgentConfig fromCli = AgentConfig.of(Map.of(AgentConfig.GENERAL, cl.generalKeys()));
         AgentConfig merged = fromFile.overlay(fromCli);
         ConfigSection g = merged.general();
+        List<String> origins = new ArrayList<>();
+        if (!g.has("block-rpcs") && !g.has("blacklist") && !g.has("allow-rpcs")) {
+            Path etc = g.get("etc-root").map(Path::of).orElse(HostPaths.system().etc());
+            Optional<DistroRpcPolicy.Policy> distro = DistroRpcPolicy.read(etc);
+            if (distro.isPresent()) {
+                DistroRpcPolicy.Policy p = distro.get();
+                Map<String, String> policy = new LinkedHashMap<>();
+                if (!p.blocked().isEmpty()) {
+                    policy.put("block-rpcs", String.join(";", p.blocked()));
+                } else {
+                    policy.put("allow-rpcs", String.join(";", p.allowed()));
+                }
+                merged = merged.overlay(AgentConfig.of(Map.of(AgentConfig.GENERAL, policy)));
+                g = merged.general();
+                origins.addAll(p.origins());
+            }
+        } else {
+            origins.add(cl.generalKeys().containsKey("block-rpcs") || cl.generalKeys().containsKey("allow-rpcs")
+                    ? "the command line" : "config file " + file);
+        }
         boolean explicit = g.has("method") || g.has("path");
 
         Map<String, String> general = new LinkedHashMap<>();
@@ -86,7 +120,7 @@ final class Settings {
         }
         eg.getBoolean("verbose", false); // validate early
         eg.getBoolean("daemon", false);
-        return new Settings(effective, file, explicit);
+        return new Settings(effective, file, explicit, origins, warnings);
     }
 
     private static boolean nonEmpty(String s) {
@@ -114,6 +148,28 @@ final class Settings {
         return configFile;
     }
 
+    /** Where the RPC policy (block or allow list) came from; empty when none is set. */
+    List<String> policyOrigins() {
+        return policyOrigins;
+    }
+
+    /** Problems found while resolving that did not stop it, for the log. */
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * What {@code -D} prints: the effective configuration in the file syntax, headed by comment
+     * lines saying where the RPC policy came from.
+     */
+    String dump() {
+        StringBuilder sb = new StringBuilder();
+        if (!policyOrigins.isEmpty()) {
+            sb.append("# rpc policy from: ").append(String.join("; ", policyOrigins)).append('\n');
+        }
+        return sb.append(config.dump()).toString();
+    }
+
     /** Whether the method or path was chosen by the user (then no fallback channel is used). */
     boolean channelExplicit() {
         return channelExplicit;
@@ -122,7 +178,7 @@ final class Settings {
     /** The same settings with another state dir (used when the default one cannot be created). */
     Settings withStateDir(Path dir) {
         AgentConfig c = config.overlay(AgentConfig.of(Map.of(AgentConfig.GENERAL, Map.of("statedir", dir.toString()))));
-        return new Settings(c, configFile, channelExplicit);
+        return new Settings(c, configFile, channelExplicit, policyOrigins, warnings);
     }
 
     boolean verbose() throws ConfigException {

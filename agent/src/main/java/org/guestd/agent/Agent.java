@@ -103,7 +103,9 @@ final class Agent {
             if (Logging.freezeGate() != null) { // the log holds its output while frozen
                 freeze.ifPresent(f -> f.addListener(Logging.freezeGate()));
             }
-            List<String> started = runtime.start(withSystemd(assembly.services(), systemd));
+            LivenessCheck liveness = LivenessCheck.fromConfig(effective.config().section("heartbeat"),
+                    loop::answersWithin, runtime.workers()::longestRunningNanos);
+            List<String> started = runtime.start(withSystemd(assembly.services(), systemd, liveness));
             writePidfile(pidfile);
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,
                     channel.method().wireName(), channel.path());
@@ -136,9 +138,10 @@ final class Agent {
     }
 
     /** The service list plus {@link SystemdService}, which must stay last (it stops first). */
-    private static List<AgentService> withSystemd(List<AgentService> services, SystemdNotifier systemd) {
+    private static List<AgentService> withSystemd(List<AgentService> services, SystemdNotifier systemd,
+            LivenessCheck liveness) {
         List<AgentService> all = new ArrayList<>(services);
-        all.add(new SystemdService(systemd));
+        all.add(new SystemdService(systemd, liveness));
         return all;
     }
 

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.guestd.core.spi.ServiceContext;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -106,7 +108,7 @@ class SystemdNotifierTest {
                     }
                     throw new AssertionError("unexpected " + method.getName());
                 });
-        SystemdService s = new SystemdService(n);
+        SystemdService s = new SystemdService(n, HEALTHY);
         s.start(ctx);
         s.stop();
         assertEquals(List.of("PT2S watchdog"), scheduled);
@@ -119,7 +121,38 @@ class SystemdNotifierTest {
                 new Class<?>[] {ServiceContext.class}, (proxy, method, args) -> {
                     throw new AssertionError("unexpected " + method.getName());
                 });
-        new SystemdService(notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"))).start(ctx);
+        new SystemdService(notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify")), HEALTHY).start(ctx);
         assertTrue(sent.isEmpty());
+    }
+
+    static final LivenessCheck HEALTHY = new LivenessCheck(ms -> true, () -> 0, Duration.ofSeconds(5),
+            Duration.ofMinutes(10));
+
+    @Test
+    void theWatchdogIsFedOnlyWhileTheLoopAnswersAndNoWorkerIsStuck() {
+        SystemdNotifier n = notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "4000000"));
+        AtomicBoolean loopAnswers = new AtomicBoolean(true);
+        AtomicLong longestWorker = new AtomicLong();
+        List<Long> asked = new ArrayList<>();
+        LivenessCheck check = new LivenessCheck(ms -> {
+            asked.add(ms);
+            return loopAnswers.get();
+        }, longestWorker::get, Duration.ofSeconds(5), Duration.ofMinutes(10));
+        SystemdService s = new SystemdService(n, check);
+        s.feed();
+        assertEquals(List.of("/run/systemd/notify|WATCHDOG=1"), sent);
+        assertEquals(List.of(5000L), asked, "the loop is probed with the deadline");
+        loopAnswers.set(false);
+        s.feed();
+        s.feed();
+        assertEquals(1, sent.size(), "a loop that does not answer: no ping");
+        loopAnswers.set(true);
+        longestWorker.set(Duration.ofMinutes(11).toNanos());
+        s.feed();
+        assertEquals(1, sent.size(), "a worker stuck past the limit: no ping");
+        assertEquals(Optional.of("a worker task has been running for 660 s (limit 600 s)"), check.problem());
+        longestWorker.set(Duration.ofMinutes(9).toNanos());
+        s.feed();
+        assertEquals(2, sent.size(), "working again: pinged");
     }
 }

@@ -78,6 +78,22 @@ public final class IoLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the loop is alive: runs an empty task on it and waits at most {@code timeoutMillis}
+     * for it to have run (the liveness check behind the systemd watchdog). Call from a worker
+     * thread, never from the loop.
+     */
+    public boolean answersWithin(long timeoutMillis) {
+        if (loop.isShuttingDown()) {
+            return false;
+        }
+        try {
+            return loop.submit(() -> { }).awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     /** Shuts the loop down: no quiet period, at most 500 ms for pending tasks. Idempotent. */
     @Override
     public void close() {

@@ -37,6 +37,7 @@ public final class ServiceRuntime implements AutoCloseable {
     private final HostPaths paths;
     private final CommandRunner commands;
     private final ExecutorService workers;
+    private final WatchedWorkers watched;
     private final ScheduledExecutorService scheduler;
     private final Deque<Started> started = new ArrayDeque<>();
     private final Consumer<String> onFatal;
@@ -56,6 +57,7 @@ public final class ServiceRuntime implements AutoCloseable {
         this.commands = commands;
         this.onFatal = onFatal;
         this.workers = Executors.newCachedThreadPool(daemonThreads("guestd-worker"));
+        this.watched = new WatchedWorkers(workers, clock::monotonicNanos);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("guestd-timer"));
     }
 
@@ -150,8 +152,9 @@ public final class ServiceRuntime implements AutoCloseable {
         return commands;
     }
 
-    ExecutorService workers() {
-        return workers;
+    /** The worker pool every service's {@link org.guestd.core.spi.ServiceContext#blocking()} runs on. */
+    public WatchedWorkers workers() {
+        return watched;
     }
 
     ScheduledExecutorService scheduler() {

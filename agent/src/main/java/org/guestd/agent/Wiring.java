@@ -27,9 +27,8 @@ import org.guestd.guestinfo.LinuxGuestInfo;
 import org.guestd.heartbeat.HeartbeatTracker;
 import org.guestd.hyperv.HypervService;
 import org.guestd.kvp.KvpService;
-import org.guestd.memory.MemInfoSampler;
-import org.guestd.memory.MemoryFacts;
-import org.guestd.memory.ProcMemInfoSampler;
+import org.guestd.memory.MemoryReporter;
+import org.guestd.memory.MemorySampler;
 import org.guestd.memory.SysfsMemoryBlocks;
 import org.guestd.memory.SysfsVcpuControl;
 import org.guestd.qga.QgaFeatures;
@@ -81,7 +80,7 @@ final class Wiring {
         LinuxPowerControl power = LinuxPowerControl.fromConfig(cfg.section("shutdown"), in.runner(), in.paths());
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
-        MemInfoSampler meminfo = new ProcMemInfoSampler(in.paths(), in.clock());
+        MemorySampler memorySampler = new MemorySampler(in.paths(), in.clock());
         Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
                 () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
 
@@ -89,7 +88,7 @@ final class Wiring {
         FactPublisher facts = new FactPublisher();
         facts.put(FactKind.AGENT, FactKind.SINGLE, new AgentFact("guestd", in.version()));
         GuestFacts.register(facts, info, in.paths(), GuestFacts.interval(cfg.section("guestinfo")));
-        MemoryFacts.register(facts, meminfo, MemoryFacts.interval(cfg.section("memory")));
+        MemoryReporter memory = new MemoryReporter(cfg.section("memory"), memorySampler, facts, in.clock());
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
@@ -106,6 +105,7 @@ final class Wiring {
         kvp.ifPresent(services::add);
         services.add(facts);
         services.add(new FactTriggers(loop, facts));
+        services.add(memory);
         services.add(qga);
         services.add(hyperv);
         return new Assembly(List.copyOf(services), freeze, facts);

@@ -66,18 +66,21 @@ public record MemInfo(long realtimeNanos, Map<String, Long> values) {
     }
 
     /**
-     * This sample as the memory fact: total, free and available in bytes. Without MemAvailable
-     * (kernels before 3.14) available is estimated as MemFree + Active(file) + Inactive(file) +
-     * SReclaimable (OSHI {@code LinuxGlobalMemory}); without MemTotal there is no fact (null).
+     * This sample as the memory fact, with pressure and balloon read beside it. Without
+     * MemAvailable (kernels before 3.14) available is estimated as MemFree + Active(file) +
+     * Inactive(file) + SReclaimable (OSHI {@code LinuxGlobalMemory}); without MemTotal there is no
+     * fact (null).
      */
-    public MemoryFact toFact() {
+    public MemoryFact toFact(MemoryFact.Pressure pressure, long balloonBytes) {
         if (total().isEmpty()) {
             return null;
         }
         long free = free().orElse(0);
         long available = available().orElse(free + get("Active(file)").orElse(0) + get("Inactive(file)").orElse(0)
                 + get("SReclaimable").orElse(0));
-        return new MemoryFact(total().getAsLong(), free, available);
+        return new MemoryFact(total().getAsLong(), free, available, buffers().orElse(0), cached().orElse(0),
+                swapTotal().orElse(0), swapFree().orElse(0), committedAs().orElse(0), get("HugePages_Total").orElse(0),
+                get("HugePages_Free").orElse(0), get("Hugepagesize").orElse(0), pressure, balloonBytes, realtimeNanos);
     }
 
     /**

@@ -21,7 +21,6 @@ import java.util.OptionalLong;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.facts.Fact;
-import org.guestd.core.facts.FactKind;
 import org.guestd.core.facts.FactListener;
 import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.MemoryFact;
@@ -196,37 +195,48 @@ class VcpuAndMemInfoTest {
     }
 
     @Test
-    void samplerReadsAndUpdatesLatest() throws Exception {
+    void samplerReadsMeminfoPressureAndBalloonAndKeepsTheLatest() throws Exception {
         tree.file("proc/meminfo", MEMINFO);
-        FakeClock clock = new FakeClock(7);
-        ProcMemInfoSampler s = new ProcMemInfoSampler(tree.paths(), clock);
+        tree.file("proc/pressure/memory", "some avg10=12.50 avg60=3.00 avg300=1.00 total=123456\n"
+                + "full avg10=1.25 avg60=0.50 avg300=0.10 total=789\n");
+        tree.file("sys/kernel/debug/virtio-balloon", "inflated_pages: 65536\ninflated_free_page_hinting: 0\n");
+        MemorySampler s = new MemorySampler(tree.paths(), new FakeClock(7));
         assertTrue(s.latest().isEmpty());
-        MemInfo m = s.read();
-        assertSame(m, s.latest().orElseThrow());
-        assertEquals(7, m.realtimeNanos());
+        MemoryFact f = s.sample();
+        assertSame(f, s.latest().orElseThrow());
+        assertEquals(8029040L * 1024, f.totalBytes());
+        assertEquals(5000000L * 1024, f.availableBytes());
+        assertEquals(9876543L * 1024, f.committedBytes());
+        assertEquals(new MemoryFact.Pressure(12.5, 3.0, 123456, 1.25, 0.5, 789), f.pressure());
+        assertEquals(65536L * 4096, f.balloonBytes());
+        assertEquals(7, f.sampledAtNanos());
+    }
+
+    @Test
+    void withoutPsiOrBalloonThoseAreUnknown() throws Exception {
+        tree.file("proc/meminfo", MEMINFO);
+        MemoryFact f = new MemorySampler(tree.paths(), new FakeClock(0)).sample();
+        assertNull(f.pressure());
+        assertEquals(-1, f.balloonBytes());
+        tree.file("sys/kernel/debug/hv-balloon", "host_version : 2.0\npages_ballooned : 1000\n");
+        assertEquals(1000L * 4096, new MemorySampler(tree.paths(), new FakeClock(0)).sample().balloonBytes());
     }
 
     @Test
     void samplerErrorWhenUnreadable() {
         AgentException e = assertThrows(AgentException.class,
-                () -> new ProcMemInfoSampler(tree.paths(), new FakeClock(0)).read());
+                () -> new MemorySampler(tree.paths(), new FakeClock(0)).sample());
         assertTrue(e.getMessage().startsWith("cannot read /proc/meminfo"), e.getMessage());
     }
 
-    @Test
-    void memoryFactIsPublishedEveryIntervalWhileSomeoneListens() throws Exception {
-        tree.file("proc/meminfo", MEMINFO);
+    private final List<MemoryFact> reported = new ArrayList<>();
+
+    private MemoryReporter reporter(FakeClock clock, Map<String, String> config) throws Exception {
         FactPublisher facts = new FactPublisher();
-        Duration interval = MemoryFacts.interval(new ConfigSection("memory", Map.of("meminfo-interval", "15s")));
-        MemoryFacts.register(facts, new ProcMemInfoSampler(tree.paths(), new FakeClock(0)), interval);
-        TestContext ctx = new TestContext("facts").recordPeriodic();
-        facts.start(ctx);
-        assertEquals(List.of(), ctx.periodic, "nobody listens: nothing is sampled");
-        List<Fact<?>> seen = new ArrayList<>();
         facts.subscribe(new FactListener() {
             @Override
             public void changed(Fact<?> f) {
-                seen.add(f);
+                reported.add((MemoryFact) f.value());
             }
 
             @Override
@@ -234,29 +244,67 @@ class VcpuAndMemInfoTest {
                 throw new AssertionError("withdrawn " + id);
             }
         });
-        assertEquals(1, ctx.periodic.size());
-        assertEquals(Duration.ofSeconds(15), ctx.periodic.get(0).period);
-        MemoryFact expected = new MemoryFact(8029040L * 1024, 1234568L * 1024, 5000000L * 1024);
-        assertEquals(List.of(new Fact<>(FactKind.MEMORY, FactKind.SINGLE, expected)), seen, "read once on subscribe");
+        return new MemoryReporter(new ConfigSection("memory", config), new MemorySampler(tree.paths(), clock), facts,
+                clock);
+    }
+
+    private void available(long kb) {
+        tree.file("proc/meminfo", MEMINFO.replace("MemAvailable:    5000000 kB", "MemAvailable:    " + kb + " kB"));
+    }
+
+    @Test
+    void reportsEveryIntervalAndAtOnceWhenAvailableMovesOrPressureCrosses() throws Exception {
+        FakeClock clock = new FakeClock(0);
+        available(5_000_000);
+        MemoryReporter r = reporter(clock, Map.of());
+        TestContext ctx = new TestContext("memory").recordPeriodic();
+        r.start(ctx);
+        assertEquals(1, reported.size(), "the first sample is reported at start");
+        assertEquals(Duration.ofSeconds(5), ctx.periodic.get(0).period);
+        clock.advance(5_000_000_000L);
+        available(5_010_000); // +10 MB of 8 GB: below 5 %
         ctx.periodic.get(0).run();
-        assertEquals(1, seen.size(), "unchanged: not pushed again");
-        tree.file("proc/meminfo", MEMINFO.replace("MemAvailable:    5000000 kB", "MemAvailable:    1000 kB"));
+        assertEquals(1, reported.size(), "small move within the interval: not reported");
+        clock.advance(5_000_000_000L);
         ctx.periodic.get(0).run();
-        assertEquals(2, seen.size());
-        assertEquals(1000L * 1024, ((MemoryFact) seen.get(1).value()).availableBytes());
+        assertEquals(2, reported.size(), "the report interval (10 s) elapsed");
+        clock.advance(1_000_000_000L);
+        available(5_010_000 - 500_000); // -500 MB: more than 5 % of 7.7 GB
+        r.check();
+        assertEquals(3, reported.size(), "a big move is reported at once");
+        clock.advance(1_000_000_000L);
+        tree.file("proc/pressure/memory", "some avg10=25.00 avg60=3.00 avg300=1.00 total=1\n");
+        r.check();
+        assertEquals(4, reported.size(), "pressure crossed the threshold");
+        clock.advance(1_000_000_000L);
+        r.check();
+        assertEquals(4, reported.size(), "still above: nothing new");
+        tree.file("proc/pressure/memory", "some avg10=2.00 avg60=3.00 avg300=1.00 total=2\n");
+        r.check();
+        assertEquals(5, reported.size(), "back below");
     }
 
     @Test
     void availableIsEstimatedOnOldKernelsAndNoTotalIsNoFact() {
         MemInfo old = MemInfo.parse(("MemTotal: 100 kB\nMemFree: 10 kB\nActive(file): 5 kB\nInactive(file): 3 kB\n"
                 + "SReclaimable: 2 kB\n").getBytes(), 0);
-        assertEquals(new MemoryFact(100 * 1024, 10 * 1024, 20 * 1024), old.toFact());
-        assertNull(MemInfo.parse("MemFree: 1 kB\n".getBytes(), 0).toFact());
+        MemoryFact f = old.toFact(null, -1);
+        assertEquals(100 * 1024, f.totalBytes());
+        assertEquals(20 * 1024, f.availableBytes());
+        assertNull(MemInfo.parse("MemFree: 1 kB\n".getBytes(), 0).toFact(null, -1));
     }
 
     @Test
-    void negativeIntervalIsRefused() {
-        assertThrows(AgentException.class,
-                () -> MemoryFacts.interval(new ConfigSection("memory", Map.of("meminfo-interval", "-5"))));
+    void configIsChecked() throws Exception {
+        assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("report-interval", "-5")));
+        assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("available-threshold", "150")));
+        MemoryReporter off = reporter(new FakeClock(0), Map.of("report-interval", "0"));
+        off.start(new TestContext("memory")); // schedules nothing (TestContext would refuse)
+        assertEquals(List.of(), reported);
+        MemoryReporter fast = reporter(new FakeClock(0), Map.of("report-interval", "2s"));
+        tree.file("proc/meminfo", MEMINFO);
+        TestContext ctx = new TestContext("memory").recordPeriodic();
+        fast.start(ctx);
+        assertEquals(Duration.ofSeconds(2), ctx.periodic.get(0).period, "checks at most every report interval");
     }
 }

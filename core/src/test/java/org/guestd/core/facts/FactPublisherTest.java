@@ -125,7 +125,7 @@ class FactPublisherTest {
         FactPublisher p = new FactPublisher();
         AtomicInteger reads = new AtomicInteger();
         p.addSource(FactKind.MEMORY, Duration.ofSeconds(10),
-                FactSource.single(() -> new MemoryFact(100, 10, reads.incrementAndGet())));
+                FactSource.single(() -> MemoryFact.basic(100, 10, reads.incrementAndGet())));
         TestContext ctx = new TestContext("facts").recordPeriodic();
         p.start(ctx);
         assertEquals(0, ctx.periodic.size(), "no listener: no timer");
@@ -136,8 +136,8 @@ class FactPublisherTest {
         assertEquals(Duration.ofSeconds(10), ctx.periodic.get(0).period);
         assertEquals(1, reads.get(), "read once when the first listener came");
         ctx.periodic.get(0).run();
-        assertEquals(List.of("changed memory/=MemoryFact[totalBytes=100, freeBytes=10, availableBytes=1]",
-                "changed memory/=MemoryFact[totalBytes=100, freeBytes=10, availableBytes=2]"), ch.take());
+        assertEquals(List.of("changed memory/=" + MemoryFact.basic(100, 10, 1),
+                "changed memory/=" + MemoryFact.basic(100, 10, 2)), ch.take());
         p.subscribe(new Channel());
         assertEquals(1, ctx.periodic.size(), "scheduled once");
     }

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The facts' change signals: an address or link change (rtnetlink) refreshes the interface facts,
- * a step of the wall clock (a resume, a snapshot restore) refreshes every fact, at once instead of
- * at the next period. Both descriptors sleep in the event loop's epoll set: no wake-ups while
+ * The kernel's change signals: an address or link change (rtnetlink) refreshes the interface
+ * facts; a step of the wall clock (a resume, a snapshot restore) refreshes every fact and has the
+ * clock checked against the hypervisor's, at once instead of at the next period. Both descriptors sleep in the event loop's epoll set: no wake-ups while
  * nothing happens. Without them the periodic refresh still runs.
  */
 final class FactTriggers implements AgentService {
@@ -25,11 +25,14 @@ final class FactTriggers implements AgentService {
 
     private final IoLoop loop;
     private final FactPublisher facts;
+    private final Runnable checkClock;
     private final List<KernelEventWatch> watches = new ArrayList<>();
 
-    FactTriggers(IoLoop loop, FactPublisher facts) {
+    /** @param checkClock runs on a worker after a clock step (the healer's check; it may run a program) */
+    FactTriggers(IoLoop loop, FactPublisher facts, Runnable checkClock) {
         this.loop = loop;
         this.facts = facts;
+        this.checkClock = checkClock;
     }
 
     @Override
@@ -49,7 +52,16 @@ final class FactTriggers implements AgentService {
             LOG.info("address changes are not watched ({}); interface facts refresh periodically", e.getMessage());
         }
         try {
-            watches.add(KernelEventWatch.clockJumps(loop, facts::refreshAll));
+            watches.add(KernelEventWatch.clockJumps(loop, () -> {
+                facts.refreshAll();
+                ctx.blocking().execute(() -> {
+                    try {
+                        checkClock.run();
+                    } catch (RuntimeException e) {
+                        LOG.debug("clock check after a step failed: {}", e.toString());
+                    }
+                });
+            }));
         } catch (NativeException e) {
             LOG.info("clock steps are not watched ({}); facts refresh periodically", e.getMessage());
         }

@@ -35,6 +35,7 @@ import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.shutdown.LinuxPowerControl;
 import org.guestd.timesync.SystemTimeSync;
+import org.guestd.timesync.TimeHealer;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transport;
 import org.slf4j.Logger;
@@ -76,7 +77,10 @@ final class Wiring {
         GuestInfo info = LinuxGuestInfo.fromConfig(cfg.section("guestinfo"), in.paths(), in.clock(),
                 new NativeSystemProbes(), in.qgaOsRelease(), in.tz());
         HeartbeatTracker heartbeat = HeartbeatTracker.fromConfig(cfg.section("heartbeat"), in.clock());
-        SystemTimeSync time = SystemTimeSync.fromConfig(cfg.section("timesync"), new NativeClock(), in.runner());
+        NativeClock systemClock = new NativeClock();
+        SystemTimeSync time = SystemTimeSync.fromConfig(cfg.section("timesync"), systemClock, in.runner());
+        TimeHealer healer = TimeHealer.create(cfg.section("timesync"), systemClock, in.runner(), in.paths());
+        time.afterSet(healer::hostSetTheClock); // a guest-set-time is the host's choice, not drift
         LinuxPowerControl power = LinuxPowerControl.fromConfig(cfg.section("shutdown"), in.runner(), in.paths());
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
@@ -104,8 +108,9 @@ final class Wiring {
         freeze.ifPresent(services::add);
         kvp.ifPresent(services::add);
         services.add(facts);
-        services.add(new FactTriggers(loop, facts));
+        services.add(new FactTriggers(loop, facts, healer::check));
         services.add(memory);
+        services.add(healer);
         services.add(qga);
         services.add(hyperv);
         return new Assembly(List.copyOf(services), freeze, facts);

@@ -21,10 +21,12 @@ final class AgentProcess implements AutoCloseable {
     /**
      * The config every test agent runs with: power and clock programs point nowhere, so even a
      * test that sent guest-shutdown, guest-suspend-* or guest-set-time by mistake could not act on
-     * this machine (they answer an error instead).
+     * this machine (they answer an error instead), and clock healing is off (it would step this
+     * machine's clock or restart its time daemon).
      */
     static final String SAFE_CONFIG = "[shutdown]\nsystemctl=/nonexistent/guestd-test/systemctl\n"
-            + "sbin-dir=/nonexistent/guestd-test\nsuspend-methods=\n[timesync]\nhwclock=/nonexistent/guestd-test/hwclock\n";
+            + "sbin-dir=/nonexistent/guestd-test\nsuspend-methods=\n[timesync]\nhwclock=/nonexistent/guestd-test/hwclock\n"
+            + "mode=off\nchronyc=/nonexistent/guestd-test/chronyc\nsystemctl=/nonexistent/guestd-test/systemctl\n";
 
     static final Path REPO = Path.of(System.getProperty("guestd.repo", "..")).toAbsolutePath().normalize();
 

@@ -2,6 +2,7 @@
 package org.guestd.heartbeat;
 
 import java.time.Duration;
+import java.util.Map;
 import org.guestd.core.facts.LivenessFact;
 
 /**
@@ -44,6 +45,9 @@ public interface Heartbeat {
 
     /** Records that the host made contact now. Cheap; safe from any thread. */
     void contact(String source, ContactKind kind);
+
+    /** The last contact seen by each source ("qga", "hyperv-kvp"…), for status reports. */
+    Map<String, Contact> lastContactBySource();
 
     /** The current state, judged against the configured window. */
     Liveness liveness();

@@ -2,6 +2,8 @@
 package org.guestd.heartbeat;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
@@ -15,6 +17,7 @@ public final class HeartbeatTracker implements Heartbeat {
 
     private final Clock clock;
     private final Duration window;
+    private final Map<String, Contact> lastBySource = new HashMap<>(); // guarded by this
     private long count;
     private Contact last;
 
@@ -58,10 +61,16 @@ public final class HeartbeatTracker implements Heartbeat {
             count++;
             c = new Contact(source, kind, clock.monotonicNanos(), count);
             last = c;
+            lastBySource.put(source, c);
         }
         if (c.count() == 1) {
             LOG.info("first host contact: {} {}", source, kind);
         }
+    }
+
+    @Override
+    public synchronized Map<String, Contact> lastContactBySource() {
+        return Map.copyOf(lastBySource);
     }
 
     @Override

@@ -50,6 +50,19 @@ class HeartbeatTest {
     }
 
     @Test
+    void theLastContactOfEachSourceIsKept() {
+        HeartbeatTracker hb = new HeartbeatTracker(clock, Duration.ofSeconds(10));
+        hb.contact("qga", Heartbeat.ContactKind.PING);
+        clock.advance(5);
+        hb.contact("hyperv-kvp", Heartbeat.ContactKind.REQUEST);
+        clock.advance(5);
+        hb.contact("qga", Heartbeat.ContactKind.SYNC);
+        assertEquals(Map.of("qga", new Heartbeat.Contact("qga", Heartbeat.ContactKind.SYNC, 10, 3),
+                "hyperv-kvp", new Heartbeat.Contact("hyperv-kvp", Heartbeat.ContactKind.REQUEST, 5, 2)),
+                hb.lastContactBySource());
+    }
+
+    @Test
     void wallClockStepsDoNotChangeLiveness() {
         HeartbeatTracker hb = new HeartbeatTracker(clock, Duration.ofSeconds(10));
         hb.contact("qga", Heartbeat.ContactKind.PING);

@@ -87,7 +87,11 @@ public final class MemoryReporter implements AgentService {
             LOG.info("memory reporting is off ([memory] report-interval=0)");
             return;
         }
-        check();
+        try {
+            check();
+        } catch (IllegalStateException e) { // no meminfo now: say so once, the periodic check retries
+            LOG.warn("memory sample failed: {}", e.getMessage());
+        }
         ctx.every(checkInterval, "memory-check", this::check);
     }
 

@@ -301,6 +301,10 @@ class VcpuAndMemInfoTest {
         MemoryReporter off = reporter(new FakeClock(0), Map.of("report-interval", "0"));
         off.start(new TestContext("memory")); // schedules nothing (TestContext would refuse)
         assertEquals(List.of(), reported);
+        MemoryReporter unreadable = reporter(new FakeClock(0), Map.of());
+        TestContext c0 = new TestContext("memory").recordPeriodic();
+        unreadable.start(c0); // no /proc/meminfo yet: the agent starts anyway, the checks retry
+        assertEquals(1, c0.periodic.size());
         MemoryReporter fast = reporter(new FakeClock(0), Map.of("report-interval", "2s"));
         tree.file("proc/meminfo", MEMINFO);
         TestContext ctx = new TestContext("memory").recordPeriodic();

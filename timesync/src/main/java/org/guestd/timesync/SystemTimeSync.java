@@ -37,6 +37,7 @@ public final class SystemTimeSync implements TimeSync {
     private final Duration timeout;
     private final ZoneId zone;
     private final Consumer<String> audit;
+    private volatile Runnable afterSet = () -> { };
 
     public static final String KEY_HWCLOCK = "hwclock";
     public static final String KEY_HWCLOCK_TIMEOUT = "hwclock-timeout";
@@ -101,6 +102,7 @@ public final class SystemTimeSync implements TimeSync {
             }
             hwclock("-w");
             audit.accept(line(requester, "set-from-host", nanos, "ok step=" + (nanos - before) + "ns"));
+            afterSet.run();
         } catch (AgentException e) {
             audit.accept(line(requester, "set-from-host", nanos, "failed error=" + e.getMessage()));
             throw e;
@@ -115,10 +117,16 @@ public final class SystemTimeSync implements TimeSync {
             hwclock("-s");
             long after = clock.realtimeNanos();
             audit.accept(line(requester, "set-from-rtc", after, "ok step=" + (after - before) + "ns"));
+            afterSet.run();
         } catch (AgentException e) {
             audit.accept(line(requester, "set-from-rtc", before, "failed error=" + e.getMessage()));
             throw e;
         }
+    }
+
+    /** Called after every successful set (the healer keeps the host's choice). */
+    public void afterSet(Runnable r) {
+        this.afterSet = Objects.requireNonNull(r);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.guestd.host.qga.QgaClient;
  * {@code {dir}} (a fresh temporary directory, also the child's cwd) and {@code {sock}} ({@code
  * DIR/sock}), extra arguments appended, extra environment; connects to its socket; stops it with
  * SIGTERM and reports the exit status. The agent's own config file is neutralised
- * ({@code QGA_CONF} and {@code GUESTD_CONF} point at an empty file) unless a config is given.
+ * ({@code QGA_CONF} and {@code GUESTD_CONF} point at a file with only {@code [timesync] mode=off}) unless a config is given.
  */
 final class AgentLauncher {
     /** The default template: {@code PROGRAM -m unix-listen -t {dir} -p {sock}}. */
@@ -136,7 +136,8 @@ final class AgentLauncher {
         Path conf = config;
         if (conf == null) {
             conf = logDir.resolve("empty.conf");
-            Files.writeString(conf, "");
+            // no qemu-ga key; guestd's clock healing off, so no case can step this machine's clock
+            Files.writeString(conf, "[timesync]\nmode=off\n");
         }
         pb.environment().put("QGA_CONF", conf.toString());
         pb.environment().put("GUESTD_CONF", conf.toString());

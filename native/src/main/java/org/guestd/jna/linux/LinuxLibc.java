@@ -164,6 +164,9 @@ final class LinuxLibc {
     /** clock_settime(2); {@code tp} is a struct timespec on LP64: {tv_sec, tv_nsec}. */
     static native int clock_settime(int clockId, long[] tp) throws LastErrorException;
 
+    /** clock_gettime(2); {@code tp} receives a struct timespec on LP64: {tv_sec, tv_nsec}. */
+    static native int clock_gettime(int clockId, long[] tp) throws LastErrorException;
+
     /** timerfd_create(2). */
     static native int timerfd_create(int clockId, int flags) throws LastErrorException;
 

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.timesync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.core.testing.FakeCommandRunner;
+import org.guestd.core.testing.FixtureTree;
+import org.guestd.core.testing.TestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The clock healer against a fake hypervisor clock: step, defer to a daemon, keep the host's choice. */
+class TimeHealerTest {
+    private static final long T0 = 1_800_000_000_000_000_000L;
+    private final FakeClock clock = new FakeClock(T0);
+    private final AtomicLong hostNanos = new AtomicLong(T0);
+    private final FakeCommandRunner runner = new FakeCommandRunner();
+    private Optional<NtpDaemons.Daemon> daemon = Optional.empty();
+
+    @TempDir
+    java.nio.file.Path tmp;
+
+    private final TimeSource host = new TimeSource() {
+        @Override
+        public String describe() {
+            return "ptp0 (KVM virtual PTP)";
+        }
+
+        @Override
+        public long nowNanos() {
+            return hostNanos.get();
+        }
+
+        @Override
+        public long resolutionNanos() {
+            return 1000;
+        }
+    };
+
+    private TimeHealer healer(Map<String, String> config) throws AgentException {
+        TimeHealer h = new TimeHealer(new ConfigSection("timesync", config), clock, runner, () -> Optional.of(host),
+                () -> daemon);
+        TestContext ctx = new TestContext("timesync").recordPeriodic();
+        h.start(ctx);
+        assertEquals(Duration.ofSeconds(10), ctx.periodic.get(0).period);
+        return h;
+    }
+
+    /** The guest was paused for 20 s: the host's clock went on, the guest's did not. */
+    private void pause(long seconds) {
+        hostNanos.addAndGet(seconds * 1_000_000_000L);
+    }
+
+    @Test
+    void aClockLeftBehindIsSteppedToTheSource() throws Exception {
+        TimeHealer h = healer(Map.of());
+        h.check();
+        assertEquals(List.of(), clock.sets(), "in step: nothing to do");
+        pause(20);
+        h.check();
+        assertEquals(List.of(T0 + 20_000_000_000L), clock.sets());
+        assertEquals("stepped", h.lastCorrection().orElseThrow().action());
+        assertEquals(20_000_000_000L, h.lastCorrection().orElseThrow().offsetNanos());
+        h.check();
+        assertEquals(1, clock.sets().size(), "healed: nothing more");
+    }
+
+    @Test
+    void offsetsWithinTheThresholdAreLeftAlone() throws Exception {
+        TimeHealer h = healer(Map.of("threshold", "2s"));
+        hostNanos.addAndGet(1_900_000_000L);
+        h.check();
+        assertEquals(List.of(), clock.sets());
+        assertEquals(1_900_000_000L, h.lastOffsetNanos());
+    }
+
+    @Test
+    void aRunningChronydIsAskedToStepAndNotFought() throws Exception {
+        daemon = Optional.of(NtpDaemons.Daemon.CHRONYD);
+        runner.answer(List.of("chronyc", "-a", "makestep"), 0, "200 OK");
+        TimeHealer h = healer(Map.of());
+        pause(30);
+        h.check();
+        h.check(); // chrony gets a minute before it is asked again
+        assertEquals(List.of(List.of("chronyc", "-a", "makestep")), runner.calls());
+        assertEquals(List.of(), clock.sets());
+        clock.advance(Duration.ofSeconds(61).toNanos());
+        h.check();
+        assertEquals(2, runner.calls().size());
+    }
+
+    @Test
+    void timesyncdIsRestartedNtpdIsLeftAloneAndModeStepStepsAnyway() throws Exception {
+        daemon = Optional.of(NtpDaemons.Daemon.TIMESYNCD);
+        runner.answer(List.of("systemctl", "restart", "systemd-timesyncd.service"), 0, "");
+        TimeHealer h = healer(Map.of());
+        pause(5);
+        h.check();
+        assertEquals(List.of(List.of("systemctl", "restart", "systemd-timesyncd.service")), runner.calls());
+
+        daemon = Optional.of(NtpDaemons.Daemon.NTPD);
+        TimeHealer n = healer(Map.of());
+        n.check();
+        assertEquals("left to ntpd", n.lastCorrection().orElseThrow().action());
+        assertEquals(List.of(), clock.sets());
+
+        TimeHealer s = healer(Map.of("mode", "step"));
+        s.check();
+        assertEquals(1, clock.sets().size(), "mode=step steps even with a daemon");
+    }
+
+    @Test
+    void theHostsDeliberateSetIsKept() throws Exception {
+        TimeHealer h = healer(Map.of());
+        clock.setRealtimeNanos(T0 + 3_600_000_000_000L); // guest-set-time +1 h
+        h.hostSetTheClock();
+        h.check();
+        assertEquals(1, clock.sets().size(), "the host's +1 h is not undone");
+        pause(20);
+        h.check();
+        assertEquals(T0 + 3_620_000_000_000L, clock.sets().get(1), "healed relative to the host's choice");
+    }
+
+    @Test
+    void configAndSourceDetection() throws Exception {
+        assertThrows(AgentException.class, () -> healer(Map.of("mode", "sometimes")));
+        TestContext ctx = new TestContext("timesync"); // refuses periodic tasks: off schedules none
+        new TimeHealer(new ConfigSection("timesync", Map.of("mode", "off")), clock, runner, () -> Optional.of(host),
+                () -> daemon).start(ctx);
+        FixtureTree t = new FixtureTree(tmp);
+        t.file("sys/class/ptp/ptp0/clock_name", "some NIC\n");
+        t.file("sys/class/ptp/ptp1/clock_name", "KVM virtual PTP\n");
+        t.file("sys/class/rtc/rtc0/since_epoch", "1800000000\n");
+        List<String> opened = new java.util.ArrayList<>();
+        TimeSource s = TimeSources.detect(t.paths(), (dev, name) -> {
+            opened.add(dev + "|" + name);
+            return host;
+        }).orElseThrow();
+        assertEquals(List.of(t.paths().dev().resolve("ptp1") + "|KVM virtual PTP"), opened);
+        assertEquals(host, s);
+        TimeSources.PtpOpener none = (dev, name) -> {
+            throw AgentException.generic("no ptp_kvm");
+        };
+        assertTrue(TimeSources.detect(t.paths(), none).isEmpty(), "a physical machine's RTC is never a source");
+        t.file("sys/class/dmi/id/sys_vendor", "QEMU\n");
+        TimeSource rtc = TimeSources.detect(t.paths(), none).orElseThrow();
+        assertEquals("rtc0", rtc.describe());
+        assertEquals(1_800_000_000_500_000_000L, rtc.nowNanos());
+        t.file("proc/1/comm", "systemd\n").file("proc/77/comm", "chronyd\n").file("proc/self/comm", "java\n");
+        assertEquals(Optional.of(NtpDaemons.Daemon.CHRONYD), NtpDaemons.running(t.paths().proc()));
+        assertTrue(NtpDaemons.running(tmp.resolve("none")).isEmpty());
+    }
+}

@@ -32,6 +32,7 @@ import org.guestd.memory.MemoryFacts;
 import org.guestd.memory.ProcMemInfoSampler;
 import org.guestd.memory.SysfsMemoryBlocks;
 import org.guestd.memory.SysfsVcpuControl;
+import org.guestd.process.ProcessRunner;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.shutdown.LinuxPowerControl;
@@ -95,7 +96,8 @@ final class Wiring {
         // protocols
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
-                Optional.of(memoryBlocks), Optional.of(vcpus), in.stateDir(), in.paths(), in.runner());
+                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(new ProcessRunner()), in.stateDir(),
+                in.paths(), in.runner());
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));

@@ -14,6 +14,7 @@ import org.guestd.guestinfo.GuestInfo;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.memory.VcpuControl;
+import org.guestd.process.ProcessRunner;
 import org.guestd.shutdown.PowerControl;
 import org.guestd.timesync.TimeSync;
 
@@ -31,14 +32,15 @@ import org.guestd.timesync.TimeSync;
  * @param power guest-shutdown, guest-suspend-*
  * @param memoryBlocks guest-get/set-memory-block*
  * @param vcpus guest-set-vcpus
+ * @param processes guest-exec, guest-exec-status
  * @param stateDir the agent's state dir (guest-file-* handle counter, as qemu-ga's)
  * @param paths /etc root of the user database (guest-ssh-*)
  * @param commands runs chpasswd (guest-set-user-password)
  */
 public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heartbeat, Optional<TimeSync> time,
         Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer, Optional<PowerControl> power,
-        Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Path stateDir, HostPaths paths,
-        CommandRunner commands) {
+        Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Optional<ProcessRunner> processes,
+        Path stateDir, HostPaths paths, CommandRunner commands) {
     public QgaFeatures {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeat, "heartbeat");
@@ -48,6 +50,7 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
         Objects.requireNonNull(power, "power");
         Objects.requireNonNull(memoryBlocks, "memoryBlocks");
         Objects.requireNonNull(vcpus, "vcpus");
+        Objects.requireNonNull(processes, "processes");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(commands, "commands");
@@ -60,38 +63,44 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
      */
     public static QgaFeatures of(GuestInfo info, Clock clock) {
         return new QgaFeatures(info, clock, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Path.of("/run/guestd"), HostPaths.system(),
-                (argv, stdin, timeout) -> {
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Path.of("/run/guestd"),
+                HostPaths.system(), (argv, stdin, timeout) -> {
                     throw AgentException.generic("no program runner: " + argv.get(0));
                 });
     }
 
     public QgaFeatures withHeartbeat(Heartbeat h) {
         return new QgaFeatures(info, clock, Optional.of(h), time, freezer, trimmer, power, memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, stateDir, paths, commands);
     }
 
     public QgaFeatures withTime(TimeSync t) {
         return new QgaFeatures(info, clock, heartbeat, Optional.of(t), freezer, trimmer, power, memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, stateDir, paths, commands);
     }
 
     public QgaFeatures withFreeze(FsFreezer f, FsTrimmer t) {
         return new QgaFeatures(info, clock, heartbeat, time, Optional.of(f), Optional.ofNullable(t), power,
-                memoryBlocks, vcpus, stateDir, paths, commands);
+                memoryBlocks, vcpus, processes, stateDir, paths, commands);
     }
 
     public QgaFeatures withPower(PowerControl p) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, Optional.of(p), memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, stateDir, paths, commands);
     }
 
     public QgaFeatures withMemory(MemoryBlocks m, VcpuControl v) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, Optional.ofNullable(m),
-                Optional.ofNullable(v), stateDir, paths, commands);
+                Optional.ofNullable(v), processes, stateDir, paths, commands);
+    }
+
+    public QgaFeatures withProcesses(ProcessRunner r) {
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                Optional.of(r), stateDir, paths, commands);
     }
 
     public QgaFeatures withSystem(Path dir, HostPaths p, CommandRunner r) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus, dir, p, r);
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                processes, dir, p, r);
     }
 }

@@ -53,7 +53,7 @@ public final class QgaCommands {
                 new GuestSetTime(f.time())));
         out.addAll(SysinfoCommands.all(info));
         out.addAll(FileCommands.all(f.stateDir()));
-        out.addAll(ExecCommands.all());
+        out.addAll(ExecCommands.all(f.processes()));
         out.addAll(UserCommands.all(f.paths(), f.commands()));
         out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));
         out.addAll(PowerCommands.all(f.power()));

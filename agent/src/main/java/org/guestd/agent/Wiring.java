@@ -19,6 +19,7 @@ import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.FactSource;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
+import org.guestd.files.FileHandles;
 import org.guestd.freeze.FreezeService;
 import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
@@ -96,8 +97,8 @@ final class Wiring {
         // protocols
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
-                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(new ProcessRunner()), in.stateDir(),
-                in.paths(), in.runner());
+                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(new ProcessRunner()),
+                Optional.of(new FileHandles(in.stateDir())), in.paths(), in.runner());
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));

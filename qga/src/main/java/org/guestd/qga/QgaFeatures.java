@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga;
 
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
+import org.guestd.files.FileHandles;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.freeze.FsTrimmer;
 import org.guestd.guestinfo.GuestInfo;
@@ -33,14 +33,14 @@ import org.guestd.timesync.TimeSync;
  * @param memoryBlocks guest-get/set-memory-block*
  * @param vcpus guest-set-vcpus
  * @param processes guest-exec, guest-exec-status
- * @param stateDir the agent's state dir (guest-file-* handle counter, as qemu-ga's)
+ * @param files guest-file-*
  * @param paths /etc root of the user database (guest-ssh-*)
  * @param commands runs chpasswd (guest-set-user-password)
  */
 public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heartbeat, Optional<TimeSync> time,
         Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer, Optional<PowerControl> power,
         Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Optional<ProcessRunner> processes,
-        Path stateDir, HostPaths paths, CommandRunner commands) {
+        Optional<FileHandles> files, HostPaths paths, CommandRunner commands) {
     public QgaFeatures {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeat, "heartbeat");
@@ -51,19 +51,19 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
         Objects.requireNonNull(memoryBlocks, "memoryBlocks");
         Objects.requireNonNull(vcpus, "vcpus");
         Objects.requireNonNull(processes, "processes");
-        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(commands, "commands");
     }
 
     /**
-     * Only guest information and the clock; every other feature absent. The state dir is
-     * guestd's default, the roots the live ones, and the runner refuses everything. Tests add
-     * what they need with the {@code with…} methods.
+     * Only guest information and the clock; every other feature absent. The roots are the live
+     * ones, and the runner refuses everything. Tests add what they need with the {@code with…}
+     * methods.
      */
     public static QgaFeatures of(GuestInfo info, Clock clock) {
         return new QgaFeatures(info, clock, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Path.of("/run/guestd"),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 HostPaths.system(), (argv, stdin, timeout) -> {
                     throw AgentException.generic("no program runner: " + argv.get(0));
                 });
@@ -71,36 +71,41 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
 
     public QgaFeatures withHeartbeat(Heartbeat h) {
         return new QgaFeatures(info, clock, Optional.of(h), time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, stateDir, paths, commands);
+                processes, files, paths, commands);
     }
 
     public QgaFeatures withTime(TimeSync t) {
         return new QgaFeatures(info, clock, heartbeat, Optional.of(t), freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, stateDir, paths, commands);
+                processes, files, paths, commands);
     }
 
     public QgaFeatures withFreeze(FsFreezer f, FsTrimmer t) {
         return new QgaFeatures(info, clock, heartbeat, time, Optional.of(f), Optional.ofNullable(t), power,
-                memoryBlocks, vcpus, processes, stateDir, paths, commands);
+                memoryBlocks, vcpus, processes, files, paths, commands);
     }
 
     public QgaFeatures withPower(PowerControl p) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, Optional.of(p), memoryBlocks, vcpus,
-                processes, stateDir, paths, commands);
+                processes, files, paths, commands);
     }
 
     public QgaFeatures withMemory(MemoryBlocks m, VcpuControl v) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, Optional.ofNullable(m),
-                Optional.ofNullable(v), processes, stateDir, paths, commands);
+                Optional.ofNullable(v), processes, files, paths, commands);
     }
 
     public QgaFeatures withProcesses(ProcessRunner r) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                Optional.of(r), stateDir, paths, commands);
+                Optional.of(r), files, paths, commands);
     }
 
-    public QgaFeatures withSystem(Path dir, HostPaths p, CommandRunner r) {
+    public QgaFeatures withFiles(FileHandles f) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, dir, p, r);
+                processes, Optional.of(f), paths, commands);
+    }
+
+    public QgaFeatures withSystem(HostPaths p, CommandRunner r) {
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                processes, files, p, r);
     }
 }

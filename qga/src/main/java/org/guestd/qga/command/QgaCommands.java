@@ -52,7 +52,7 @@ public final class QgaCommands {
                 new GuestGetOsinfo(info),
                 new GuestSetTime(f.time())));
         out.addAll(SysinfoCommands.all(info));
-        out.addAll(FileCommands.all(f.stateDir()));
+        out.addAll(FileCommands.all(f.files()));
         out.addAll(ExecCommands.all(f.processes()));
         out.addAll(UserCommands.all(f.paths(), f.commands()));
         out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));

@@ -9,6 +9,7 @@ import org.guestd.core.env.HostPaths;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.testing.FakeClock;
+import org.guestd.files.FileHandles;
 import org.guestd.process.ProcessRunner;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
@@ -25,8 +26,9 @@ public final class Qga {
 
     public Qga(Path stateDir, HostPaths paths, CommandRunner runner) throws Exception {
         this(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
-                .withSystem(stateDir, paths, runner)
-                .withProcesses(new ProcessRunner()));
+                .withSystem(paths, runner)
+                .withProcesses(new ProcessRunner())
+                .withFiles(new FileHandles(stateDir)));
     }
 
     /** Over exactly {@code features}. */

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.guestd.core.AgentException;
-import org.guestd.qga.command.SetContents;
+import org.guestd.core.env.SetContents;
 
 /**
  * {@code ~/.ssh/authorized_keys} handled as qemu-ga's commands-posix-ssh.c does: keys are

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigSection;
@@ -98,7 +99,7 @@ final class Wiring {
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
                 Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(new ProcessRunner()),
-                Optional.of(new FileHandles(in.stateDir())), in.paths(), in.runner());
+                Optional.of(new FileHandles(in.stateDir())), Optional.of(new Accounts(in.paths(), in.runner())));
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));

@@ -3,10 +3,8 @@ package org.guestd.qga;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.guestd.core.AgentException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.env.Clock;
-import org.guestd.core.env.CommandRunner;
-import org.guestd.core.env.HostPaths;
 import org.guestd.files.FileHandles;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.freeze.FsTrimmer;
@@ -34,13 +32,12 @@ import org.guestd.timesync.TimeSync;
  * @param vcpus guest-set-vcpus
  * @param processes guest-exec, guest-exec-status
  * @param files guest-file-*
- * @param paths /etc root of the user database (guest-ssh-*)
- * @param commands runs chpasswd (guest-set-user-password)
+ * @param accounts guest-set-user-password, guest-ssh-*-authorized-keys
  */
 public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heartbeat, Optional<TimeSync> time,
         Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer, Optional<PowerControl> power,
         Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Optional<ProcessRunner> processes,
-        Optional<FileHandles> files, HostPaths paths, CommandRunner commands) {
+        Optional<FileHandles> files, Optional<Accounts> accounts) {
     public QgaFeatures {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeat, "heartbeat");
@@ -52,60 +49,56 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
         Objects.requireNonNull(vcpus, "vcpus");
         Objects.requireNonNull(processes, "processes");
         Objects.requireNonNull(files, "files");
-        Objects.requireNonNull(paths, "paths");
-        Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(accounts, "accounts");
     }
 
     /**
-     * Only guest information and the clock; every other feature absent. The roots are the live
-     * ones, and the runner refuses everything. Tests add what they need with the {@code with…}
-     * methods.
+     * Only guest information and the clock; every other feature absent. Tests add what they need
+     * with the {@code with…} methods.
      */
     public static QgaFeatures of(GuestInfo info, Clock clock) {
         return new QgaFeatures(info, clock, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                HostPaths.system(), (argv, stdin, timeout) -> {
-                    throw AgentException.generic("no program runner: " + argv.get(0));
-                });
+                Optional.empty());
     }
 
     public QgaFeatures withHeartbeat(Heartbeat h) {
         return new QgaFeatures(info, clock, Optional.of(h), time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withTime(TimeSync t) {
         return new QgaFeatures(info, clock, heartbeat, Optional.of(t), freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withFreeze(FsFreezer f, FsTrimmer t) {
         return new QgaFeatures(info, clock, heartbeat, time, Optional.of(f), Optional.ofNullable(t), power,
-                memoryBlocks, vcpus, processes, files, paths, commands);
+                memoryBlocks, vcpus, processes, files, accounts);
     }
 
     public QgaFeatures withPower(PowerControl p) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, Optional.of(p), memoryBlocks, vcpus,
-                processes, files, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withMemory(MemoryBlocks m, VcpuControl v) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, Optional.ofNullable(m),
-                Optional.ofNullable(v), processes, files, paths, commands);
+                Optional.ofNullable(v), processes, files, accounts);
     }
 
     public QgaFeatures withProcesses(ProcessRunner r) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                Optional.of(r), files, paths, commands);
+                Optional.of(r), files, accounts);
     }
 
     public QgaFeatures withFiles(FileHandles f) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, Optional.of(f), paths, commands);
+                processes, Optional.of(f), accounts);
     }
 
-    public QgaFeatures withSystem(HostPaths p, CommandRunner r) {
+    public QgaFeatures withAccounts(Accounts a) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, p, r);
+                processes, files, Optional.of(a));
     }
 }

@@ -54,7 +54,7 @@ public final class QgaCommands {
         out.addAll(SysinfoCommands.all(info));
         out.addAll(FileCommands.all(f.files()));
         out.addAll(ExecCommands.all(f.processes()));
-        out.addAll(UserCommands.all(f.paths(), f.commands()));
+        out.addAll(UserCommands.all(f.accounts()));
         out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));
         out.addAll(PowerCommands.all(f.power()));
         out.addAll(MemoryCommands.all(f.memoryBlocks(), f.vcpus()));

@@ -4,6 +4,7 @@ package org.guestd.qga.testing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.json.JsonReader;
@@ -26,9 +27,9 @@ public final class Qga {
 
     public Qga(Path stateDir, HostPaths paths, CommandRunner runner) throws Exception {
         this(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
-                .withSystem(paths, runner)
                 .withProcesses(new ProcessRunner())
-                .withFiles(new FileHandles(stateDir)));
+                .withFiles(new FileHandles(stateDir))
+                .withAccounts(new Accounts(paths, runner)));
     }
 
     /** Over exactly {@code features}. */

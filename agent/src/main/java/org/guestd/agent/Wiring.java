@@ -21,6 +21,7 @@ import org.guestd.core.facts.FactSource;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.files.FileHandles;
+import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FreezeService;
 import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
@@ -87,6 +88,10 @@ final class Wiring {
         MemInfoSampler meminfo = new ProcMemInfoSampler(in.paths(), in.clock());
         Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
                 () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
+        ProcessRunner processes = new ProcessRunner();
+        FileHandles fileHandles = new FileHandles(in.stateDir());
+        FileReceiver fileReceiver = new FileReceiver(HypervService.fcopyRoot(general, cfg.section("hyperv")));
+        Accounts accounts = new Accounts(in.paths(), in.runner());
 
         // facts the channels may report (read only while one listens)
         FactPublisher facts = new FactPublisher();
@@ -98,11 +103,12 @@ final class Wiring {
         // protocols
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
-                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(new ProcessRunner()),
-                Optional.of(new FileHandles(in.stateDir())), Optional.of(new Accounts(in.paths(), in.runner())));
+                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(processes), Optional.of(fileHandles),
+                Optional.of(accounts));
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
-                kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));
+                kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
+                Optional.of(fileReceiver));
 
         // start order: features with a lifecycle, the publisher, then the channels
         List<AgentService> services = new ArrayList<>();

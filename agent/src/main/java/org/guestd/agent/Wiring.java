@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigSection;
@@ -19,6 +20,8 @@ import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.FactSource;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
+import org.guestd.files.FileHandles;
+import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FreezeService;
 import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
@@ -31,6 +34,7 @@ import org.guestd.memory.MemoryReporter;
 import org.guestd.memory.MemorySampler;
 import org.guestd.memory.SysfsMemoryBlocks;
 import org.guestd.memory.SysfsVcpuControl;
+import org.guestd.process.ProcessRunner;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.shutdown.LinuxPowerControl;
@@ -87,6 +91,10 @@ final class Wiring {
         MemorySampler memorySampler = new MemorySampler(in.paths(), in.clock());
         Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
                 () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
+        ProcessRunner processes = new ProcessRunner();
+        FileHandles fileHandles = new FileHandles(in.stateDir());
+        FileReceiver fileReceiver = new FileReceiver(HypervService.fcopyRoot(general, cfg.section("hyperv")));
+        Accounts accounts = new Accounts(in.paths(), in.runner());
 
         // facts the channels may report (read only while one listens)
         FactPublisher facts = new FactPublisher();
@@ -98,10 +106,12 @@ final class Wiring {
         // protocols
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
-                Optional.of(memoryBlocks), Optional.of(vcpus), in.stateDir(), in.paths(), in.runner());
+                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(processes), Optional.of(fileHandles),
+                Optional.of(accounts));
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
-                kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer));
+                kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
+                Optional.of(fileReceiver));
 
         // start order: features with a lifecycle, the publisher, then the channels
         List<AgentService> services = new ArrayList<>();

@@ -10,15 +10,8 @@ import org.guestd.core.AgentException;
  * Implementations are thread-safe; a freeze and a thaw never run at the same time.
  */
 public interface FsFreezer {
-    /** qemu-ga's GuestFsfreezeStatus. */
-    enum Status {
-        THAWED, FROZEN;
-
-        /** The wire word qemu-ga uses ("thawed", "frozen"). */
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
+    /** Whether this engine holds filesystems frozen. */
+    enum Status { THAWED, FROZEN }
 
     /** The current state (FROZEN also after a restart while the frozen marker exists). */
     Status status();

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.hyperv;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.guestd.files.FileReceiver;
+import org.guestd.files.ReceiveException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +12,11 @@ import org.slf4j.LoggerFactory;
  * {@code hv_fcopy.c}; the later UIO ring daemon is not used there): the daemon writes the 4-byte
  * version 1, the kernel answers 4 bytes; then START_FILE_COPY ({@code struct hv_start_fcopy}, 1088
  * bytes, names already UTF-8), WRITE_TO_FILE ({@code struct hv_do_fcopy}, 6196 bytes), COMPLETE and
- * CANCEL; each answered with a 4-byte int status. Statuses as hv_fcopy_daemon: an existing file
- * without OVER_WRITE is HV_ERROR_ALREADY_EXISTS, a missing directory without CREATE_PATH and any
- * other failure HV_E_FAIL, ENOSPC HV_ERROR_DISK_FULL; CANCEL removes the partial file.
- * Unlike the reference, the target is checked by {@link FcopyTarget}.
+ * CANCEL; each answered with a 4-byte int status. The file itself is the files feature's
+ * ({@link FileReceiver}: target rules, overwrite, partial file removed on cancel); this class reads
+ * the messages and maps the outcome to hv_fcopy_daemon's statuses: an existing file without
+ * OVER_WRITE is HV_ERROR_ALREADY_EXISTS, a missing directory without CREATE_PATH and any other
+ * failure HV_E_FAIL, ENOSPC HV_ERROR_DISK_FULL.
  */
 final class FcopyProtocol implements DeviceProtocol {
     static final int OP_START = 0;
@@ -43,13 +39,12 @@ final class FcopyProtocol implements DeviceProtocol {
     static final int DATA_FRAGMENT = 6144;
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
 
-    private final FcopyTarget target;
+    private final FileReceiver receiver;
     private boolean inHandshake = true;
-    private FileChannel file;
-    private Path filePath;
+    private FileReceiver.Incoming incoming;
 
-    FcopyProtocol(FcopyTarget target) {
-        this.target = target;
+    FcopyProtocol(FileReceiver receiver) {
+        this.receiver = receiver;
     }
 
     @Override
@@ -104,7 +99,7 @@ final class FcopyProtocol implements DeviceProtocol {
     }
 
     private int start(byte[] m) {
-        closeQuietly(false); // a START without COMPLETE before it: drop the old file handle
+        abandon(); // a START without COMPLETE before it: drop the old file handle, keep the file
         if (m.length < START_SIZE) {
             LOG.warn("fcopy: START of {} bytes (expected {}); HV_E_FAIL", m.length, START_SIZE);
             return HvStatus.E_FAIL;
@@ -112,41 +107,22 @@ final class FcopyProtocol implements DeviceProtocol {
         String name = Wire.cString(m, OFF_FILE_NAME, NAME_SIZE);
         String dir = Wire.cString(m, OFF_PATH_NAME, NAME_SIZE);
         int flags = Wire.u32(m, OFF_COPY_FLAGS);
-        Path p;
         try {
-            p = target.resolve(dir, name);
-        } catch (IOException e) {
-            LOG.warn("fcopy: refused: {}", e.getMessage());
-            return HvStatus.E_FAIL;
-        }
-        try {
-            if (!Files.isDirectory(p.getParent())) {
-                if ((flags & CREATE_PATH) == 0) {
-                    LOG.warn("fcopy: directory {} does not exist and CREATE_PATH is not set", p.getParent());
-                    return HvStatus.E_FAIL;
-                }
-                Files.createDirectories(p.getParent(),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            }
-            target.checkReal(p);
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && (flags & OVER_WRITE) == 0) {
-                LOG.info("fcopy: {} exists and OVER_WRITE is not set", p);
+            incoming = receiver.start(dir, name, (flags & OVER_WRITE) != 0, (flags & CREATE_PATH) != 0);
+        } catch (ReceiveException e) {
+            if (e.reason() == ReceiveException.Reason.EXISTS) {
+                LOG.info("fcopy: {}", e.getMessage());
                 return HvStatus.ERROR_ALREADY_EXISTS;
             }
-            file = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-            filePath = p;
-            LOG.info("fcopy: receiving {} ({} bytes)", p, Wire.u64(m, OFF_FILE_SIZE));
-            return HvStatus.S_OK;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("fcopy: cannot create {}: {}", p, e.toString());
+            LOG.warn("fcopy: {}", e.getMessage());
             return HvStatus.E_FAIL;
         }
+        LOG.info("fcopy: receiving {} ({} bytes)", incoming.path(), Wire.u64(m, OFF_FILE_SIZE));
+        return HvStatus.S_OK;
     }
 
     private int write(byte[] m) {
-        if (file == null) {
+        if (incoming == null) {
             LOG.warn("fcopy: WRITE without a started copy");
             return HvStatus.E_FAIL;
         }
@@ -160,57 +136,54 @@ final class FcopyProtocol implements DeviceProtocol {
             return HvStatus.E_FAIL;
         }
         try {
-            ByteBuffer data = ByteBuffer.wrap(m, OFF_WRITE_DATA, (int) size);
-            long pos = offset;
-            while (data.hasRemaining()) {
-                pos += file.write(data, pos);
-            }
+            incoming.write(offset, ByteBuffer.wrap(m, OFF_WRITE_DATA, (int) size));
             return HvStatus.S_OK;
-        } catch (IOException e) {
-            String msg = String.valueOf(e.getMessage());
-            LOG.warn("fcopy: write to {} failed: {}", filePath, msg);
-            return msg.contains("No space left") ? HvStatus.ERROR_DISK_FULL : HvStatus.E_FAIL;
+        } catch (ReceiveException e) {
+            LOG.warn("fcopy: {}", e.getMessage());
+            return e.reason() == ReceiveException.Reason.DISK_FULL ? HvStatus.ERROR_DISK_FULL : HvStatus.E_FAIL;
         }
     }
 
     private int finish(boolean cancel) {
-        if (file == null) {
+        FileReceiver.Incoming in = incoming;
+        incoming = null;
+        if (in == null) {
             return cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
         }
-        Path p = filePath;
-        boolean ok = closeQuietly(cancel);
-        LOG.info("fcopy: {} {}", cancel ? "cancelled, removed" : "completed", p);
-        return ok || cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
+        if (cancel) {
+            in.cancel();
+            LOG.info("fcopy: cancelled, removed {}", in.path());
+            return HvStatus.S_OK;
+        }
+        try {
+            in.complete();
+        } catch (ReceiveException e) {
+            LOG.warn("fcopy: {}", e.getMessage());
+            return HvStatus.E_FAIL;
+        }
+        LOG.info("fcopy: completed {}", in.path());
+        return HvStatus.S_OK;
     }
 
-    private boolean closeQuietly(boolean delete) {
-        if (file == null) {
-            return true;
-        }
-        boolean ok = true;
-        try {
-            file.close();
-        } catch (IOException e) {
-            ok = false;
-            LOG.warn("fcopy: closing {} failed: {}", filePath, e.getMessage());
-        }
-        if (delete) {
+    private void abandon() {
+        FileReceiver.Incoming in = incoming;
+        incoming = null;
+        if (in != null) {
             try {
-                Files.deleteIfExists(filePath);
-            } catch (IOException e) {
-                LOG.warn("fcopy: cannot remove {}: {}", filePath, e.getMessage());
+                in.complete();
+            } catch (ReceiveException e) {
+                LOG.warn("fcopy: {}", e.getMessage());
             }
         }
-        file = null;
-        filePath = null;
-        return ok;
     }
 
     @Override
     public void sessionEnded() {
-        if (file != null) {
-            LOG.warn("fcopy: device lost during a copy; removing the partial {}", filePath);
-            closeQuietly(true);
+        FileReceiver.Incoming in = incoming;
+        incoming = null;
+        if (in != null) {
+            LOG.warn("fcopy: device lost during a copy; removing the partial {}", in.path());
+            in.cancel();
         }
     }
 }

@@ -10,8 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
+import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.kvp.KvpIntrinsics;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Hyper-V channels over the hv_utils char devices: KVP ({@code /dev/vmbus/hv_kvp}, onto the
  * {@link KvpStore} and {@link KvpIntrinsics} of the kvp feature), VSS ({@code hv_vss}, onto the
- * {@link FsFreezer} of the freeze feature) and file copy ({@code hv_fcopy}). Each channel is
+ * {@link FsFreezer} of the freeze feature) and file copy ({@code hv_fcopy}, onto the files
+ * feature's {@link FileReceiver}). Each channel is
  * independent: a missing device turns that channel off with one log line, a busy one (hv_kvp_daemon
  * or its siblings hold it; the kernel allows one opener) with a message saying so. After an error a
  * device is reopened with backoff and registers again.
@@ -55,6 +58,7 @@ public final class HypervService implements AgentService {
     private final BiFunction<String, Integer, Transport> transports;
     private final Optional<Kvp> kvpFeature;
     private final Optional<FsFreezer> freezer;
+    private final Optional<FileReceiver> fcopy;
     private final List<Transport> running = new ArrayList<>();
     private volatile KvpProtocol kvp;
 
@@ -63,17 +67,27 @@ public final class HypervService implements AgentService {
      *
      * @param kvp the KVP feature; empty: the KVP channel stays off (as without hv_kvp_daemon)
      * @param freezer the freeze feature; empty: VSS freezes fail as hv_vss_daemon's do without one
+     * @param fcopy the files feature's receiver; empty: the fcopy channel stays off
      */
-    public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer) {
-        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer);
+    public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy) {
+        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer, fcopy);
     }
 
     /** @param transports makes the message transport for a device path and read-buffer size (tests) */
     public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
-            Optional<FsFreezer> freezer) {
+            Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy) {
         this.transports = Objects.requireNonNull(transports);
         this.kvpFeature = Objects.requireNonNull(kvp);
         this.freezer = Objects.requireNonNull(freezer);
+        this.fcopy = Objects.requireNonNull(fcopy);
+    }
+
+    /**
+     * Where host files may land ({@code fcopy-root} in {@code [general]} or {@code [hyperv]}, default
+     * {@code /}): the composition root builds the files feature's {@link FileReceiver} with it.
+     */
+    public static Path fcopyRoot(ConfigSection general, ConfigSection hyperv) {
+        return Path.of(option(general, hyperv, "fcopy-root", "/"));
     }
 
     @Override
@@ -105,10 +119,13 @@ public final class HypervService implements AgentService {
             open("vss", vssDev, SMALL_BUFFER,
                     new MessageEndpoint(new VssProtocol(freezer), ctx.blocking()));
         }
-        if (!"off".equals(fcopyDev)) {
-            Path root = Path.of(option(ctx, "fcopy-root", "/"));
+        if (fcopy.isEmpty()) {
+            if (!"off".equals(fcopyDev)) {
+                LOG.info("fcopy: no file receiver; fcopy channel off");
+            }
+        } else if (!"off".equals(fcopyDev)) {
             open("fcopy", fcopyDev, SMALL_BUFFER,
-                    new MessageEndpoint(new FcopyProtocol(new FcopyTarget(root)), ctx.blocking()));
+                    new MessageEndpoint(new FcopyProtocol(fcopy.get()), ctx.blocking()));
         }
     }
 
@@ -150,7 +167,11 @@ public final class HypervService implements AgentService {
     private static final int EBUSY = 16;
 
     private static String option(ServiceContext ctx, String key, String dflt) {
-        return ctx.general().get(key).or(() -> ctx.config().get(key)).filter(s -> !s.isBlank()).orElse(dflt);
+        return option(ctx.general(), ctx.config(), key, dflt);
+    }
+
+    private static String option(ConfigSection general, ConfigSection own, String key, String dflt) {
+        return general.get(key).or(() -> own.get(key)).filter(s -> !s.isBlank()).orElse(dflt);
     }
 
     /** All three devices at their defaults and no vmbus directory at all: one line instead of three. */

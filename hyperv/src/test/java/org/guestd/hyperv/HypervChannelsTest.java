@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.core.AgentException;
 import org.guestd.core.testing.TestContext;
+import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.host.hyperv.Fault;
 import org.guestd.host.hyperv.FcopyKernel;
@@ -53,8 +54,9 @@ class HypervChannelsTest {
 
     private void start(Map<String, String> general, FsFreezer freezer) throws Exception {
         TestContext ctx = new TestContext("hyperv").general(general);
+        FileReceiver receiver = new FileReceiver(HypervService.fcopyRoot(ctx.general(), ctx.config()));
         service = new HypervService(loop, Optional.of(new HypervService.Kvp(store, intrinsics)),
-                Optional.ofNullable(freezer));
+                Optional.ofNullable(freezer), Optional.of(receiver));
         service.start(ctx);
     }
 

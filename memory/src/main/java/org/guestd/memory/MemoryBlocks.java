@@ -22,23 +22,8 @@ public interface MemoryBlocks {
     /** A requested state for one block. */
     record Request(long physIndex, boolean online) {}
 
-    /** qemu-ga's GuestMemoryBlockResponseType. */
-    enum Response {
-        SUCCESS("success"),
-        NOT_FOUND("not-found"),
-        OPERATION_NOT_SUPPORTED("operation-not-supported"),
-        OPERATION_FAILED("operation-failed");
-
-        private final String wireName;
-
-        Response(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
-    }
+    /** What became of one requested block (the cases of qemu-ga's GuestMemoryBlockResponseType). */
+    enum Response { SUCCESS, NOT_FOUND, OPERATION_NOT_SUPPORTED, OPERATION_FAILED }
 
     /**
      * The outcome for one requested block.

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga;
 
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import org.guestd.core.AgentException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.env.Clock;
-import org.guestd.core.env.CommandRunner;
-import org.guestd.core.env.HostPaths;
+import org.guestd.files.FileHandles;
 import org.guestd.freeze.FsFreezer;
 import org.guestd.freeze.FsTrimmer;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.memory.MemoryBlocks;
 import org.guestd.memory.VcpuControl;
+import org.guestd.process.ProcessRunner;
 import org.guestd.shutdown.PowerControl;
 import org.guestd.timesync.TimeSync;
 
@@ -31,14 +30,14 @@ import org.guestd.timesync.TimeSync;
  * @param power guest-shutdown, guest-suspend-*
  * @param memoryBlocks guest-get/set-memory-block*
  * @param vcpus guest-set-vcpus
- * @param stateDir the agent's state dir (guest-file-* handle counter, as qemu-ga's)
- * @param paths /etc root of the user database (guest-ssh-*)
- * @param commands runs chpasswd (guest-set-user-password)
+ * @param processes guest-exec, guest-exec-status
+ * @param files guest-file-*
+ * @param accounts guest-set-user-password, guest-ssh-*-authorized-keys
  */
 public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heartbeat, Optional<TimeSync> time,
         Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer, Optional<PowerControl> power,
-        Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Path stateDir, HostPaths paths,
-        CommandRunner commands) {
+        Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Optional<ProcessRunner> processes,
+        Optional<FileHandles> files, Optional<Accounts> accounts) {
     public QgaFeatures {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeat, "heartbeat");
@@ -48,50 +47,58 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
         Objects.requireNonNull(power, "power");
         Objects.requireNonNull(memoryBlocks, "memoryBlocks");
         Objects.requireNonNull(vcpus, "vcpus");
-        Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(paths, "paths");
-        Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(processes, "processes");
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(accounts, "accounts");
     }
 
     /**
-     * Only guest information and the clock; every other feature absent. The state dir is
-     * guestd's default, the roots the live ones, and the runner refuses everything. Tests add
-     * what they need with the {@code with…} methods.
+     * Only guest information and the clock; every other feature absent. Tests add what they need
+     * with the {@code with…} methods.
      */
     public static QgaFeatures of(GuestInfo info, Clock clock) {
         return new QgaFeatures(info, clock, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Path.of("/run/guestd"), HostPaths.system(),
-                (argv, stdin, timeout) -> {
-                    throw AgentException.generic("no program runner: " + argv.get(0));
-                });
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public QgaFeatures withHeartbeat(Heartbeat h) {
         return new QgaFeatures(info, clock, Optional.of(h), time, freezer, trimmer, power, memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withTime(TimeSync t) {
         return new QgaFeatures(info, clock, heartbeat, Optional.of(t), freezer, trimmer, power, memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withFreeze(FsFreezer f, FsTrimmer t) {
         return new QgaFeatures(info, clock, heartbeat, time, Optional.of(f), Optional.ofNullable(t), power,
-                memoryBlocks, vcpus, stateDir, paths, commands);
+                memoryBlocks, vcpus, processes, files, accounts);
     }
 
     public QgaFeatures withPower(PowerControl p) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, Optional.of(p), memoryBlocks, vcpus,
-                stateDir, paths, commands);
+                processes, files, accounts);
     }
 
     public QgaFeatures withMemory(MemoryBlocks m, VcpuControl v) {
         return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, Optional.ofNullable(m),
-                Optional.ofNullable(v), stateDir, paths, commands);
+                Optional.ofNullable(v), processes, files, accounts);
     }
 
-    public QgaFeatures withSystem(Path dir, HostPaths p, CommandRunner r) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus, dir, p, r);
+    public QgaFeatures withProcesses(ProcessRunner r) {
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                Optional.of(r), files, accounts);
+    }
+
+    public QgaFeatures withFiles(FileHandles f) {
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                processes, Optional.of(f), accounts);
+    }
+
+    public QgaFeatures withAccounts(Accounts a) {
+        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                processes, files, Optional.of(a));
     }
 }

@@ -50,7 +50,7 @@ public final class LinuxPowerControl implements PowerControl {
 
     @Override
     public synchronized void shutdown(PowerAction action, String requester) throws AgentException {
-        perform(action.wireName(), requester, () -> shutdown.run(action));
+        perform(action.actionName(), requester, () -> shutdown.run(action));
     }
 
     @Override

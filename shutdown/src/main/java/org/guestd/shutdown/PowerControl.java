@@ -15,19 +15,19 @@ public interface PowerControl {
         HALT("halt", "halt", "-H"),
         REBOOT("reboot", "reboot", "-r");
 
-        private final String wireName;
+        private final String actionName;
         private final String verb;
         private final String shutdownFlag;
 
-        PowerAction(String wireName, String verb, String shutdownFlag) {
-            this.wireName = wireName;
+        PowerAction(String actionName, String verb, String shutdownFlag) {
+            this.actionName = actionName;
             this.verb = verb;
             this.shutdownFlag = shutdownFlag;
         }
 
-        /** The name hosts use (qemu-ga's {@code mode}): powerdown, halt, reboot. */
-        public String wireName() {
-            return wireName;
+        /** The action name given to hooks and the audit record: powerdown, halt, reboot. */
+        public String actionName() {
+            return actionName;
         }
 
         /** The systemctl verb and the name of the stand-alone program: poweroff, halt, reboot. */

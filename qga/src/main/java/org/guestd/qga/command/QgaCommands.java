@@ -52,9 +52,9 @@ public final class QgaCommands {
                 new GuestGetOsinfo(info),
                 new GuestSetTime(f.time())));
         out.addAll(SysinfoCommands.all(info));
-        out.addAll(FileCommands.all(f.stateDir()));
-        out.addAll(ExecCommands.all());
-        out.addAll(UserCommands.all(f.paths(), f.commands()));
+        out.addAll(FileCommands.all(f.files()));
+        out.addAll(ExecCommands.all(f.processes()));
+        out.addAll(UserCommands.all(f.accounts()));
         out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));
         out.addAll(PowerCommands.all(f.power()));
         out.addAll(MemoryCommands.all(f.memoryBlocks(), f.vcpus()));

@@ -4,26 +4,36 @@ package org.guestd.qga.testing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.testing.FakeClock;
+import org.guestd.files.FileHandles;
+import org.guestd.process.ProcessRunner;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.qga.dispatch.Dispatcher;
 
 /**
  * The whole QGA protocol minus the transport for command tests: a dispatcher built by {@link
- * QgaService#newDispatcher} over {@link QgaFeatures} with a state dir, fixture paths and a runner;
- * requests are JSON text, replies the decoded wire bytes.
+ * QgaService#newDispatcher} over {@link QgaFeatures} with the real process, file and account
+ * features on a state dir, fixture paths and a fake command runner; requests are JSON text,
+ * replies the decoded wire bytes.
  */
 public final class Qga {
     private final Dispatcher dispatcher;
 
     public Qga(Path stateDir, HostPaths paths, CommandRunner runner) throws Exception {
-        QgaFeatures features = QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
-                .withSystem(stateDir, paths, runner);
+        this(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0))
+                .withProcesses(new ProcessRunner())
+                .withFiles(new FileHandles(stateDir))
+                .withAccounts(new Accounts(paths, runner)));
+    }
+
+    /** Over exactly {@code features}. */
+    public Qga(QgaFeatures features) throws Exception {
         dispatcher = QgaService.newDispatcher(features, "test", ConfigSection.empty("general"));
     }
 

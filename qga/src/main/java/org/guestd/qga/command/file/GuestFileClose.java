@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.file;
 
+import java.util.Optional;
 import org.guestd.core.AgentException;
+import org.guestd.files.FileException;
+import org.guestd.files.FileHandles;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -16,24 +19,20 @@ public final class GuestFileClose extends BaseCommand {
     public static final String NAME = "guest-file-close";
     static final StructSpec HANDLE_ONLY = StructSpec.builder().required("handle", ArgType.INT).build();
 
-    private final FileHandles handles;
+    private final Optional<FileHandles> files;
 
-    GuestFileClose(FileHandles handles) {
+    GuestFileClose(Optional<FileHandles> files) {
         super(NAME, HANDLE_ONLY);
-        this.handles = handles;
+        this.files = files;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        long id = args.getLong("handle");
-        int errno = handles.withFile(id, f -> {
-            f.closed = true;
-            int closeErrno = f.stream.close();
-            handles.remove(id, f);
-            return closeErrno;
-        });
-        if (errno != 0) {
-            throw FileOpener.failed("failed to close handle", errno);
+        FileHandles handles = FileCommands.feature(files);
+        try {
+            handles.close(args.getLong("handle"));
+        } catch (FileException e) {
+            throw FileCommands.reply(e);
         }
         return null;
     }

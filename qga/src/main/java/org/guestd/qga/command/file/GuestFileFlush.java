@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.file;
 
+import java.util.Optional;
 import org.guestd.core.AgentException;
+import org.guestd.files.FileException;
+import org.guestd.files.FileHandles;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
 
@@ -9,22 +12,21 @@ import org.guestd.qga.dispatch.BaseCommand;
 public final class GuestFileFlush extends BaseCommand {
     public static final String NAME = "guest-file-flush";
 
-    private final FileHandles handles;
+    private final Optional<FileHandles> files;
 
-    GuestFileFlush(FileHandles handles) {
+    GuestFileFlush(Optional<FileHandles> files) {
         super(NAME, GuestFileClose.HANDLE_ONLY);
-        this.handles = handles;
+        this.files = files;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        return handles.withFile(args.getLong("handle"), f -> {
-            int errno = f.stream.flush();
-            if (errno != 0) {
-                throw FileOpener.failed("failed to flush file", errno);
-            }
-            f.state = OpenFile.State.NEW;
-            return null;
-        });
+        FileHandles handles = FileCommands.feature(files);
+        try {
+            handles.flush(args.getLong("handle"));
+        } catch (FileException e) {
+            throw FileCommands.reply(e);
+        }
+        return null;
     }
 }

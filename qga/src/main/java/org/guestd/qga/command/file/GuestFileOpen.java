@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.file;
 
+import java.util.Optional;
 import org.guestd.core.AgentException;
-import org.guestd.jna.linux.CStream;
+import org.guestd.files.FileException;
+import org.guestd.files.FileHandles;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -10,7 +12,7 @@ import org.guestd.qga.dispatch.StructSpec;
 
 /**
  * {@code guest-file-open} (Since: 0.15.0): {@code {path: str, mode?: str}} → int handle. Mode
- * defaults to {@code r}; see {@link FileOpener} for the modes and flags.
+ * defaults to {@code r}; the modes and flags are the files feature's ({@link FileHandles#open}).
  */
 public final class GuestFileOpen extends BaseCommand {
     public static final String NAME = "guest-file-open";
@@ -19,23 +21,21 @@ public final class GuestFileOpen extends BaseCommand {
             .optional("mode", ArgType.STR)
             .build();
 
-    private final FileHandles handles;
+    private final Optional<FileHandles> files;
 
-    GuestFileOpen(FileHandles handles) {
+    GuestFileOpen(Optional<FileHandles> files) {
         super(NAME, ARGS);
-        this.handles = handles;
+        this.files = files;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
+        FileHandles handles = FileCommands.feature(files);
         String mode = args.has("mode") ? args.getString("mode") : "r";
-        CStream stream = FileOpener.open(args.getString("path"), mode);
-        OpenFile file = new OpenFile(stream);
         try {
-            return handles.add(file);
-        } catch (AgentException e) {
-            stream.close();
-            throw e;
+            return handles.open(args.getString("path"), mode);
+        } catch (FileException e) {
+            throw FileCommands.reply(e);
         }
     }
 }

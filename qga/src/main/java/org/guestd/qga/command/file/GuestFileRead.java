@@ -3,8 +3,10 @@ package org.guestd.qga.command.file;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.guestd.core.AgentException;
-import org.guestd.jna.linux.CStream;
+import org.guestd.files.FileException;
+import org.guestd.files.FileHandles;
 import org.guestd.qga.command.QBase64;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -15,8 +17,8 @@ import org.guestd.qga.dispatch.StructSpec;
  * {@code guest-file-read} (Since: 0.15.0): {@code {handle: int, count?: int}} → GuestFileRead
  * {@code {count, buf-b64, eof}}. Count defaults to 4096 ({@code QGA_READ_COUNT_DEFAULT}) and
  * may be at most 48 MiB ({@code GUEST_FILE_READ_COUNT_MAX}: with base64's 4/3 it stays under the
- * 64 MiB JSON token limit). {@code buf-b64} is {@code ""} when nothing was read. After a write the
- * stream is flushed first.
+ * 64 MiB JSON token limit); as in qemu-ga the handle is checked before the count. {@code buf-b64}
+ * is {@code ""} when nothing was read.
  */
 public final class GuestFileRead extends BaseCommand {
     public static final String NAME = "guest-file-read";
@@ -27,16 +29,20 @@ public final class GuestFileRead extends BaseCommand {
             .optional("count", ArgType.INT)
             .build();
 
-    private final FileHandles handles;
+    private final Optional<FileHandles> files;
 
-    GuestFileRead(FileHandles handles) {
+    GuestFileRead(Optional<FileHandles> files) {
         super(NAME, ARGS);
-        this.handles = handles;
+        this.files = files;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        CStream.ReadResult r = handles.withFile(args.getLong("handle"), f -> {
+        FileHandles handles = FileCommands.feature(files);
+        long handle = args.getLong("handle");
+        FileHandles.Chunk r;
+        try {
+            handles.require(handle);
             long count = READ_COUNT_DEFAULT;
             if (args.has("count")) {
                 count = args.getLong("count");
@@ -44,20 +50,10 @@ public final class GuestFileRead extends BaseCommand {
                     throw AgentException.generic("value '" + count + "' is invalid for argument count");
                 }
             }
-            if (f.state == OpenFile.State.WRITING) {
-                int errno = f.stream.flush();
-                if (errno != 0) {
-                    throw FileOpener.failed("failed to flush file", errno);
-                }
-                f.state = OpenFile.State.NEW;
-            }
-            CStream.ReadResult read = f.stream.read((int) count);
-            if (read.errno() != 0) {
-                throw FileOpener.failed("failed to read file", read.errno());
-            }
-            f.state = OpenFile.State.READING;
-            return read;
-        });
+            r = handles.read(handle, (int) count);
+        } catch (FileException e) {
+            throw FileCommands.reply(e);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", (long) r.data().length);
         m.put("buf-b64", QBase64.encode(r.data(), r.data().length));

@@ -3,8 +3,10 @@ package org.guestd.qga.command.file;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.guestd.core.AgentException;
-import org.guestd.jna.linux.CStream;
+import org.guestd.files.FileException;
+import org.guestd.files.FileHandles;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
 import org.guestd.qga.dispatch.BaseCommand;
@@ -13,12 +15,11 @@ import org.guestd.qga.dispatch.StructSpec;
 /**
  * {@code guest-file-seek} (Since: 0.15.0): {@code {handle: int, offset: int, whence:
  * GuestFileWhence}} → GuestFileSeek {@code {position, eof}}. GuestFileWhence (2.6) is an
- * alternate of an int (0/1/2; anything else "invalid whence code N") and the enum QGASeek
- * {@code set/cur/end}.
+ * alternate of an int (0/1/2; anything else "invalid whence code N", checked after the handle)
+ * and the enum QGASeek {@code set/cur/end}.
  */
 public final class GuestFileSeek extends BaseCommand {
     public static final String NAME = "guest-file-seek";
-    private static final int ESPIPE = 29;
     static final ArgType WHENCE = ArgType.alternate("GuestFileWhence",
             ArgType.INT, ArgType.enumOf("QGASeek", "set", "cur", "end"));
     private static final StructSpec ARGS = StructSpec.builder()
@@ -27,48 +28,43 @@ public final class GuestFileSeek extends BaseCommand {
             .required("whence", WHENCE)
             .build();
 
-    private final FileHandles handles;
+    private final Optional<FileHandles> files;
 
-    GuestFileSeek(FileHandles handles) {
+    GuestFileSeek(Optional<FileHandles> files) {
         super(NAME, ARGS);
-        this.handles = handles;
+        this.files = files;
     }
 
-    /** {@code ga_parse_whence}: the SEEK_ constant, or qemu's "invalid whence code N". */
-    static int whence(Object value) throws AgentException {
-        long code;
+    /** {@code ga_parse_whence}: SET/CUR/END, or qemu's "invalid whence code N". */
+    static FileHandles.Whence whence(Object value) throws AgentException {
         if (value instanceof String s) {
-            code = switch (s) {
-                case "set" -> 0;
-                case "cur" -> 1;
-                default -> 2;
+            return switch (s) {
+                case "set" -> FileHandles.Whence.SET;
+                case "cur" -> FileHandles.Whence.CUR;
+                default -> FileHandles.Whence.END;
             };
-        } else {
-            code = (Long) value;
         }
-        if (code < 0 || code > 2) {
-            throw AgentException.generic("invalid whence code " + code);
+        long code = (Long) value;
+        if (code == 0) {
+            return FileHandles.Whence.SET;
+        } else if (code == 1) {
+            return FileHandles.Whence.CUR;
+        } else if (code == 2) {
+            return FileHandles.Whence.END;
         }
-        return (int) code;
+        throw AgentException.generic("invalid whence code " + code);
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        CStream.SeekResult s = handles.withFile(args.getLong("handle"), f -> {
-            int whence = whence(args.get("whence"));
-            CStream.SeekResult sought = f.stream.seek(args.getLong("offset"), whence);
-            if (sought.errno() != 0) {
-                if (sought.errno() == ESPIPE) {
-                    f.state = OpenFile.State.NEW;
-                }
-            } else {
-                f.state = OpenFile.State.NEW;
-            }
-            f.stream.clearErrors();
-            return sought;
-        });
-        if (s.errno() != 0) {
-            throw FileOpener.failed("failed to seek file", s.errno());
+        FileHandles handles = FileCommands.feature(files);
+        long handle = args.getLong("handle");
+        FileHandles.Position s;
+        try {
+            handles.require(handle);
+            s = handles.seek(handle, args.getLong("offset"), whence(args.get("whence")));
+        } catch (FileException e) {
+            throw FileCommands.reply(e);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("position", s.position());

@@ -16,6 +16,14 @@ public final class GuestFsfreezeStatus extends FeatureCommand<FsFreezer> {
 
     @Override
     public Object execute(Args args) throws AgentException {
-        return feature().status().wireName();
+        return wire(feature().status());
+    }
+
+    /** GuestFsfreezeStatus: {@code "thawed"} or {@code "frozen"}. */
+    static String wire(FsFreezer.Status status) {
+        return switch (status) {
+            case THAWED -> "thawed";
+            case FROZEN -> "frozen";
+        };
     }
 }

@@ -50,10 +50,20 @@ public final class GuestSetMemoryBlocks extends BaseCommand {
         for (MemoryBlocks.Result r : mb.set(req)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(GuestGetMemoryBlocks.PHYS_INDEX, Wire.u64(r.physIndex()));
-            m.put("response", r.response().wireName());
+            m.put("response", wire(r.response()));
             Wire.putOptional(m, "error-code", r.errorCode() == null ? null : (long) r.errorCode());
             out.add(m);
         }
         return out;
+    }
+
+    /** GuestMemoryBlockResponseType. */
+    static String wire(MemoryBlocks.Response response) {
+        return switch (response) {
+            case SUCCESS -> "success";
+            case NOT_FOUND -> "not-found";
+            case OPERATION_NOT_SUPPORTED -> "operation-not-supported";
+            case OPERATION_FAILED -> "operation-failed";
+        };
     }
 }

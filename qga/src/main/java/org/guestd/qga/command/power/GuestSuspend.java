@@ -16,8 +16,9 @@ import org.guestd.shutdown.PowerControl.SuspendMode;
 public final class GuestSuspend extends PowerCommand {
     private final SuspendMode mode;
 
-    public GuestSuspend(SuspendMode mode, Optional<PowerControl> power) {
-        super("guest-" + mode.actionName(), StructSpec.EMPTY, power);
+    /** @param name the command's wire name, e.g. {@code guest-suspend-disk} */
+    public GuestSuspend(String name, SuspendMode mode, Optional<PowerControl> power) {
+        super(name, StructSpec.EMPTY, power);
         this.mode = mode;
     }
 

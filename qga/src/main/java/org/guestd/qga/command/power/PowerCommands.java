@@ -14,8 +14,8 @@ public final class PowerCommands {
 
     public static List<QgaCommand> all(Optional<PowerControl> power) {
         return List.of(new GuestShutdown(power),
-                new GuestSuspend(SuspendMode.DISK, power),
-                new GuestSuspend(SuspendMode.RAM, power),
-                new GuestSuspend(SuspendMode.HYBRID, power));
+                new GuestSuspend("guest-suspend-disk", SuspendMode.DISK, power),
+                new GuestSuspend("guest-suspend-ram", SuspendMode.RAM, power),
+                new GuestSuspend("guest-suspend-hybrid", SuspendMode.HYBRID, power));
     }
 }

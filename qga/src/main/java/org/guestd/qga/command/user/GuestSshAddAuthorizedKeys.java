@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.user;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Optional;
+import org.guestd.accounts.AccountException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -25,41 +24,22 @@ public final class GuestSshAddAuthorizedKeys extends BaseCommand {
             .optional("reset", ArgType.BOOL)
             .build();
 
-    private final Supplier<UserDb> users;
+    private final Optional<Accounts> accounts;
 
-    GuestSshAddAuthorizedKeys(Supplier<UserDb> users) {
+    GuestSshAddAuthorizedKeys(Optional<Accounts> accounts) {
         super(NAME, ARGS);
-        this.users = users;
+        this.accounts = accounts;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
+        Accounts a = UserCommands.feature(accounts);
         List<String> keys = args.getList("keys");
-        boolean reset = Boolean.TRUE.equals(args.optBoolean("reset"));
-        AuthorizedKeys.check(keys);
-        UserDb.User u = users.get().lookup(args.getString("username"));
-        Path dir = AuthorizedKeys.sshDir(u);
-        Path file = AuthorizedKeys.file(u);
-        List<String> current = null;
-        if (!reset) {
-            try {
-                current = AuthorizedKeys.read(file);
-            } catch (AgentException unreadable) {
-                current = null; // qemu-ga ignores the read error and starts a new file
-            }
+        try {
+            a.addAuthorizedKeys(args.getString("username"), keys, Boolean.TRUE.equals(args.optBoolean("reset")));
+        } catch (AccountException e) {
+            throw UserCommands.reply(e);
         }
-        if (current == null) {
-            if (!Files.isDirectory(dir)) {
-                AuthorizedKeys.mkdirForUser(dir, u);
-            }
-            current = new ArrayList<>();
-        }
-        for (String k : keys) {
-            if (!current.contains(k)) {
-                current.add(k);
-            }
-        }
-        AuthorizedKeys.write(file, current, u);
         return null;
     }
 }

@@ -2,9 +2,12 @@
 package org.guestd.qga.command.user;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Optional;
+import org.guestd.accounts.AccountException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -20,23 +23,23 @@ public final class GuestSshGetAuthorizedKeys extends BaseCommand {
     public static final String NAME = "guest-ssh-get-authorized-keys";
     static final StructSpec USERNAME_ONLY = StructSpec.builder().required("username", ArgType.STR).build();
 
-    private final Supplier<UserDb> users;
+    private final Optional<Accounts> accounts;
 
-    GuestSshGetAuthorizedKeys(Supplier<UserDb> users) {
+    GuestSshGetAuthorizedKeys(Optional<Accounts> accounts) {
         super(NAME, USERNAME_ONLY);
-        this.users = users;
+        this.accounts = accounts;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
-        UserDb.User u = users.get().lookup(args.getString("username"));
-        List<String> keys = new ArrayList<>();
-        for (String line : AuthorizedKeys.read(AuthorizedKeys.file(u))) {
-            String k = line.strip();
-            if (!k.isEmpty() && !k.startsWith("#")) {
-                keys.add(0, k);
-            }
+        Accounts a = UserCommands.feature(accounts);
+        List<String> keys;
+        try {
+            keys = new ArrayList<>(a.authorizedKeys(args.getString("username")));
+        } catch (AccountException e) {
+            throw UserCommands.reply(e);
         }
+        Collections.reverse(keys);
         return Map.of("keys", keys);
     }
 }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.user;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Optional;
+import org.guestd.accounts.AccountException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.AgentException;
 import org.guestd.qga.dispatch.ArgType;
 import org.guestd.qga.dispatch.Args;
@@ -23,29 +22,22 @@ public final class GuestSshRemoveAuthorizedKeys extends BaseCommand {
             .required("keys", ArgType.listOf(ArgType.STR))
             .build();
 
-    private final Supplier<UserDb> users;
+    private final Optional<Accounts> accounts;
 
-    GuestSshRemoveAuthorizedKeys(Supplier<UserDb> users) {
+    GuestSshRemoveAuthorizedKeys(Optional<Accounts> accounts) {
         super(NAME, ARGS);
-        this.users = users;
+        this.accounts = accounts;
     }
 
     @Override
     public Object execute(Args args) throws AgentException {
+        Accounts a = UserCommands.feature(accounts);
         List<String> keys = args.getList("keys");
-        AuthorizedKeys.check(keys);
-        UserDb.User u = users.get().lookup(args.getString("username"));
-        Path file = AuthorizedKeys.file(u);
-        if (!Files.exists(file)) {
-            return null;
+        try {
+            a.removeAuthorizedKeys(args.getString("username"), keys);
+        } catch (AccountException e) {
+            throw UserCommands.reply(e);
         }
-        List<String> kept = new ArrayList<>();
-        for (String line : AuthorizedKeys.read(file)) {
-            if (!keys.contains(line)) {
-                kept.add(line);
-            }
-        }
-        AuthorizedKeys.write(file, kept, u);
         return null;
     }
 }

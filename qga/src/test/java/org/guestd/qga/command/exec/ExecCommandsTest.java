@@ -11,7 +11,11 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.guestd.core.env.HostPaths;
+import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FakeCommandRunner;
+import org.guestd.process.ProcessRunner;
+import org.guestd.qga.QgaFeatures;
+import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.Qga;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,14 +120,25 @@ class ExecCommandsTest {
     }
 
     @Test
-    void outputIsCappedAt16MiB() throws Exception {
-        // 17 MiB of zeros on stdout, 1 byte on stderr
-        long pid = exec("{\"path\":\"/bin/sh\",\"arg\":[\"-c\",\"head -c 17825792 /dev/zero; printf e >&2\"],"
+    void truncatedOutputIsFlaggedPerStream() throws Exception {
+        // the feature's limit (16 MiB by default, ProcessRunnerTest) made small: 3000 bytes on stdout, 1 on stderr
+        qga = new Qga(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0)).withProcesses(new ProcessRunner(1024)));
+        long pid = exec("{\"path\":\"/bin/sh\",\"arg\":[\"-c\",\"head -c 3000 /dev/zero; printf e >&2\"],"
                 + "\"capture-output\":true}");
         Map<?, ?> s = await(pid);
         assertEquals(true, s.get("out-truncated"));
-        assertEquals(Capture.MAX_OUTPUT, Base64.getDecoder().decode((String) s.get("out-data")).length);
+        assertEquals(1024, Base64.getDecoder().decode((String) s.get("out-data")).length);
+        assertEquals("ZQ==", s.get("err-data"));
         assertEquals(false, s.get("err-truncated"));
+    }
+
+    @Test
+    void withoutTheProcessFeatureNotSupported() throws Exception {
+        qga = new Qga(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0)));
+        assertEquals("this feature or command is not currently supported",
+                qga.error("{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"/bin/true\"}}"));
+        assertEquals("this feature or command is not currently supported",
+                qga.error("{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":1}}"));
     }
 
     @Test

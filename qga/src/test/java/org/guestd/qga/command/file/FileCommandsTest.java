@@ -12,7 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
 import org.guestd.core.env.HostPaths;
+import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FakeCommandRunner;
+import org.guestd.qga.QgaFeatures;
+import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.Qga;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,12 +144,27 @@ class FileCommandsTest {
     }
 
     @Test
-    void counterParsing() {
-        assertEquals(1000, FileHandles.parseCounter(""));
-        assertEquals(5, FileHandles.parseCounter("[global]\nfd_counter=5\n"));
-        assertEquals(0, FileHandles.parseCounter("[global]\nfd_counter=x\n"));
-        assertEquals(0, FileHandles.parseCounter("[global]\nfd_counter=99999999999\n"));
-        assertEquals(1000, FileHandles.parseCounter("[other]\nfd_counter=5\n"));
+    void withoutTheFilesFeatureNotSupported() throws Exception {
+        Qga none = new Qga(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0)));
+        for (String request : new String[] {
+                "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\"/x\"}}",
+                "{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":1000}}",
+                "{\"execute\":\"guest-file-write\",\"arguments\":{\"handle\":1000,\"buf-b64\":\"\"}}",
+                "{\"execute\":\"guest-file-seek\",\"arguments\":{\"handle\":1000,\"offset\":0,\"whence\":0}}",
+                "{\"execute\":\"guest-file-flush\",\"arguments\":{\"handle\":1000}}",
+                "{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":1000}}"}) {
+            assertEquals("this feature or command is not currently supported", none.error(request), request);
+        }
+    }
+
+    @Test
+    void theHandleIsCheckedBeforeCountAndWhence() throws Exception {
+        assertEquals("handle '5' has not been found",
+                qga.error("{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":5,\"count\":-1}}"));
+        assertEquals("handle '5' has not been found", qga.error(
+                "{\"execute\":\"guest-file-seek\",\"arguments\":{\"handle\":5,\"offset\":0,\"whence\":7}}"));
+        assertEquals("handle '5' has not been found", qga.error(
+                "{\"execute\":\"guest-file-write\",\"arguments\":{\"handle\":5,\"buf-b64\":\"*\"}}"));
     }
 
     @Test

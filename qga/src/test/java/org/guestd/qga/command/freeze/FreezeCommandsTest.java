@@ -37,6 +37,12 @@ class FreezeCommandsTest {
     }
 
     @Test
+    void statusWordsAreQapis() {
+        assertEquals("thawed", GuestFsfreezeStatus.wire(FsFreezer.Status.THAWED));
+        assertEquals("frozen", GuestFsfreezeStatus.wire(FsFreezer.Status.FROZEN));
+    }
+
+    @Test
     void freezeListThawAndStatusGoToTheEngine() throws Exception {
         Dispatcher d = dispatcher(true);
         assertEquals("{\"return\": \"thawed\"}\n", run(d, "{\"execute\": \"guest-fsfreeze-status\"}"));

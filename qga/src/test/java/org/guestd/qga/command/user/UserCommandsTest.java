@@ -15,6 +15,9 @@ import java.util.Map;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
+import org.guestd.core.testing.FakeClock;
+import org.guestd.qga.QgaFeatures;
+import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.Qga;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +141,28 @@ class UserCommandsTest {
         exitCode = -1;
         assertEquals("cannot find 'passwd' program in PATH", qga.error("{\"execute\":\"guest-set-user-password\","
                 + "\"arguments\":{\"username\":\"alice\",\"password\":\"" + pw + "\",\"crypted\":false}}"));
+    }
+
+    @Test
+    void withoutTheAccountsFeatureNotSupported() throws Exception {
+        Qga none = new Qga(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0)));
+        for (String request : new String[] {
+                "{\"execute\":\"guest-set-user-password\",\"arguments\":{\"username\":\"a\",\"password\":\"YQ==\","
+                        + "\"crypted\":false}}",
+                "{\"execute\":\"guest-ssh-get-authorized-keys\",\"arguments\":{\"username\":\"alice\"}}",
+                "{\"execute\":\"guest-ssh-add-authorized-keys\",\"arguments\":{\"username\":\"alice\",\"keys\":[]}}",
+                "{\"execute\":\"guest-ssh-remove-authorized-keys\",\"arguments\":{\"username\":\"alice\","
+                        + "\"keys\":[]}}"}) {
+            assertEquals("this feature or command is not currently supported", none.error(request), request);
+        }
+    }
+
+    @Test
+    void aNulEndsThePasswordAsInC() {
+        String pw = java.util.Base64.getEncoder().encodeToString("ok\0\nrest".getBytes(StandardCharsets.UTF_8));
+        qga.ok("{\"execute\":\"guest-set-user-password\",\"arguments\":{\"username\":\"alice\",\"password\":\"" + pw
+                + "\",\"crypted\":false}}");
+        assertEquals(List.of("alice:ok\n"), stdins);
     }
 
     @Test

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.user;
+package org.guestd.accounts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.guestd.core.AgentException;
 import org.guestd.jna.linux.CStream;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Passwd;
@@ -17,8 +16,7 @@ import org.guestd.jna.linux.Passwd;
  * the errno of a lookup that found nothing, which is 0).
  */
 final class UserDb {
-    /** A user's ids and home. */
-    record User(String name, int uid, int gid, Path home) {}
+    private static final int EIO = 5;
 
     private final Path etc;
 
@@ -26,7 +24,7 @@ final class UserDb {
         this.etc = etc;
     }
 
-    User lookup(String name) throws AgentException {
+    User lookup(String name) throws AccountException {
         if (etc.equals(Path.of("/etc"))) {
             try {
                 Passwd.Entry e = Passwd.lookup(name);
@@ -43,12 +41,13 @@ final class UserDb {
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            throw notFound(name, 5); // EIO
+            throw notFound(name, EIO);
         }
         throw notFound(name, 0);
     }
 
-    private static AgentException notFound(String name, int errno) {
-        return AgentException.generic("failed to lookup user '" + name + "': " + CStream.strerror(errno));
+    private static AccountException notFound(String name, int errno) {
+        return new AccountException(AccountException.Kind.NO_SUCH_USER,
+                "failed to lookup user '" + name + "': " + CStream.strerror(errno));
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.user;
+package org.guestd.accounts;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -15,6 +15,9 @@ import java.nio.file.Path;
  * the exception's reason.
  */
 final class GlibFileError {
+    /** The suffix of the temporary file {@code authorized_keys} is written through. */
+    static final String TMP_SUFFIX = ".guestd-tmp";
+
     private GlibFileError() {}
 
     /** {@code g_strerror(errno)} for a failed mkdir/chown/chmod. */
@@ -39,7 +42,7 @@ final class GlibFileError {
      */
     static String describe(Path path, IOException e, boolean reading) {
         String reason = errnoText(e);
-        if (e instanceof FileSystemException f && f.getFile() != null && f.getFile().endsWith(".guestd-tmp")) {
+        if (e instanceof FileSystemException f && f.getFile() != null && f.getFile().endsWith(TMP_SUFFIX)) {
             return "Failed to create file \u201C" + f.getFile() + "\u201D: " + reason;
         }
         return (reading ? "Failed to open file \u201C" : "Failed to write file \u201C") + path + "\u201D: " + reason;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.exec;
+package org.guestd.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.user;
+package org.guestd.accounts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.guestd.core.AgentException;
-import org.guestd.qga.command.SetContents;
+import org.guestd.core.env.SetContents;
 
 /**
  * {@code ~/.ssh/authorized_keys} handled as qemu-ga's commands-posix-ssh.c does: keys are
@@ -21,78 +20,79 @@ import org.guestd.qga.command.SetContents;
 final class AuthorizedKeys {
     private AuthorizedKeys() {}
 
-    static Path sshDir(UserDb.User u) {
+    static Path sshDir(User u) {
         return u.home().resolve(".ssh");
     }
 
-    static Path file(UserDb.User u) {
+    static Path file(User u) {
         return sshDir(u).resolve("authorized_keys");
     }
 
     /** {@code check_openssh_pub_keys}. */
-    static void check(List<String> keys) throws AgentException {
+    static void check(List<String> keys) throws AccountException {
         for (String k : keys) {
             if (k.startsWith("#") || k.indexOf('\n') >= 0) {
-                throw AgentException.generic("invalid OpenSSH public key: '" + k + "'");
+                throw new AccountException(AccountException.Kind.INVALID_KEY, "invalid OpenSSH public key: '" + k + "'");
             }
         }
     }
 
     /** {@code read_authkeys}: the lines, or "failed to read 'PATH': …" in GLib's words. */
-    static List<String> read(Path path) throws AgentException {
+    static List<String> read(Path path) throws AccountException {
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);
             return new ArrayList<>(Arrays.asList(text.split("\n", -1)));
         } catch (IOException e) {
-            throw AgentException.generic("failed to read '" + path + "': " + GlibFileError.describe(path, e, true));
+            throw io("failed to read '" + path + "': " + GlibFileError.describe(path, e, true), e);
         }
     }
 
     /** {@code mkdir_for_user}. */
-    static void mkdirForUser(Path dir, UserDb.User u) throws AgentException {
+    static void mkdirForUser(Path dir, User u) throws AccountException {
         try {
             Files.createDirectory(dir);
         } catch (IOException e) {
-            throw AgentException.generic("failed to create directory '" + dir + "': " + GlibFileError.errnoText(e));
+            throw io("failed to create directory '" + dir + "': " + GlibFileError.errnoText(e), e);
         }
         try {
             chown(dir, u);
         } catch (IOException e) {
-            throw AgentException.generic("failed to set ownership of directory '" + dir + "': "
-                    + GlibFileError.errnoText(e));
+            throw io("failed to set ownership of directory '" + dir + "': " + GlibFileError.errnoText(e), e);
         }
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
-            throw AgentException.generic("failed to set permissions of directory '" + dir + "': "
-                    + GlibFileError.errnoText(e));
+            throw io("failed to set permissions of directory '" + dir + "': " + GlibFileError.errnoText(e), e);
         }
     }
 
     /** {@code write_authkeys}. */
-    static void write(Path path, List<String> keys, UserDb.User u) throws AgentException {
+    static void write(Path path, List<String> keys, User u) throws AccountException {
         String contents = String.join("\n", keys);
-        Path tmp = path.resolveSibling(path.getFileName() + ".guestd-tmp");
+        Path tmp = path.resolveSibling(path.getFileName() + GlibFileError.TMP_SUFFIX);
         try {
             SetContents.write(path, tmp, contents);
         } catch (IOException e) {
-            throw AgentException.generic("failed to write to '" + path + "': " + GlibFileError.describe(path, e, false));
+            throw io("failed to write to '" + path + "': " + GlibFileError.describe(path, e, false), e);
         }
         try {
             chown(path, u);
         } catch (IOException e) {
             // (sic) qemu-ga says "directory" here too
-            throw AgentException.generic("failed to set ownership of directory '" + path + "': "
-                    + GlibFileError.errnoText(e));
+            throw io("failed to set ownership of directory '" + path + "': " + GlibFileError.errnoText(e), e);
         }
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
-            throw AgentException.generic("failed to set permissions of '" + path + "': " + GlibFileError.errnoText(e));
+            throw io("failed to set permissions of '" + path + "': " + GlibFileError.errnoText(e), e);
         }
     }
 
-    private static void chown(Path p, UserDb.User u) throws IOException {
+    private static AccountException io(String message, IOException cause) {
+        return new AccountException(AccountException.Kind.IO, message, cause);
+    }
+
+    private static void chown(Path p, User u) throws IOException {
         Files.setAttribute(p, "unix:uid", u.uid());
         Files.setAttribute(p, "unix:gid", u.gid());
     }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.file;
+package org.guestd.files;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
-import org.guestd.core.AgentException;
 import org.guestd.jna.linux.CStream;
 import org.guestd.jna.linux.NativeException;
 
@@ -33,17 +35,17 @@ final class FileOpener {
 
     private FileOpener() {}
 
-    /** The open(2) flags for an fopen mode, or qemu-ga's "invalid file open mode". */
-    static int flags(String mode) throws AgentException {
+    /** The open(2) flags for an fopen mode. */
+    static int flags(String mode) throws FileException {
         Integer base = MODES.get(mode);
         if (base == null) {
-            throw AgentException.generic("invalid file open mode '" + mode + "'");
+            throw FileException.invalidMode(mode);
         }
         return base | CStream.O_NOCTTY | CStream.O_NONBLOCK;
     }
 
     /** Opens {@code path} as qemu-ga does; relative paths resolve against the agent's cwd. */
-    static CStream open(String path, String mode) throws AgentException {
+    static CStream open(String path, String mode) throws FileException {
         int flags = flags(mode);
         boolean create = (flags & CStream.O_CREAT) != 0;
         int fd;
@@ -80,16 +82,16 @@ final class FileOpener {
     }
 
     /** {@code error_setg_errno}: "message: strerror". */
-    static AgentException failed(String message, int errno) {
-        return AgentException.generic(message + ": " + CStream.strerror(errno));
+    static FileException failed(String message, int errno) {
+        return FileException.io(message, CStream.strerror(errno));
     }
 
     private static void cleanUp(int fd, String path, boolean created) {
         CStream.closeQuietly(fd);
         if (created) {
             try {
-                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
-            } catch (java.io.IOException | RuntimeException ignored) {
+                Files.deleteIfExists(Path.of(path));
+            } catch (IOException | RuntimeException ignored) {
                 // best effort, as unlink(2) in qemu-ga
             }
         }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.hyperv;
+package org.guestd.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,21 +7,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Where a host-sent file may go. The host names a directory ({@code path_name}) and a file name;
- * the file must land in that directory: the name is one plain path component (no {@code /}, not
- * {@code .} or {@code ..}), the directory is absolute without {@code ..} components, and the
- * directory, symlinks resolved, lies under the configured root ({@code fcopy-root}, default
- * {@code /}: anywhere, as hv_fcopy_daemon). The file itself is never a followed symlink.
+ * Where a received file may go. The host names a directory and a file name; the file must land in
+ * that directory: the name is one plain path component (no {@code /}, not {@code .} or {@code ..}),
+ * the directory is absolute without {@code ..} components, and the directory, symlinks resolved,
+ * lies under the configured root ({@code /}: anywhere, as hv_fcopy_daemon). The file itself is
+ * never a followed symlink, and never anything but a regular file.
  */
-final class FcopyTarget {
+final class TargetPath {
     private final Path root;
 
     /** @param root the directory every target must be inside ({@code /} for anywhere) */
-    FcopyTarget(Path root) {
+    TargetPath(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The configured root. */
     Path root() {
         return root;
     }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command;
+package org.guestd.core.env;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** GLib's {@code g_file_set_contents} as qemu-ga uses it: a temporary file renamed over the old one. */
+/**
+ * GLib's {@code g_file_set_contents} as qemu-ga uses it: a temporary file renamed over the old one,
+ * so a reader sees the old contents or the new, never a part. Used by the features that rewrite a
+ * small file the way qemu-ga does (the file-handle counter, {@code authorized_keys}).
+ */
 public final class SetContents {
     private SetContents() {}
 

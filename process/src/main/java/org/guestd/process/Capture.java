@@ -1,26 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.exec;
+package org.guestd.process;
 
 import java.util.Arrays;
 
 /**
- * One captured output stream of a guest-exec child, capped like qemu-ga's
- * {@code GUEST_EXEC_MAX_OUTPUT} (16 MiB): bytes beyond the cap are read and dropped, and the
- * stream is marked truncated. Thread-safe.
+ * One captured output stream of a child, capped at the runner's output limit: bytes beyond the
+ * cap are read and dropped, and the stream is marked truncated. Thread-safe.
  */
 final class Capture {
-    /** qemu-ga's GUEST_EXEC_MAX_OUTPUT. */
-    static final int MAX_OUTPUT = 16 * 1024 * 1024;
-
     private final int cap;
     private byte[] data = new byte[0];
     private int length;
     private boolean truncated;
     private boolean closed;
-
-    Capture() {
-        this(MAX_OUTPUT);
-    }
 
     Capture(int cap) {
         this.cap = cap;
@@ -52,11 +44,8 @@ final class Capture {
         return truncated;
     }
 
-    synchronized int length() {
-        return length;
-    }
-
-    synchronized byte[] bytes() {
-        return Arrays.copyOf(data, length);
+    /** What was captured, as the status reports it. */
+    synchronized ProcessStatus.Output output() {
+        return new ProcessStatus.Output(Arrays.copyOf(data, length), truncated);
     }
 }

@@ -1,35 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.qga.command.exec;
+package org.guestd.process;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.OptionalInt;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Spawn;
-import org.guestd.qga.command.QBase64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One guest-exec child: a waiter thread blocks in {@code waitpid} for it (so the wait status keeps
- * exit code and signal apart), and, when there are pipes, a pump thread feeds {@code input-data}
- * and drains the output with {@code poll}. Neither ever runs on the I/O thread. As in qemu-ga the
- * child counts as exited only once it was reaped <em>and</em>, when output is captured, both
- * output pipes reached end of file.
+ * One started child: a waiter thread blocks in {@code waitpid} for it (so the wait status keeps
+ * exit code and signal apart), and, when there are pipes, a pump thread feeds the input and drains
+ * the output with {@code poll}. Neither ever runs on the I/O thread. As in qemu-ga the child
+ * counts as exited only once it was reaped <em>and</em>, when output is captured, both output
+ * pipes reached end of file.
  */
-final class ExecProcess {
-    private static final Logger LOG = LoggerFactory.getLogger(ExecProcess.class);
+final class Child {
+    private static final Logger LOG = LoggerFactory.getLogger(Child.class);
     private static final int IO_SIZE = 64 * 1024;
 
     final int pid;
     private final boolean hasOutput;
-    final Capture out = new Capture();
-    final Capture err = new Capture();
+    private final Capture out;
+    private final Capture err;
     private volatile boolean finished;
     private volatile int status;
 
-    private ExecProcess(int pid, boolean hasOutput) {
+    private Child(int pid, boolean hasOutput, int outputLimit) {
         this.pid = pid;
         this.hasOutput = hasOutput;
+        this.out = new Capture(outputLimit);
+        this.err = new Capture(outputLimit);
         if (!hasOutput) {
             out.close();
             err.close();
@@ -37,8 +37,8 @@ final class ExecProcess {
     }
 
     /** Starts the threads for a spawned child. */
-    static ExecProcess watch(Spawn.Child child, byte[] input, boolean hasOutput) {
-        ExecProcess p = new ExecProcess(child.pid(), hasOutput);
+    static Child watch(Spawn.Child child, byte[] input, boolean hasOutput, int outputLimit) {
+        Child p = new Child(child.pid(), hasOutput, outputLimit);
         if (child.stderr() < 0) {
             p.err.close();
         }
@@ -62,8 +62,8 @@ final class ExecProcess {
         try {
             status = Spawn.waitpid(pid);
         } catch (NativeException e) {
-            LOG.warn("guest-exec child {}: {}", pid, e.getMessage());
-            status = -1; // neither exited nor signaled: no exitcode, no signal (as qemu-ga with an odd status)
+            LOG.warn("child {}: {}", pid, e.getMessage());
+            status = -1; // neither exited nor signaled: no exit code, no signal (as qemu-ga with an odd status)
         }
         finished = true;
     }
@@ -117,7 +117,7 @@ final class ExecProcess {
                 }
             }
         } catch (NativeException | RuntimeException e) {
-            LOG.warn("guest-exec child {}: i/o error: {}", pid, e.getMessage());
+            LOG.warn("child {}: i/o error: {}", pid, e.getMessage());
         } finally {
             for (int i = 0; i < 3; i++) {
                 Spawn.close(fds[i]);
@@ -127,7 +127,7 @@ final class ExecProcess {
         }
     }
 
-    /** Whether the status call may report the end (reaped, and output complete). */
+    /** Whether the end may be reported (reaped, and output complete). */
     boolean exited() {
         boolean done = finished;
         if (hasOutput) {
@@ -136,24 +136,16 @@ final class ExecProcess {
         return done;
     }
 
-    /** GuestExecStatus as qemu-ga builds it (call only once {@link #exited}). */
-    Map<String, Object> finalStatus() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("exited", true);
+    /** The final status (call only once {@link #exited}). */
+    ProcessStatus finalStatus() {
         int s = status;
+        OptionalInt code = OptionalInt.empty();
+        OptionalInt signal = OptionalInt.empty();
         if (s != -1 && Spawn.exited(s)) {
-            m.put("exitcode", (long) Spawn.exitStatus(s));
+            code = OptionalInt.of(Spawn.exitStatus(s));
         } else if (s != -1 && Spawn.signaled(s)) {
-            m.put("signal", (long) Spawn.termSignal(s));
+            signal = OptionalInt.of(Spawn.termSignal(s));
         }
-        if (out.length() > 0) {
-            m.put("out-data", QBase64.encode(out.bytes(), out.length()));
-            m.put("out-truncated", out.truncated());
-        }
-        if (err.length() > 0) {
-            m.put("err-data", QBase64.encode(err.bytes(), err.length()));
-            m.put("err-truncated", err.truncated());
-        }
-        return m;
+        return new ProcessStatus(true, code, signal, out.output(), err.output());
     }
 }

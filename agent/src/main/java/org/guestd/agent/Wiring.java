@@ -104,10 +104,10 @@ final class Wiring {
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
-        QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
-                freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
-                Optional.of(memoryBlocks), Optional.of(vcpus), Optional.of(processes), Optional.of(fileHandles),
-                Optional.of(accounts));
+        QgaFeatures qgaFeatures = new QgaFeatures.Builder(info, in.clock()).heartbeat(heartbeat).time(time)
+                .freeze(freeze.map(FreezeService::freezer).orElse(null), freeze.map(FreezeService::trimmer).orElse(null))
+                .power(power).memory(memoryBlocks, vcpus).processes(processes).files(fileHandles).accounts(accounts)
+                .memoryStats(memorySampler).build();
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),

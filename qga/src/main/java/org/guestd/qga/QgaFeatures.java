@@ -11,6 +11,7 @@ import org.guestd.freeze.FsTrimmer;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.heartbeat.Heartbeat;
 import org.guestd.memory.MemoryBlocks;
+import org.guestd.memory.MemorySampler;
 import org.guestd.memory.VcpuControl;
 import org.guestd.process.ProcessRunner;
 import org.guestd.shutdown.PowerControl;
@@ -33,11 +34,12 @@ import org.guestd.timesync.TimeSync;
  * @param processes guest-exec, guest-exec-status
  * @param files guest-file-*
  * @param accounts guest-set-user-password, guest-ssh-*-authorized-keys
+ * @param memoryStats the memory sampler ({@code __org.guestd_guest-get-memory-stats})
  */
 public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heartbeat, Optional<TimeSync> time,
         Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer, Optional<PowerControl> power,
         Optional<MemoryBlocks> memoryBlocks, Optional<VcpuControl> vcpus, Optional<ProcessRunner> processes,
-        Optional<FileHandles> files, Optional<Accounts> accounts) {
+        Optional<FileHandles> files, Optional<Accounts> accounts, Optional<MemorySampler> memoryStats) {
     public QgaFeatures {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeat, "heartbeat");
@@ -50,6 +52,7 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
         Objects.requireNonNull(processes, "processes");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(memoryStats, "memoryStats");
     }
 
     /**
@@ -57,48 +60,134 @@ public record QgaFeatures(GuestInfo info, Clock clock, Optional<Heartbeat> heart
      * with the {@code with…} methods.
      */
     public static QgaFeatures of(GuestInfo info, Clock clock) {
-        return new QgaFeatures(info, clock, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+        return new Builder(info, clock).build();
     }
 
     public QgaFeatures withHeartbeat(Heartbeat h) {
-        return new QgaFeatures(info, clock, Optional.of(h), time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, accounts);
+        return toBuilder().heartbeat(h).build();
     }
 
     public QgaFeatures withTime(TimeSync t) {
-        return new QgaFeatures(info, clock, heartbeat, Optional.of(t), freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, accounts);
+        return toBuilder().time(t).build();
     }
 
     public QgaFeatures withFreeze(FsFreezer f, FsTrimmer t) {
-        return new QgaFeatures(info, clock, heartbeat, time, Optional.of(f), Optional.ofNullable(t), power,
-                memoryBlocks, vcpus, processes, files, accounts);
+        return toBuilder().freeze(f, t).build();
     }
 
     public QgaFeatures withPower(PowerControl p) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, Optional.of(p), memoryBlocks, vcpus,
-                processes, files, accounts);
+        return toBuilder().power(p).build();
     }
 
     public QgaFeatures withMemory(MemoryBlocks m, VcpuControl v) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, Optional.ofNullable(m),
-                Optional.ofNullable(v), processes, files, accounts);
+        return toBuilder().memory(m, v).build();
     }
 
     public QgaFeatures withProcesses(ProcessRunner r) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                Optional.of(r), files, accounts);
+        return toBuilder().processes(r).build();
     }
 
     public QgaFeatures withFiles(FileHandles f) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, Optional.of(f), accounts);
+        return toBuilder().files(f).build();
     }
 
     public QgaFeatures withAccounts(Accounts a) {
-        return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
-                processes, files, Optional.of(a));
+        return toBuilder().accounts(a).build();
+    }
+
+    public QgaFeatures withMemoryStats(MemorySampler m) {
+        return toBuilder().memoryStats(m).build();
+    }
+
+    /** A builder holding this record's features. */
+    public Builder toBuilder() {
+        Builder b = new Builder(info, clock);
+        b.heartbeat = heartbeat;
+        b.time = time;
+        b.freezer = freezer;
+        b.trimmer = trimmer;
+        b.power = power;
+        b.memoryBlocks = memoryBlocks;
+        b.vcpus = vcpus;
+        b.processes = processes;
+        b.files = files;
+        b.accounts = accounts;
+        b.memoryStats = memoryStats;
+        return b;
+    }
+
+    /** Builds the record one feature at a time; a feature never set is empty. */
+    public static final class Builder {
+        private final GuestInfo info;
+        private final Clock clock;
+        private Optional<Heartbeat> heartbeat = Optional.empty();
+        private Optional<TimeSync> time = Optional.empty();
+        private Optional<FsFreezer> freezer = Optional.empty();
+        private Optional<FsTrimmer> trimmer = Optional.empty();
+        private Optional<PowerControl> power = Optional.empty();
+        private Optional<MemoryBlocks> memoryBlocks = Optional.empty();
+        private Optional<VcpuControl> vcpus = Optional.empty();
+        private Optional<ProcessRunner> processes = Optional.empty();
+        private Optional<FileHandles> files = Optional.empty();
+        private Optional<Accounts> accounts = Optional.empty();
+        private Optional<MemorySampler> memoryStats = Optional.empty();
+
+        public Builder(GuestInfo info, Clock clock) {
+            this.info = info;
+            this.clock = clock;
+        }
+
+        public Builder heartbeat(Heartbeat h) {
+            heartbeat = Optional.of(h);
+            return this;
+        }
+
+        public Builder time(TimeSync t) {
+            time = Optional.of(t);
+            return this;
+        }
+
+        /** The freeze feature, or neither part when {@code f} is empty. */
+        public Builder freeze(FsFreezer f, FsTrimmer t) {
+            freezer = Optional.ofNullable(f);
+            trimmer = Optional.ofNullable(t);
+            return this;
+        }
+
+        public Builder power(PowerControl p) {
+            power = Optional.of(p);
+            return this;
+        }
+
+        public Builder memory(MemoryBlocks m, VcpuControl v) {
+            memoryBlocks = Optional.ofNullable(m);
+            vcpus = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder processes(ProcessRunner r) {
+            processes = Optional.of(r);
+            return this;
+        }
+
+        public Builder files(FileHandles f) {
+            files = Optional.of(f);
+            return this;
+        }
+
+        public Builder accounts(Accounts a) {
+            accounts = Optional.of(a);
+            return this;
+        }
+
+        public Builder memoryStats(MemorySampler m) {
+            memoryStats = Optional.of(m);
+            return this;
+        }
+
+        public QgaFeatures build() {
+            return new QgaFeatures(info, clock, heartbeat, time, freezer, trimmer, power, memoryBlocks, vcpus,
+                    processes, files, accounts, memoryStats);
+        }
     }
 }

@@ -12,6 +12,7 @@ import org.guestd.qga.command.control.GuestSyncDelimited;
 import org.guestd.qga.command.disk.GuestGetFsinfo;
 import org.guestd.qga.command.exec.ExecCommands;
 import org.guestd.qga.command.file.FileCommands;
+import org.guestd.qga.command.memory.GuestGetMemoryStats;
 import org.guestd.qga.command.memory.MemoryCommands;
 import org.guestd.qga.command.network.GuestNetworkGetInterfaces;
 import org.guestd.qga.command.power.PowerCommands;
@@ -58,6 +59,7 @@ public final class QgaCommands {
         out.addAll(FreezeCommands.all(f.freezer(), f.trimmer(), registry));
         out.addAll(PowerCommands.all(f.power()));
         out.addAll(MemoryCommands.all(f.memoryBlocks(), f.vcpus()));
+        out.add(new GuestGetMemoryStats(f.memoryStats(), f.clock()));
         return out;
     }
 }

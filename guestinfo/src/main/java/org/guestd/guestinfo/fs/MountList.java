@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +102,14 @@ public final class MountList {
             return null;
         }
         Path p = dev.resolve(source.substring(5));
-        if (!Files.exists(p)) {
-            LOG.info("failed to stat device file '{}': No such file or directory", source);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException e) {
+            LOG.info("failed to stat device file '{}': {}", source, Errno.describe(e));
             return null;
         }
-        if (Files.isDirectory(p)) {
+        if (attrs.isDirectory()) {
             return new long[] {-2, 0};
         }
         String name;

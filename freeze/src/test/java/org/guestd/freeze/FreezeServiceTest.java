@@ -20,7 +20,6 @@ import org.guestd.core.config.ConfigSection;
 import org.guestd.core.testing.FixtureTree;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
-import org.guestd.jna.linux.FsIoctl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +133,7 @@ class FreezeServiceTest {
     void nthMountFailingRollsBackEverythingAlreadyFrozen() throws Exception {
         hook("10-db", "");
         FsFreezer f = start();
-        ops.freezeErrno.put("/home", 5); // EIO on the third
+        ops.freezeErrno.put("/home", FakeFsOps.EIO); // on the third
         AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("failed to freeze /home: Input/output error", e.getMessage());
         assertEquals(List.of("freeze /var", "freeze /home/data", "freeze /home", "thaw /home/data",
@@ -149,7 +148,7 @@ class FreezeServiceTest {
     @Test
     void mountpointThatCannotBeOpenedRollsBackWithQemuGasText() throws Exception {
         FsFreezer f = start();
-        ops.openErrno.put("/home/data", 2);
+        ops.openErrno.put("/home/data", FakeFsOps.ENOENT);
         AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("failed to open /home/data: No such file or directory", e.getMessage());
         assertTrue(ops.frozen.isEmpty());
@@ -158,7 +157,7 @@ class FreezeServiceTest {
     @Test
     void eopnotsuppAndEbusyAreSkippedNotCounted() throws Exception {
         FsFreezer f = start();
-        ops.freezeErrno.put("/var", FsIoctl.EOPNOTSUPP);
+        ops.freezeErrno.put("/var", FakeFsOps.EOPNOTSUPP);
         ops.frozen.add("/home"); // frozen by someone else: EBUSY
         assertEquals(2, f.freeze(null, "qga"));
         assertEquals(2, f.thaw("qga"));
@@ -170,7 +169,7 @@ class FreezeServiceTest {
         hook("10-a", "");
         FsFreezer f = start();
         for (String m : ORDER) {
-            ops.freezeErrno.put(m, FsIoctl.EOPNOTSUPP);
+            ops.freezeErrno.put(m, FakeFsOps.EOPNOTSUPP);
         }
         assertEquals(0, f.freeze(null, "qga"));
         assertEquals(FsFreezer.Status.THAWED, f.status());
@@ -330,8 +329,8 @@ class FreezeServiceTest {
     void trimReportsPerMountAsQemuGa() throws Exception {
         FsFreezer f = start();
         FsTrimmer t = service.trimmer();
-        ops.trimErrno.put("/var", FsIoctl.EOPNOTSUPP);
-        ops.trimErrno.put("/home", 5);
+        ops.trimErrno.put("/var", FakeFsOps.EOPNOTSUPP);
+        ops.trimErrno.put("/home", FakeFsOps.EIO);
         List<FsTrimmer.TrimResult> r = t.trim(65536L);
         assertEquals(List.of("/var", "/srv/bind", "/home/data", "/home", "/"),
                 r.stream().map(FsTrimmer.TrimResult::path).toList());

@@ -73,7 +73,8 @@ final class Wiring {
 
         // features
         Optional<FreezeService> freeze = optional("freeze", FreezeService.nativeAvailability(),
-                () -> new FreezeService(cfg.section(FreezeService.NAME), general, in.paths(), in.clock(), FsOps.NATIVE));
+                () -> new FreezeService(cfg.section(FreezeService.NAME), general, in.paths(), in.clock(), in.runner(),
+                        FsOps.NATIVE));
         GuestInfo info = LinuxGuestInfo.fromConfig(cfg.section("guestinfo"), in.paths(), in.clock(),
                 new NativeSystemProbes(), in.qgaOsRelease(), in.tz());
         HeartbeatTracker heartbeat = HeartbeatTracker.fromConfig(cfg.section("heartbeat"), in.clock());

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thaw: FITHAW each frozen mount in reverse freeze order, repeated until the kernel says it is
  * not frozen (NOT_FROZEN: EINVAL), as qemu-ga and hv_vss_daemon (EINVAL = thawed); then marker
- * removed, listeners told, hooks {@code thaw}. Every freeze and thaw is written to the {@code guestd.audit}
- * log: who, which mounts, how long the filesystems were frozen.
+ * removed, listeners told, hooks {@code thaw}. Every freeze and thaw is written to the
+ * {@code guestd.audit} log: who, which mounts, how long the filesystems were frozen.
  */
 final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.freeze");
@@ -38,7 +38,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private final HostPaths paths;
     private final MountRules rules;
     private final FsOps ops;
-    private final HookRunner hooks;
+    private final FreezeHooks hooks;
     private final FrozenMarker marker;
     private final Clock clock;
     private final Watchdog watchdog;
@@ -51,7 +51,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private String frozenBy;
     private long frozenAt;
 
-    FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, HookRunner hooks, FrozenMarker marker, Clock clock,
+    FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, FreezeHooks hooks, FrozenMarker marker, Clock clock,
             Watchdog watchdog) {
         this.paths = paths;
         this.rules = rules;

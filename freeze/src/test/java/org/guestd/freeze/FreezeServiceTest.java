@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.testing.FixtureTree;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
@@ -70,7 +71,7 @@ class FreezeServiceTest {
         FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), ops).addListener(new FreezeListener() {
+                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {
                 gate.add("hold");
@@ -225,6 +226,10 @@ class FreezeServiceTest {
         Path qemu = tmp.resolve("missing-hook");
         Files.writeString(qemu, "#!/bin/sh\nexit 2\n");
         assertTrue(qemu.toFile().setExecutable(true));
+        assertTrue(qemu.toFile().setExecutable(false, false));
+        e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("can't access fsfreeze hook '" + qemu + "': Permission denied", e.getMessage());
+        assertTrue(qemu.toFile().setExecutable(true));
         e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("fsfreeze hook has failed with status 2", e.getMessage());
         assertEquals(List.of(), ops.calls());
@@ -257,7 +262,7 @@ class FreezeServiceTest {
         FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), ops).addListener(new FreezeListener() {
+                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {}
 

@@ -189,6 +189,11 @@ public final class Errno {
         return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
     }
 
+    /** The errno values the table knows (for tests). */
+    static java.util.Set<Integer> known() {
+        return TABLE.keySet();
+    }
+
     /** {@code "<what>: <strerror>"}, the shape of qemu-ga's {@code error_setg_errno} texts. */
     public static String message(String what, IOException e) {
         return what + ": " + describe(e);

@@ -92,6 +92,16 @@ public class NativeException extends IOException {
         return errno == Errno.ENOTTY;
     }
 
+    /** EEXIST: the file exists (an exclusive create). */
+    public boolean isAlreadyExists() {
+        return errno == Errno.EEXIST;
+    }
+
+    /** ENOEXEC: the file is not in a format the kernel can execute (a script without {@code #!}). */
+    public boolean isExecFormatError() {
+        return errno == Errno.ENOEXEC;
+    }
+
     /** EPERM or EACCES: not allowed (a missing capability, a file mode). */
     public boolean isPermissionDenied() {
         return errno == Errno.EPERM || errno == Errno.EACCES;

@@ -27,6 +27,7 @@ import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.guestinfo.LinuxGuestInfo;
+import org.guestd.guestinfo.NativeSystemProbes;
 import org.guestd.heartbeat.HeartbeatTracker;
 import org.guestd.hyperv.HypervService;
 import org.guestd.kvp.KvpService;
@@ -38,6 +39,7 @@ import org.guestd.process.ProcessRunner;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.shutdown.LinuxPowerControl;
+import org.guestd.timesync.NativeClock;
 import org.guestd.timesync.SystemTimeSync;
 import org.guestd.timesync.TimeHealer;
 import org.guestd.transport.IoLoop;
@@ -77,7 +79,8 @@ final class Wiring {
 
         // features
         Optional<FreezeService> freeze = optional("freeze", FreezeService.nativeAvailability(),
-                () -> new FreezeService(cfg.section(FreezeService.NAME), general, in.paths(), in.clock(), FsOps.NATIVE));
+                () -> new FreezeService(cfg.section(FreezeService.NAME), general, in.paths(), in.clock(), in.runner(),
+                        FsOps.NATIVE));
         GuestInfo info = LinuxGuestInfo.fromConfig(cfg.section("guestinfo"), in.paths(), in.clock(),
                 new NativeSystemProbes(), in.qgaOsRelease(), in.tz());
         HeartbeatTracker heartbeat = HeartbeatTracker.fromConfig(cfg.section("heartbeat"), in.clock());

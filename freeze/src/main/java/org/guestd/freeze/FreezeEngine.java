@@ -8,8 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.HostPaths;
-import org.guestd.jna.linux.FsIoctl;
-import org.guestd.jna.linux.NativeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +16,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Freeze: hooks {@code freeze} → mount walk ({@link MountRules}) → frozen marker written →
  * listeners told (the log starts holding its output) → state FROZEN, watchdog armed → FIFREEZE
- * each mount in order. errno handling as qemu-ga: EOPNOTSUPP (the filesystem cannot freeze) and
- * EBUSY (already frozen: a second mount of one device, or someone else froze it) are skipped and
- * not counted; anything else, or a mountpoint that cannot be opened, rolls back — everything
- * frozen so far is thawed in reverse order, the marker removed, the hooks told {@code freezefail}
- * — before the error ({@code failed to freeze /x: <strerror>}) is thrown. If nothing could be
- * frozen the state goes back to THAWED and the hooks get {@code thaw} (always paired).
+ * each mount in order. Failures as qemu-ga ({@link FsOpException.Kind}, mapped from errno by
+ * {@link FsOps}): NOT_SUPPORTED (EOPNOTSUPP: the filesystem cannot freeze) and ALREADY_FROZEN
+ * (EBUSY: a second mount of one device, or someone else froze it) are skipped and not counted;
+ * anything else, or a mountpoint that cannot be opened, rolls back — everything frozen so far is
+ * thawed in reverse order, the marker removed, the hooks told {@code freezefail} — before the
+ * error ({@code failed to freeze /x: <strerror>}) is thrown. If nothing could be frozen the state
+ * goes back to THAWED and the hooks get {@code thaw} (always paired).
  *
  * <p>Thaw: FITHAW each frozen mount in reverse freeze order, repeated until the kernel says it is
- * not frozen (EINVAL), as qemu-ga and hv_vss_daemon (EINVAL = thawed); then marker removed,
- * listeners told, hooks {@code thaw}. Every freeze and thaw is written to the {@code guestd.audit}
- * log: who, which mounts, how long the filesystems were frozen.
+ * not frozen (NOT_FROZEN: EINVAL), as qemu-ga and hv_vss_daemon (EINVAL = thawed); then marker
+ * removed, listeners told, hooks {@code thaw}. Every freeze and thaw is written to the
+ * {@code guestd.audit} log: who, which mounts, how long the filesystems were frozen.
  */
 final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.freeze");
@@ -39,7 +38,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private final HostPaths paths;
     private final MountRules rules;
     private final FsOps ops;
-    private final HookRunner hooks;
+    private final FreezeHooks hooks;
     private final FrozenMarker marker;
     private final Clock clock;
     private final Watchdog watchdog;
@@ -52,7 +51,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private String frozenBy;
     private long frozenAt;
 
-    FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, HookRunner hooks, FrozenMarker marker, Clock clock,
+    FreezeEngine(HostPaths paths, MountRules rules, FsOps ops, FreezeHooks hooks, FrozenMarker marker, Clock clock,
             Watchdog watchdog) {
         this.paths = paths;
         this.rules = rules;
@@ -117,13 +116,13 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
                 try {
                     ops.freeze(mp);
                     done.add(mp);
-                } catch (NativeException e) {
-                    if (e.errno() == FsIoctl.EOPNOTSUPP || e.errno() == FsIoctl.EBUSY) {
-                        LOG.debug("freeze {}: {} (skipped)", mp, e.errnoName());
+                } catch (FsOpException e) {
+                    if (e.kind() == FsOpException.Kind.NOT_SUPPORTED || e.kind() == FsOpException.Kind.ALREADY_FROZEN) {
+                        LOG.debug("freeze {}: {} (skipped)", mp, e.getMessage());
                         continue;
                     }
-                    String msg = (e.call().startsWith("open(") ? "failed to open " : "failed to freeze ") + mp
-                            + ": " + FsIoctl.strerror(e.errno());
+                    String msg = (e.kind() == FsOpException.Kind.CANNOT_OPEN ? "failed to open " : "failed to freeze ")
+                            + mp + ": " + e.osText();
                     rollback(done, requester, msg);
                     throw AgentException.generic(msg, e);
                 }
@@ -219,17 +218,14 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
             for (Mount m : rules.trimList(MountTable.read(paths))) {
                 String mp = m.mountpoint();
                 try {
-                    FsIoctl.TrimRange r = ops.trim(mp, min);
+                    FsOps.Trimmed r = ops.trim(mp, min);
                     out.add(new TrimResult(mp, r.trimmed(), r.minimum(), null));
-                } catch (NativeException e) {
-                    String err;
-                    if (e.call().startsWith("open(")) {
-                        err = "failed to open: " + FsIoctl.strerror(e.errno());
-                    } else if (e.errno() == FsIoctl.ENOTTY || e.errno() == FsIoctl.EOPNOTSUPP) {
-                        err = "trim not supported";
-                    } else {
-                        err = "failed to trim: " + FsIoctl.strerror(e.errno());
-                    }
+                } catch (FsOpException e) {
+                    String err = switch (e.kind()) {
+                        case CANNOT_OPEN -> "failed to open: " + e.osText();
+                        case NOT_SUPPORTED -> "trim not supported";
+                        default -> "failed to trim: " + e.osText();
+                    };
                     out.add(new TrimResult(mp, null, null, err));
                 }
             }
@@ -293,15 +289,15 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
         hooks.freezeFailed();
     }
 
-    /** FITHAW until EINVAL (not frozen); true when the first call thawed something. */
+    /** FITHAW until NOT_FROZEN (EINVAL); true when the first call thawed something. */
     private boolean thawFully(String mp) {
         boolean any = false;
         for (int i = 0; i < MAX_THAW_REPEAT; i++) {
             try {
                 ops.thaw(mp);
                 any = true;
-            } catch (NativeException e) {
-                if (e.errno() != FsIoctl.EINVAL) {
+            } catch (FsOpException e) {
+                if (e.kind() != FsOpException.Kind.NOT_FROZEN) {
                     LOG.warn("thaw {}: {}", mp, e.getMessage());
                 }
                 return any;

@@ -6,11 +6,14 @@ import java.time.Duration;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
+import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.jna.linux.LinuxNative;
+import org.guestd.os.HookRunner;
+import org.slf4j.LoggerFactory;
 
 /**
  * The freeze feature: the {@link FreezeEngine}, built from its config when the agent constructs
@@ -37,10 +40,11 @@ public final class FreezeService implements AgentService {
     /**
      * @param freeze the {@code [freeze]} section
      * @param general {@code [general]} ({@code fsfreeze-hook}, {@code statedir})
+     * @param runner runs the hooks
      * @param ops the ioctls ({@link FsOps#NATIVE} in production, a fake in tests)
      */
-    public FreezeService(ConfigSection freeze, ConfigSection general, HostPaths paths, Clock clock, FsOps ops)
-            throws AgentException {
+    public FreezeService(ConfigSection freeze, ConfigSection general, HostPaths paths, Clock clock,
+            CommandRunner runner, FsOps ops) throws AgentException {
         Path hookDir = freeze.get("hook-dir").map(Path::of).orElse(paths.etc("guestd/freeze-hook.d"));
         Duration hookTimeout = freeze.getDuration("hook-timeout", DEFAULT_HOOK_TIMEOUT);
         Duration autoThaw = freeze.getDuration("auto-thaw", DEFAULT_AUTO_THAW);
@@ -49,7 +53,8 @@ public final class FreezeService implements AgentService {
         Path stateDir = Path.of(general.getString("statedir", "/run/guestd"));
         this.marker = new FrozenMarker(stateDir);
         this.engine = new FreezeEngine(paths, new MountRules(paths, skipLoop, MountRules::statDevice), ops,
-                new HookRunner(qemuHook, hookDir, hookTimeout), marker, clock, new Watchdog(autoThaw));
+                new FreezeHooks(new HookRunner(runner, hookTimeout, LoggerFactory.getLogger("org.guestd.freeze")),
+                        qemuHook, hookDir), marker, clock, new Watchdog(autoThaw));
     }
 
     /**

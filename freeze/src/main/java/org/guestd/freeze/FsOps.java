@@ -1,38 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.freeze;
 
-import org.guestd.jna.linux.FsIoctl;
-import org.guestd.jna.linux.NativeException;
-
 /**
  * The filesystem ioctls the engine issues, one interface so tests substitute a fake that records
- * calls and fails the Nth one, and no unit test ever reaches a real filesystem.
+ * calls and fails the Nth one, and no unit test ever reaches a real filesystem. Failures are the
+ * engine's own {@link FsOpException}s; {@link #NATIVE} maps the OS's errno values onto them.
  */
 public interface FsOps {
-    /** FIFREEZE; {@link NativeException#errno()} tells EBUSY / EOPNOTSUPP apart. */
-    void freeze(String mountpoint) throws NativeException;
+    /** What FITRIM reports: bytes trimmed and the minimum extent length the kernel used. */
+    record Trimmed(long trimmed, long minimum) {}
 
-    /** FITHAW; EINVAL when not frozen. */
-    void thaw(String mountpoint) throws NativeException;
+    /** FIFREEZE; ALREADY_FROZEN and NOT_SUPPORTED are told apart from other failures. */
+    void freeze(String mountpoint) throws FsOpException;
 
-    /** FITRIM over the whole filesystem. */
-    FsIoctl.TrimRange trim(String mountpoint, long minimum) throws NativeException;
+    /** FITHAW; NOT_FROZEN when the filesystem is not frozen (any more). */
+    void thaw(String mountpoint) throws FsOpException;
 
-    /** The real ioctls through JNA. */
-    FsOps NATIVE = new FsOps() {
-        @Override
-        public void freeze(String mountpoint) throws NativeException {
-            FsIoctl.freeze(mountpoint);
-        }
+    /** FITRIM over the whole filesystem with extents of at least {@code minimum} bytes. */
+    Trimmed trim(String mountpoint, long minimum) throws FsOpException;
 
-        @Override
-        public void thaw(String mountpoint) throws NativeException {
-            FsIoctl.thaw(mountpoint);
-        }
-
-        @Override
-        public FsIoctl.TrimRange trim(String mountpoint, long minimum) throws NativeException {
-            return FsIoctl.trim(mountpoint, minimum);
-        }
-    };
+    /** The real ioctls through native's {@code FsIoctl}. */
+    FsOps NATIVE = new NativeFsOps();
 }

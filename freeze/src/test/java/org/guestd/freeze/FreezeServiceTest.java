@@ -17,10 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.core.testing.FixtureTree;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
-import org.guestd.jna.linux.FsIoctl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class FreezeServiceTest {
         FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), ops).addListener(new FreezeListener() {
+                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {
                 gate.add("hold");
@@ -134,7 +134,7 @@ class FreezeServiceTest {
     void nthMountFailingRollsBackEverythingAlreadyFrozen() throws Exception {
         hook("10-db", "");
         FsFreezer f = start();
-        ops.freezeErrno.put("/home", 5); // EIO on the third
+        ops.freezeErrno.put("/home", FakeFsOps.EIO); // on the third
         AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("failed to freeze /home: Input/output error", e.getMessage());
         assertEquals(List.of("freeze /var", "freeze /home/data", "freeze /home", "thaw /home/data",
@@ -149,7 +149,7 @@ class FreezeServiceTest {
     @Test
     void mountpointThatCannotBeOpenedRollsBackWithQemuGasText() throws Exception {
         FsFreezer f = start();
-        ops.openErrno.put("/home/data", 2);
+        ops.openErrno.put("/home/data", FakeFsOps.ENOENT);
         AgentException e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("failed to open /home/data: No such file or directory", e.getMessage());
         assertTrue(ops.frozen.isEmpty());
@@ -158,7 +158,7 @@ class FreezeServiceTest {
     @Test
     void eopnotsuppAndEbusyAreSkippedNotCounted() throws Exception {
         FsFreezer f = start();
-        ops.freezeErrno.put("/var", FsIoctl.EOPNOTSUPP);
+        ops.freezeErrno.put("/var", FakeFsOps.EOPNOTSUPP);
         ops.frozen.add("/home"); // frozen by someone else: EBUSY
         assertEquals(2, f.freeze(null, "qga"));
         assertEquals(2, f.thaw("qga"));
@@ -170,7 +170,7 @@ class FreezeServiceTest {
         hook("10-a", "");
         FsFreezer f = start();
         for (String m : ORDER) {
-            ops.freezeErrno.put(m, FsIoctl.EOPNOTSUPP);
+            ops.freezeErrno.put(m, FakeFsOps.EOPNOTSUPP);
         }
         assertEquals(0, f.freeze(null, "qga"));
         assertEquals(FsFreezer.Status.THAWED, f.status());
@@ -226,6 +226,10 @@ class FreezeServiceTest {
         Path qemu = tmp.resolve("missing-hook");
         Files.writeString(qemu, "#!/bin/sh\nexit 2\n");
         assertTrue(qemu.toFile().setExecutable(true));
+        assertTrue(qemu.toFile().setExecutable(false, false));
+        e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
+        assertEquals("can't access fsfreeze hook '" + qemu + "': Permission denied", e.getMessage());
+        assertTrue(qemu.toFile().setExecutable(true));
         e = assertThrows(AgentException.class, () -> f.freeze(null, "qga"));
         assertEquals("fsfreeze hook has failed with status 2", e.getMessage());
         assertEquals(List.of(), ops.calls());
@@ -258,7 +262,7 @@ class FreezeServiceTest {
         FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), ops).addListener(new FreezeListener() {
+                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {}
 
@@ -330,8 +334,8 @@ class FreezeServiceTest {
     void trimReportsPerMountAsQemuGa() throws Exception {
         FsFreezer f = start();
         FsTrimmer t = service.trimmer();
-        ops.trimErrno.put("/var", FsIoctl.EOPNOTSUPP);
-        ops.trimErrno.put("/home", 5);
+        ops.trimErrno.put("/var", FakeFsOps.EOPNOTSUPP);
+        ops.trimErrno.put("/home", FakeFsOps.EIO);
         List<FsTrimmer.TrimResult> r = t.trim(65536L);
         assertEquals(List.of("/var", "/srv/bind", "/home/data", "/home", "/"),
                 r.stream().map(FsTrimmer.TrimResult::path).toList());

@@ -2,15 +2,16 @@
 package org.guestd.freeze;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.guestd.core.testing.FixtureTree;
+import org.guestd.os.MountInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class MountRulesTest {
     }
 
     private static List<Mount> mounts() {
-        return MountTable.parse(List.of(MOUNTINFO.split("\n")));
+        return MountTable.of(MountInfo.parse(MOUNTINFO.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> names(List<Mount> ms) {
@@ -65,7 +66,8 @@ class MountRulesTest {
         assertEquals("/sub", bind.root());
         assertEquals("xfs", bind.fsType());
         assertTrue(ms.get(8).readOnly());
-        assertNull(MountTable.parseLine("1 2 3:4 / /x rw no-dash-here ext4 /dev/x rw"));
+        assertEquals("rw,errors=remount-ro", ms.get(0).superOptions());
+        assertEquals(21, ms.get(1).parentId());
     }
 
     @Test

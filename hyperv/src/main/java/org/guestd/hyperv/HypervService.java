@@ -141,9 +141,9 @@ public final class HypervService implements AgentService {
             t.start(endpoint);
         } catch (NativeException e) {
             t.close();
-            if (e.errno() == ENOENT) {
+            if (e.isNotFound()) {
                 LOG.info("{}: {} not present; {} channel off", channel, device, channel.toUpperCase());
-            } else if (e.errno() == EBUSY) {
+            } else if (e.isBusy()) {
                 LOG.warn("{}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
                         + " to let guestd serve it); {} channel off", channel, device, channel, channel,
                         channel.toUpperCase());
@@ -162,9 +162,6 @@ public final class HypervService implements AgentService {
         LOG.info("{} channel on {}", channel, device);
         return true;
     }
-
-    private static final int ENOENT = 2;
-    private static final int EBUSY = 16;
 
     private static String option(ServiceContext ctx, String key, String dflt) {
         return option(ctx.general(), ctx.config(), key, dflt);

@@ -18,7 +18,7 @@ import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
 import org.guestd.kvp.file.FileKvpStore;
-import org.guestd.kvp.file.HostNames;
+import org.guestd.kvp.intrinsics.Fqdn;
 import org.guestd.kvp.intrinsics.LinuxKvpIntrinsics;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.MessageFdTransport;
@@ -76,7 +76,7 @@ final class KvpSides {
         };
         return new LinuxKvpIntrinsics(info, paths, noNetworkChanges, configDir,
                 Path.of("/usr/libexec/hypervkvpd"), LinuxKvpIntrinsics.SetIpMode.IFCFG, () -> SERVICES_VERSION,
-                HostNames::canonicalName, org.guestd.kvp.file.RouteDump::dump);
+                Fqdn::of, org.guestd.jna.linux.RouteDump::dump);
     }
 
     /**

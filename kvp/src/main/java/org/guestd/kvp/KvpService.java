@@ -13,9 +13,9 @@ import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.guestinfo.GuestInfo;
+import org.guestd.jna.linux.RouteDump;
 import org.guestd.kvp.file.FileKvpStore;
-import org.guestd.kvp.file.HostNames;
-import org.guestd.kvp.file.RouteDump;
+import org.guestd.kvp.intrinsics.Fqdn;
 import org.guestd.kvp.intrinsics.LinuxKvpIntrinsics;
 
 /**
@@ -53,7 +53,7 @@ public final class KvpService implements AgentService {
         }
         this.intrinsics = new LinuxKvpIntrinsics(info, paths, commands, dir,
                 Path.of(kvp.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,
-                HostNames::canonicalName, RouteDump::dump);
+                Fqdn::of, RouteDump::dump);
     }
 
     /**

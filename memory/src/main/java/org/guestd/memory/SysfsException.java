@@ -14,21 +14,32 @@ final class SysfsException extends Exception {
     private final Op op;
     private final int errno;
     private final String reason;
+    private final boolean notFound;
 
-    SysfsException(Op op, int errno, String reason) {
+    /**
+     * @param errno the errno it stands for, reported to the host as data
+     * @param notFound whether the attribute does not exist (ENOENT)
+     */
+    SysfsException(Op op, int errno, String reason, boolean notFound) {
         super(reason);
         this.op = op;
         this.errno = errno;
         this.reason = reason;
+        this.notFound = notFound;
     }
 
     Op op() {
         return op;
     }
 
-    /** The errno, e.g. 2; 0 for an unexpected EOF. */
+    /** The errno to report (qemu-ga's {@code error-code}), e.g. 2; 0 for an unexpected EOF. */
     int errno() {
         return errno;
+    }
+
+    /** The attribute does not exist (ENOENT). */
+    boolean isNotFound() {
+        return notFound;
     }
 
     /** strerror's text or "unexpected EOF". */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.HostPaths;
+import org.guestd.jna.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,7 @@ public final class SysfsMemoryBlocks implements MemoryBlocks {
         } catch (NoSuchFileException e) {
             return out; // no memory hotplug in this guest: an empty list, as qemu-ga
         } catch (IOException e) {
-            throw AgentException.generic("Can't open directory\"" + DIR_NAME + "\": "
-                    + Sysfs.strerror(Sysfs.errno(e), e), e);
+            throw AgentException.generic("Can't open directory\"" + DIR_NAME + "\": " + Errno.text(Errno.of(e)), e);
         }
         if (out.isEmpty()) {
             throw AgentException.generic("guest reported zero memory blocks!");
@@ -69,7 +69,7 @@ public final class SysfsMemoryBlocks implements MemoryBlocks {
         try {
             state = ascii(sysfs.read(blockDir.resolve("state"), 10));
         } catch (SysfsException e) {
-            if (e.errno() == Sysfs.ENOENT) {
+            if (e.isNotFound()) {
                 return new Block(index, true, false); // old kernels: no state file
             }
             throw AgentException.generic(readError(e, "state"));
@@ -78,7 +78,7 @@ public final class SysfsMemoryBlocks implements MemoryBlocks {
         try {
             canOffline = sysfs.read(blockDir.resolve("removable"), 1)[0] != '0';
         } catch (SysfsException e) {
-            if (e.errno() != Sysfs.ENOENT) {
+            if (!e.isNotFound()) {
                 throw AgentException.generic(readError(e, "removable"));
             }
             canOffline = false;
@@ -100,20 +100,21 @@ public final class SysfsMemoryBlocks implements MemoryBlocks {
         Path dir = dir();
         if (!Files.isDirectory(dir)) {
             return Files.exists(dir)
-                    ? new Result(idx, Response.SUCCESS, Sysfs.ENOTDIR) // qemu-ga: opendir failed, not ENOENT
-                    : new Result(idx, Response.OPERATION_NOT_SUPPORTED, Sysfs.ENOENT);
+                    ? new Result(idx, Response.SUCCESS, Sysfs.notADirectory(dir)) // qemu-ga: opendir failed, not ENOENT
+                    : new Result(idx, Response.OPERATION_NOT_SUPPORTED, Sysfs.notADirectory(dir));
         }
         Path block = dir.resolve("memory" + Long.toUnsignedString(idx));
         if (!Files.isDirectory(block)) {
+            int errno = Sysfs.notADirectory(block, LinkOption.NOFOLLOW_LINKS);
             return Files.exists(block, LinkOption.NOFOLLOW_LINKS)
-                    ? new Result(idx, Response.OPERATION_FAILED, Sysfs.ENOTDIR)
-                    : new Result(idx, Response.NOT_FOUND, Sysfs.ENOENT);
+                    ? new Result(idx, Response.OPERATION_FAILED, errno)
+                    : new Result(idx, Response.NOT_FOUND, errno);
         }
         String state;
         try {
             state = ascii(sysfs.read(block.resolve("state"), 10));
         } catch (SysfsException e) {
-            if (e.errno() == Sysfs.ENOENT) {
+            if (e.isNotFound()) {
                 // no state file: offlining is unsupported; onlining "succeeds" but still carries errno
                 return new Result(idx, r.online() ? Response.SUCCESS : Response.OPERATION_NOT_SUPPORTED, e.errno());
             }
@@ -136,8 +137,7 @@ public final class SysfsMemoryBlocks implements MemoryBlocks {
     @Override
     public long blockSizeBytes() throws AgentException {
         if (!Files.isDirectory(dir())) {
-            int errno = Files.exists(dir()) ? Sysfs.ENOTDIR : Sysfs.ENOENT;
-            throw AgentException.generic("open(\"" + DIR_NAME + "\"): " + Sysfs.strerror(errno, null));
+            throw AgentException.generic("open(\"" + DIR_NAME + "\"): " + Errno.text(Sysfs.notADirectory(dir())));
         }
         try {
             return strtolHex(ascii(sysfs.read(dir().resolve("block_size_bytes"), 20)));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.HostPaths;
+import org.guestd.jna.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +58,14 @@ public final class SysfsVcpuControl implements VcpuControl {
         String dirName = "/sys/devices/system/cpu/cpu" + r.logicalId() + "/";
         Path dir = paths.sys("devices/system/cpu/cpu" + r.logicalId());
         if (!Files.isDirectory(dir)) {
-            int errno = Files.exists(dir) ? Sysfs.ENOTDIR : Sysfs.ENOENT;
-            throw AgentException.generic("open(\"" + dirName + "\"): " + Sysfs.strerror(errno, null));
+            throw AgentException.generic("open(\"" + dirName + "\"): " + Errno.text(Sysfs.notADirectory(dir)));
         }
         String fileName = dirName + "/online";
         SeekableByteChannel ch;
         try {
             ch = sysfs.openReadWrite(dir.resolve("online"));
         } catch (SysfsException e) {
-            if (e.errno() != Sysfs.ENOENT) {
+            if (!e.isNotFound()) {
                 throw AgentException.generic(e.describe("open(\"" + fileName + "\")"));
             }
             if (!r.online()) {

@@ -138,7 +138,7 @@ class MemoryBlocksTest {
             @Override
             void write(Path file, String value) throws SysfsException {
                 if (file.toString().contains("memory5")) {
-                    throw new SysfsException(SysfsException.Op.PWRITE, 16, "Device or resource busy");
+                    throw new SysfsException(SysfsException.Op.PWRITE, 16, "Device or resource busy", false);
                 }
                 super.write(file, value);
             }

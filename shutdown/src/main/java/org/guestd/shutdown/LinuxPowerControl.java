@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.shutdown;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
+import org.guestd.os.HookRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link PowerControl} of a Linux guest: hooks, then {@link ShutdownMethods} or
+ * The {@link PowerControl} of a Linux guest: hooks (through native's shared {@link HookRunner}:
+ * every executable file of the hook directory in name order, each limited to the hook timeout; a
+ * hook that fails or times out is logged and the action still happens, since a broken script must
+ * not make a guest impossible to shut down from the host), then {@link ShutdownMethods} or
  * {@link SuspendMethods}, then the audit record. One action at a time: a second request waits
  * for the first (qemu-ga runs commands one by one too).
  */
@@ -19,6 +24,7 @@ public final class LinuxPowerControl implements PowerControl {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.shutdown");
 
     private final HookRunner hooks;
+    private final Path hookDir;
     private final ShutdownMethods shutdown;
     private final SuspendMethods suspend;
     private final Consumer<String> audit;
@@ -42,7 +48,8 @@ public final class LinuxPowerControl implements PowerControl {
     LinuxPowerControl(PowerConfig config, CommandRunner runner, SuspendMethods suspend, Consumer<String> audit) {
         Objects.requireNonNull(config);
         Objects.requireNonNull(runner);
-        this.hooks = new HookRunner(config.hookDir(), config.hookTimeout(), runner);
+        this.hooks = new HookRunner(runner, config.hookTimeout(), LOG);
+        this.hookDir = config.hookDir();
         this.shutdown = new ShutdownMethods(config, runner);
         this.suspend = suspend;
         this.audit = audit == null ? Audit.LOGGER : audit;
@@ -61,7 +68,7 @@ public final class LinuxPowerControl implements PowerControl {
     /** Runs one power action: the hooks, then {@code method}, then the audit record (either way). */
     private void perform(String name, String requester, Method method) throws AgentException {
         LOG.info("{} requested by {}", name, requester);
-        String hookResult = hooks.run(name);
+        String hookResult = hooks.runAll(hooks.list(hookDir), name);
         try {
             String used = method.run();
             audit.accept(Audit.line(requester, name, "ok method=" + used + " hooks=" + hookResult));

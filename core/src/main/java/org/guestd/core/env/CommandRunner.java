@@ -16,9 +16,12 @@ public interface CommandRunner {
      * @param argv the program and its arguments; {@code argv.get(0)} is an absolute path or a name
      *     looked up on PATH
      * @param stdin bytes written to the program's standard input, or null for /dev/null
-     * @param timeout the program is killed (SIGKILL) when it runs longer
-     * @return exit code and captured output
-     * @throws AgentException GenericError when the program cannot be started or times out
+     * @param timeout the program and its descendants are killed (SIGKILL) when it runs longer
+     * @return exit code and captured output (what a program that has exited wrote; output that
+     *     descendants it left running write later is not waited for)
+     * @throws CommandTimeoutException when it ran longer than {@code timeout}
+     * @throws AgentException GenericError when the program cannot be started (the cause is the
+     *     {@link java.io.IOException} that says why)
      */
     CommandResult run(List<String> argv, byte[] stdin, Duration timeout) throws AgentException;
 

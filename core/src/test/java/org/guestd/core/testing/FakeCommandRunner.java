@@ -16,7 +16,9 @@ import org.guestd.core.env.CommandRunner;
 public final class FakeCommandRunner implements CommandRunner {
     private final Map<String, CommandResult> results = new LinkedHashMap<>();
     private final Map<List<String>, CommandResult> byArgv = new LinkedHashMap<>();
+    private final Map<String, AgentException> failures = new LinkedHashMap<>();
     private final List<List<String>> calls = new ArrayList<>();
+    private final List<Duration> timeouts = new ArrayList<>();
 
     public FakeCommandRunner answer(String program, int exitCode, String stdout) {
         results.put(program, new CommandResult(exitCode, stdout.getBytes(), new byte[0]));
@@ -29,9 +31,23 @@ public final class FakeCommandRunner implements CommandRunner {
         return this;
     }
 
+    /**
+     * Running {@code program} throws {@code failure} (e.g. a {@link
+     * org.guestd.core.env.CommandTimeoutException}); takes precedence over canned results.
+     */
+    public synchronized FakeCommandRunner fail(String program, AgentException failure) {
+        failures.put(program, failure);
+        return this;
+    }
+
     @Override
     public synchronized CommandResult run(List<String> argv, byte[] stdin, Duration timeout) throws AgentException {
         calls.add(List.copyOf(argv));
+        timeouts.add(timeout);
+        AgentException failure = failures.get(argv.get(0));
+        if (failure != null) {
+            throw failure;
+        }
         CommandResult r = byArgv.get(argv);
         if (r == null) {
             r = results.get(argv.get(0));
@@ -44,5 +60,10 @@ public final class FakeCommandRunner implements CommandRunner {
 
     public synchronized List<List<String>> calls() {
         return new ArrayList<>(calls);
+    }
+
+    /** The timeout of every call, in call order. */
+    public synchronized List<Duration> timeouts() {
+        return new ArrayList<>(timeouts);
     }
 }

@@ -13,8 +13,8 @@ import org.guestd.guestinfo.GuestInfo.BlockDevice;
 import org.guestd.guestinfo.GuestInfo.DiskAddress;
 import org.guestd.guestinfo.GuestInfo.NvmeSmart;
 import org.guestd.guestinfo.SystemProbes;
-import org.guestd.guestinfo.util.Errno;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,8 +10,8 @@ import java.util.Set;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo.DiskAddress;
 import org.guestd.guestinfo.util.CScan;
-import org.guestd.guestinfo.util.Errno;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

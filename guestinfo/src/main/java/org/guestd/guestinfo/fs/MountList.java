@@ -5,20 +5,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
+import org.guestd.os.MountInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * qemu-ga 7.2's {@code build_fs_mount_list}: the local block-device mounts, in mount-table order.
- * From {@code <proc>/self/mountinfo} every entry with a non-zero device major is kept (bind mounts
- * included — the 7.2 agent does not de-duplicate); major 0 is skipped except for btrfs, whose
- * real device is found from the source ({@code stat(source).st_rdev} in qemu). If mountinfo cannot
- * be opened, {@code <proc>/self/mounts} is used: sources not starting with '/' and smbfs/cifs are
- * skipped, directories (bind mounts) too, and an unresolvable source keeps device 0:0.
+ * qemu-ga 7.2's {@code build_fs_mount_list}: the local block-device mounts, in mount-table order,
+ * read by native's {@link MountInfo} (qemu-ga's scanning rules). From {@code <proc>/self/mountinfo}
+ * every entry with a non-zero device major is kept (bind mounts included — the 7.2 agent does not
+ * de-duplicate); major 0 is skipped except for btrfs, whose real device is found from the source
+ * ({@code stat(source).st_rdev} in qemu). If mountinfo cannot be opened, {@code <proc>/self/mounts}
+ * is used: sources not starting with '/' and smbfs/cifs are skipped, directories (bind mounts) too,
+ * and an unresolvable source keeps device 0:0.
  *
  * <p>Instead of {@code stat()}, a source {@code /dev/X} is looked up under the dev root: a
  * directory is a bind mount, otherwise the basename of its real path names a block device whose
@@ -49,11 +53,11 @@ public final class MountList {
             return fromMtab();
         }
         List<Mount> out = new ArrayList<>();
-        for (MountTable.Entry e : MountTable.parseMountinfo(data)) {
+        for (MountInfo.Entry e : MountInfo.parse(data)) {
             long major = e.major();
             long minor = e.minor();
             if (major == 0) {
-                if (!e.type().equals("btrfs")) {
+                if (!e.fsType().equals("btrfs")) {
                     continue;
                 }
                 long[] mm = devMajorMinor(e.source());
@@ -63,7 +67,7 @@ public final class MountList {
                 major = mm[0];
                 minor = mm[1];
             }
-            out.add(new Mount(e.mountpoint(), e.type(), major, minor));
+            out.add(new Mount(e.mountpoint(), e.fsType(), major, minor));
         }
         return out;
     }
@@ -76,7 +80,7 @@ public final class MountList {
             throw AgentException.generic("failed to open mtab file: '/proc/self/mounts'");
         }
         List<Mount> out = new ArrayList<>();
-        for (MountTable.MntEnt m : MountTable.parseMounts(data)) {
+        for (MountInfo.MntEnt m : MountInfo.parseMounts(data)) {
             if (!m.fsname().startsWith("/") || m.type().equals("smbfs") || m.type().equals("cifs")) {
                 continue;
             }
@@ -100,11 +104,14 @@ public final class MountList {
             return null;
         }
         Path p = dev.resolve(source.substring(5));
-        if (!Files.exists(p)) {
-            LOG.info("failed to stat device file '{}': No such file or directory", source);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException e) {
+            LOG.info("failed to stat device file '{}': {}", source, Errno.describe(e));
             return null;
         }
-        if (Files.isDirectory(p)) {
+        if (attrs.isDirectory()) {
             return new long[] {-2, 0};
         }
         String name;

@@ -15,8 +15,8 @@ import org.guestd.guestinfo.GuestInfo.IpAddress;
 import org.guestd.guestinfo.GuestInfo.NetInterface;
 import org.guestd.guestinfo.GuestInfo.NetStats;
 import org.guestd.guestinfo.SystemProbes;
-import org.guestd.guestinfo.util.Errno;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
 
 /**
  * guest-network-get-interfaces as qemu-ga 7.2 builds it from {@code getifaddrs(3)}, whose list

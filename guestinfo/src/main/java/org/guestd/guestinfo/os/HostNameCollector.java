@@ -8,7 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.SystemProbes;
-import org.guestd.guestinfo.util.Errno;
+import org.guestd.jna.linux.Errno;
 
 /**
  * guest-get-host-name: what {@code gethostname(2)} returns in this UTS namespace, read from

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo.OsInfo;
 import org.guestd.guestinfo.SystemProbes;
-import org.guestd.guestinfo.util.Errno;
+import org.guestd.jna.linux.Errno;
 
 /**
  * guest-get-osinfo: {@code uname(2)} through the probes plus os-release. As in qemu-ga a failing

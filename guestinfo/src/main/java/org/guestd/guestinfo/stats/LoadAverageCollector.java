@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo.LoadAverage;
 import org.guestd.guestinfo.util.CScan;
-import org.guestd.guestinfo.util.Errno;
+import org.guestd.jna.linux.Errno;
 
 /**
  * guest-get-load (qemu 10.0) is {@code getloadavg(3)}; glibc reads one {@code read()} of at most

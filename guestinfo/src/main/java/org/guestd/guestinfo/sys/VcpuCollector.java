@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.core.AgentException;
 import org.guestd.guestinfo.GuestInfo.Vcpu;
-import org.guestd.guestinfo.util.Errno;
 import org.guestd.guestinfo.util.SysfsTree;
+import org.guestd.jna.linux.Errno;
 
 /**
  * guest-get-vcpus as qemu-ga 7.2 builds it: every entry of {@code /sys/devices/system/cpu} in
@@ -78,8 +79,8 @@ public final class VcpuCollector {
         String dir = CPU_DIR + "/cpu" + id + "/";
         Path hostDir = sys.host(dir);
         if (!Files.isDirectory(hostDir)) {
-            String why = Files.exists(hostDir) ? "Not a directory" : "No such file or directory";
-            throw AgentException.generic("open(\"" + dir + "\"): " + why);
+            IOException why = Files.exists(hostDir) ? new NotDirectoryException(dir) : new NoSuchFileException(dir);
+            throw AgentException.generic(Errno.message("open(\"" + dir + "\")", why));
         }
         String online = dir + "/online";
         try (InputStream in = Files.newInputStream(hostDir.resolve("online"))) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guestd.core.AgentException;
+import org.guestd.jna.linux.Errno;
 
 /** Reading a procfs table the way qemu-ga opens it: {@code open("/proc/x")} errors in its words. */
 public final class ProcFile {

@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.hyperv;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.StringArray;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.guestd.jna.linux.FdSpawn;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.Spawn;
 
 /**
  * Starts a child process that inherits chosen descriptors at chosen numbers, which
- * {@link ProcessBuilder} cannot do (it closes everything but 0-2 in the child). Built on glibc's
- * {@code posix_spawn} with file actions: stdin from /dev/null, stdout and stderr to a log file,
- * each {@code (source fd -> child fd)} by {@code dup2} (which clears close-on-exec on the copy),
- * and every other descriptor above them closed ({@code addclosefrom_np}, glibc 2.34+), so nothing
- * else of the JVM leaks into the child. The child is waited for and signalled by its own pid only.
+ * {@link ProcessBuilder} cannot do (it closes everything but 0-2 in the child), through native's
+ * {@link FdSpawn}: stdin from /dev/null, stdout and stderr to a log file, each
+ * {@code (source fd -> child fd)} by {@code dup2}, and every other descriptor above them closed, so
+ * nothing else of the JVM leaks into the child. The child is waited for and signalled by its own
+ * pid only.
  */
 public final class ChildLauncher {
     private ChildLauncher() {}
@@ -45,12 +44,9 @@ public final class ChildLauncher {
         /** The wait status once ended, else null. */
         public synchronized Integer poll() {
             if (exitStatus == null) {
-                int[] st = new int[1];
                 try {
-                    if (HostLibc.waitpid(pid, st, HostLibc.WNOHANG) == pid) {
-                        exitStatus = st[0];
-                    }
-                } catch (LastErrorException e) {
+                    exitStatus = FdSpawn.tryWait(pid);
+                } catch (NativeException e) {
                     exitStatus = -1; // ECHILD: already reaped
                 }
             }
@@ -76,8 +72,8 @@ public final class ChildLauncher {
         private void signal(int sig) {
             if (exitStatus == null) {
                 try {
-                    HostLibc.kill(pid, sig);
-                } catch (LastErrorException e) {
+                    Spawn.kill(pid, sig);
+                } catch (NativeException e) {
                     // already gone
                 }
             }
@@ -110,39 +106,15 @@ public final class ChildLauncher {
      */
     public static Child spawn(List<String> argv, Map<String, String> env, Map<Integer, Integer> fds, Path log)
             throws IOException {
-        Memory actions = new Memory(1024); // posix_spawn_file_actions_t is 80 bytes on glibc x86-64/arm64
-        Memory pid = new Memory(4);
-        check("posix_spawn_file_actions_init", HostLibc.posix_spawn_file_actions_init(actions));
-        try {
-            check("addopen stdin", HostLibc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0, 0));
-            check("addopen stdout", HostLibc.posix_spawn_file_actions_addopen(actions, 1, log.toString(),
-                    HostLibc.O_WRONLY | HostLibc.O_CREAT | HostLibc.O_TRUNC, 0644));
-            check("adddup2 stderr", HostLibc.posix_spawn_file_actions_adddup2(actions, 1, 2));
-            int highest = 2;
-            for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
-                if (e.getValue() < 3) {
-                    throw new IllegalArgumentException("child descriptor " + e.getValue() + " is one of 0-2");
-                }
-                if (fds.containsValue(e.getKey()) && !e.getKey().equals(e.getValue())) {
-                    throw new IllegalArgumentException("descriptor " + e.getKey() + " is both a source and a target");
-                }
-                check("adddup2", HostLibc.posix_spawn_file_actions_adddup2(actions, e.getKey(), e.getValue()));
-                highest = Math.max(highest, e.getValue());
+        for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
+            if (e.getValue() < 3) {
+                throw new IllegalArgumentException("child descriptor " + e.getValue() + " is one of 0-2");
             }
-            check("addclosefrom_np", HostLibc.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1));
-            List<String> envp = new ArrayList<>();
-            env.forEach((k, v) -> envp.add(k + "=" + v));
-            check("posix_spawn " + argv.get(0), HostLibc.posix_spawn(pid, argv.get(0), actions, null,
-                    new StringArray(argv.toArray(new String[0])), new StringArray(envp.toArray(new String[0]))));
-            return new Child(pid.getInt(0), Path.of(argv.get(0)).getFileName().toString());
-        } finally {
-            HostLibc.posix_spawn_file_actions_destroy(actions);
+            if (fds.containsValue(e.getKey()) && !e.getKey().equals(e.getValue())) {
+                throw new IllegalArgumentException("descriptor " + e.getKey() + " is both a source and a target");
+            }
         }
-    }
-
-    private static void check(String what, int rc) throws IOException {
-        if (rc != 0) {
-            throw new IOException(what + " failed: error " + rc);
-        }
+        int pid = FdSpawn.spawn(argv, env, fds, log.toString());
+        return new Child(pid, Path.of(argv.get(0)).getFileName().toString());
     }
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.hyperv;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +8,7 @@ import java.time.Duration;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
 import org.guestd.jna.linux.SocketPairs;
+import org.guestd.jna.linux.Spawn;
 
 /**
  * The kernel side of one hv_utils char device, on a SOCK_SEQPACKET socketpair: one send is one
@@ -25,7 +24,6 @@ public final class HvChannel implements AutoCloseable {
     private int guestFd;
     private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_MESSAGE);
     private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_MESSAGE);
-    private final Memory pollFd = new Memory(8);
     private boolean closed;
 
     /** A new pair; both ends blocking and close-on-exec. */
@@ -104,18 +102,17 @@ public final class HvChannel implements AutoCloseable {
 
     /** Whether a message (or end of file) is waiting, after up to {@code timeout}. */
     public boolean readable(Duration timeout) throws IOException {
-        pollFd.setInt(0, hostFd);
-        pollFd.setShort(4, HostLibc.POLLIN);
-        pollFd.setShort(6, (short) 0);
+        int[] fd = {hostFd};
+        short[] events = {Spawn.POLLIN};
+        short[] revents = new short[1];
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             int ms = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
-            try {
-                return HostLibc.poll(pollFd, 1, ms) > 0;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != 4) { // EINTR
-                    throw new IOException("poll: errno " + e.getErrorCode(), e);
-                }
+            if (Spawn.poll(fd, events, revents, ms) > 0) { // EINTR counts as 0: poll again until the deadline
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
             }
         }
     }

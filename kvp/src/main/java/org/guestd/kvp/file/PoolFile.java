@@ -2,7 +2,9 @@
 package org.guestd.kvp.file;
 
 import java.util.function.LongSupplier;
-import org.guestd.kvp.file.PosixFiles.ErrnoException;
+import org.guestd.jna.linux.FileStat;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.PosixFiles;
 
 /**
  * One {@code .kvp_pool_N} file, cached in memory; a SET changes one record in place, crash-safe
@@ -102,11 +104,11 @@ public final class PoolFile {
     private final PoolJournal journal;
 
     /** What {@link #peek} may serve without the monitor: published at the end of every locked step. */
-    private record Published(PoolSnapshot image, Stat stat) {}
+    private record Published(PoolSnapshot image, FileStat stat) {}
 
     private volatile Published published;
     private PoolSnapshot image = PoolSnapshot.EMPTY;
-    private Stat imageStat; // null: nothing cached (or the file did not exist)
+    private FileStat imageStat; // null: nothing cached (or the file did not exist)
     private boolean racy = true;
     private long reads;
     private long inPlaceWrites;
@@ -149,12 +151,12 @@ public final class PoolFile {
      * image is not racy), else null. Takes no lock and not this object's monitor, so it never waits
      * for a writer, in this process or another.
      */
-    public PoolSnapshot peek() throws ErrnoException {
+    public PoolSnapshot peek() throws NativeException {
         Published p = published;
         if (p == null) {
             return null;
         }
-        Stat now = PosixFiles.stat(path);
+        FileStat now = PosixFiles.stat(path);
         return now != null && now.sameVersion(p.stat()) ? p.image() : null;
     }
 
@@ -164,8 +166,8 @@ public final class PoolFile {
     }
 
     /** The current contents: the cached image when the file is unchanged, else read under a read lock. */
-    public synchronized PoolSnapshot read() throws ErrnoException {
-        Stat now = PosixFiles.stat(path);
+    public synchronized PoolSnapshot read() throws NativeException {
+        FileStat now = PosixFiles.stat(path);
         if (now == null) {
             image = PoolSnapshot.EMPTY;
             imageStat = null;
@@ -195,7 +197,7 @@ public final class PoolFile {
     }
 
     /** Applies {@code change} under the write lock and writes it; returns the new image. */
-    public synchronized PoolSnapshot update(Change change) throws ErrnoException {
+    public synchronized PoolSnapshot update(Change change) throws NativeException {
         int fd = lock(true);
         try {
             refresh(fd, true);
@@ -203,10 +205,10 @@ public final class PoolFile {
             if (next == null) {
                 return image;
             }
-            Stat st = imageStat;
+            FileStat st = imageStat;
             boolean whole = st.size() == (long) image.size() * RECORD; // no trailing partial record
             int slot = next.editedSlot();
-            Stat written;
+            FileStat written;
             if (whole && next.edit() == PoolSnapshot.Edit.REPLACE) {
                 written = writeRecord(fd, st, PoolJournal.KIND_REPLACE, slot, image.rawRecord(slot),
                         next.rawRecord(slot));
@@ -228,8 +230,8 @@ public final class PoolFile {
     }
 
     /** Creates the file when missing, gives it the configured mode, and repairs a torn record. */
-    public synchronized void ensureExists() throws ErrnoException {
-        int fd = PosixFiles.open(path, Libc.O_RDWR | Libc.O_CREAT, fileMode);
+    public synchronized void ensureExists() throws NativeException {
+        int fd = PosixFiles.open(path, PosixFiles.O_RDWR | PosixFiles.O_CREAT, fileMode);
         try {
             PosixFiles.fchmod(fd, fileMode, path);
         } finally {
@@ -240,7 +242,7 @@ public final class PoolFile {
     }
 
     /** Takes the write lock and re-reads the file, which replays or discards a journaled write. */
-    synchronized void recover() throws ErrnoException {
+    synchronized void recover() throws NativeException {
         racy = true; // force the re-read
         int fd = lock(true);
         try {
@@ -252,17 +254,17 @@ public final class PoolFile {
     }
 
     /** Steps 1–3 of the protocol: a descriptor of the current inode, locked both ways. */
-    private int lock(boolean exclusive) throws ErrnoException {
+    private int lock(boolean exclusive) throws NativeException {
         while (true) {
             int fd = exclusive
-                    ? PosixFiles.open(path, Libc.O_RDWR | Libc.O_CREAT, fileMode)
-                    : PosixFiles.open(path, Libc.O_RDONLY | Libc.O_CREAT, fileMode);
+                    ? PosixFiles.open(path, PosixFiles.O_RDWR | PosixFiles.O_CREAT, fileMode)
+                    : PosixFiles.open(path, PosixFiles.O_RDONLY | PosixFiles.O_CREAT, fileMode);
             boolean ok = false;
             try {
                 PosixFiles.lockRecord(fd, exclusive, path);
                 PosixFiles.lockBsd(fd, exclusive, path);
-                Stat locked = PosixFiles.fstat(fd, path);
-                Stat named = PosixFiles.stat(path);
+                FileStat locked = PosixFiles.fstat(fd, path);
+                FileStat named = PosixFiles.stat(path);
                 if (named != null && named.dev() == locked.dev() && named.ino() == locked.ino()) {
                     ok = true;
                     return fd;
@@ -280,15 +282,12 @@ public final class PoolFile {
      * journal's intent against it. Under the write lock a torn record is repaired here; under a
      * read lock this only reports it (true), and the caller recovers under the write lock.
      */
-    private boolean refresh(int fd, boolean exclusive) throws ErrnoException {
-        Stat st = PosixFiles.fstat(fd, path);
+    private boolean refresh(int fd, boolean exclusive) throws NativeException {
+        FileStat st = PosixFiles.fstat(fd, path);
         if (!racy && st.sameVersion(imageStat)) {
             return false; // the image we read or wrote whole, and nobody changed the file since
         }
-        if (st.size() > Integer.MAX_VALUE - 8) {
-            throw new ErrnoException("read(" + path + ")", new com.sun.jna.LastErrorException(27)); // EFBIG
-        }
-        byte[] data = PosixFiles.readAll(fd, (int) st.size(), path);
+        byte[] data = PosixFiles.readAll(fd, st.size(), path); // EFBIG beyond what an array holds
         reads++;
         PoolJournal.Intent in = journal.read();
         if (in != null && in.dev() == st.dev() && in.ino() == st.ino()
@@ -316,8 +315,8 @@ public final class PoolFile {
     }
 
     /** Steps 1–3 of a one-record change: journal, write in place (append: extend first), mtime. */
-    private Stat writeRecord(int fd, Stat st, int kind, int slot, byte[] oldRecord, byte[] newRecord)
-            throws ErrnoException {
+    private FileStat writeRecord(int fd, FileStat st, int kind, int slot, byte[] oldRecord, byte[] newRecord)
+            throws NativeException {
         journal.write(new PoolJournal.Intent(kind, slot, st.dev(), st.ino(), st.size(), oldRecord, newRecord), fsync);
         long offset = (long) slot * RECORD;
         long size = st.size();
@@ -327,32 +326,30 @@ public final class PoolFile {
         }
         PosixFiles.pwriteAll(fd, newRecord, offset, path);
         inPlaceWrites++;
-        return touch(fd, new Stat(st.dev(), st.ino(), st.nlink(), st.mode(), st.uid(), st.gid(), size,
-                st.mtimeNanos(), st.ctimeNanos()));
+        return touch(fd, st.withSizeAndMtime(size, st.mtimeNanos()));
     }
 
     /**
      * Gives a file we changed in place an mtime {@link #RACY_NANOS} in the past but after its
      * previous one, fsyncs it when configured, and returns its stat as cached.
      */
-    private Stat touch(int fd, Stat st) throws ErrnoException {
+    private FileStat touch(int fd, FileStat st) throws NativeException {
         long mtime = Math.max(nowNanos.getAsLong() - RACY_NANOS, st.mtimeNanos() + 1);
         PosixFiles.setMtime(fd, mtime, path);
         if (fsync) {
             PosixFiles.fsync(fd, path);
         }
-        return new Stat(st.dev(), st.ino(), st.nlink(), st.mode(), st.uid(), st.gid(), st.size(), mtime,
-                st.ctimeNanos());
+        return st.withSizeAndMtime(st.size(), mtime);
     }
 
     /** The DELETE path: the new image under a temporary name, then renamed over the pool file. */
-    private Stat replace(byte[] data, Stat old) throws ErrnoException {
+    private FileStat replace(byte[] data, FileStat old) throws NativeException {
         PosixFiles.unlinkQuietly(tmpPath);
-        int fd = PosixFiles.open(tmpPath, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL, fileMode);
+        int fd = PosixFiles.open(tmpPath, PosixFiles.O_WRONLY | PosixFiles.O_CREAT | PosixFiles.O_EXCL, fileMode);
         try {
             PosixFiles.fchmod(fd, fileMode, tmpPath);
             if (old != null) {
-                Stat mine = PosixFiles.fstat(fd, tmpPath);
+                FileStat mine = PosixFiles.fstat(fd, tmpPath);
                 if (mine.uid() != old.uid() || mine.gid() != old.gid()) {
                     PosixFiles.fchownQuietly(fd, old.uid(), old.gid());
                 }
@@ -362,7 +359,7 @@ public final class PoolFile {
             if (fsync) {
                 PosixFiles.fsync(fd, tmpPath);
             }
-            Stat written = PosixFiles.fstat(fd, tmpPath);
+            FileStat written = PosixFiles.fstat(fd, tmpPath);
             PosixFiles.close(fd, tmpPath);
             fd = -1;
             PosixFiles.rename(tmpPath, path);
@@ -370,7 +367,7 @@ public final class PoolFile {
                 PosixFiles.syncDirectory(dir);
             }
             return written;
-        } catch (ErrnoException e) {
+        } catch (NativeException e) {
             PosixFiles.closeQuietly(fd);
             PosixFiles.unlinkQuietly(tmpPath);
             throw e;

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.guestd.kvp.file.PosixFiles.ErrnoException;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.PosixFiles;
 
 /**
  * The intent journal of one pool file: {@code .kvp_pool_N.journal} beside it, guestd-private (no
@@ -116,9 +117,9 @@ final class PoolJournal {
      * (created on first use), then fdatasync when {@code durable}, so that on power loss the intent
      * is on disk before any sector of the record can be.
      */
-    void write(Intent in, boolean durable) throws ErrnoException {
+    void write(Intent in, boolean durable) throws NativeException {
         byte[] data = encode(in);
-        int fd = PosixFiles.open(path, Libc.O_RDWR | Libc.O_CREAT, fileMode);
+        int fd = PosixFiles.open(path, PosixFiles.O_RDWR | PosixFiles.O_CREAT, fileMode);
         try {
             PosixFiles.pwriteAll(fd, data, 0, path);
             if (durable) {
@@ -130,12 +131,12 @@ final class PoolJournal {
     }
 
     /** The recorded intent, or null (no journal, or no whole one). */
-    Intent read() throws ErrnoException {
+    Intent read() throws NativeException {
         int fd;
         try {
-            fd = PosixFiles.open(path, Libc.O_RDONLY, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == PosixFiles.ENOENT) {
+            fd = PosixFiles.open(path, PosixFiles.O_RDONLY, 0);
+        } catch (NativeException e) {
+            if (e.isNotFound()) {
                 return null;
             }
             throw e;
@@ -148,12 +149,12 @@ final class PoolJournal {
     }
 
     /** Gives an existing journal the configured mode (as the pools are tightened at start). */
-    void tighten() throws ErrnoException {
+    void tighten() throws NativeException {
         int fd;
         try {
-            fd = PosixFiles.open(path, Libc.O_RDONLY, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == PosixFiles.ENOENT) {
+            fd = PosixFiles.open(path, PosixFiles.O_RDONLY, 0);
+        } catch (NativeException e) {
+            if (e.isNotFound()) {
                 return;
             }
             throw e;
@@ -169,12 +170,12 @@ final class PoolJournal {
      * Makes a recorded intent void (its magic zeroed) before the pool file is replaced by a new
      * inode, so that a later file that happens to get the same inode number never matches it.
      */
-    void invalidate() throws ErrnoException {
+    void invalidate() throws NativeException {
         int fd;
         try {
-            fd = PosixFiles.open(path, Libc.O_RDWR, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() == PosixFiles.ENOENT) {
+            fd = PosixFiles.open(path, PosixFiles.O_RDWR, 0);
+        } catch (NativeException e) {
+            if (e.isNotFound()) {
                 return;
             }
             throw e;

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.guestd.guestinfo.net.InetText;
-import org.guestd.kvp.file.RouteDump.Route;
+import org.guestd.jna.linux.RouteDump.Route;
 
 /**
  * What hv_kvp_daemon's gateway commands print, computed from the kernel's route dump instead of

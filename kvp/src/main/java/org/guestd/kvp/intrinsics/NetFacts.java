@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.guestd.core.env.HostPaths;
 import org.guestd.guestinfo.net.InetText;
-import org.guestd.kvp.file.RouteDump;
+import org.guestd.jna.linux.RouteDump;
 
 /**
  * The facts hv_kvp_daemon gets from /sys, {@code ip route} and {@code hv_get_dns_info}, read

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import org.guestd.jna.linux.FileStat;
+import org.guestd.jna.linux.PosixFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +63,7 @@ class JournalRecoveryTest {
 
     /** What the killed writer had done: its intent journaled for the file as it is now. */
     private void journal(int kind, int slot, byte[] oldRecord, byte[] newRecord) throws Exception {
-        Stat st = PosixFiles.stat(file.toString());
+        FileStat st = PosixFiles.stat(file.toString());
         new PoolJournal(file + ".journal", 0600).write(
                 new PoolJournal.Intent(kind, slot, st.dev(), st.ino(), st.size(), oldRecord, newRecord), false);
     }

@@ -2,7 +2,7 @@
 package org.guestd.kvp.intrinsics;
 
 import org.guestd.core.env.HostPaths;
-import org.guestd.kvp.file.RouteDump;
+import org.guestd.jna.linux.RouteDump;
 
 /**
  * Child process of {@link GatewayFidelityTest}: prints {@link NetFacts#gateways} of the interface

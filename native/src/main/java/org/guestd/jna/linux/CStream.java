@@ -28,7 +28,7 @@ public final class CStream {
     /** errno EEXIST. */
     public static final int EEXIST = Errno.EEXIST;
     /** errno ESPIPE. */
-    public static final int ESPIPE = 29;
+    public static final int ESPIPE = Errno.ESPIPE;
 
     /** Result of {@link #read}: the bytes read, {@code feof} after the read, and errno when {@code ferror}. */
     public record ReadResult(byte[] data, boolean eof, int errno) {}
@@ -37,7 +37,12 @@ public final class CStream {
     public record WriteResult(long count, boolean eof, int errno) {}
 
     /** Result of {@link #seek}: errno of a failed fseek (0 = success), else {@code ftell} and {@code feof}. */
-    public record SeekResult(int errno, long position, boolean eof) {}
+    public record SeekResult(int errno, long position, boolean eof) {
+        /** ESPIPE: the stream cannot seek (a pipe or a FIFO). */
+        public boolean isIllegalSeek() {
+            return errno == Errno.ESPIPE;
+        }
+    }
 
     private Pointer fp;
     private final int fd;

@@ -8,8 +8,10 @@ import com.sun.jna.NativeLong;
 /**
  * The filesystem ioctls of {@code <linux/fs.h>} that a backup agent needs: FIFREEZE, FITHAW and
  * FITRIM, each issued on a descriptor of the mountpoint opened {@code O_RDONLY} (as qemu-ga and
- * hv_vss_daemon do). Failures are {@link NativeException}s whose {@link NativeException#errno()}
- * callers compare with the constants below.
+ * hv_vss_daemon do). Failures are {@link NativeException}s; callers tell them apart with its
+ * predicates: FIFREEZE {@code isBusy()} = already frozen, {@code isNotSupported()} = the filesystem
+ * cannot freeze; FITHAW {@code isInvalidArgument()} = not frozen; FITRIM {@code isInappropriateIoctl()}
+ * or {@code isNotSupported()} = no trim; {@link #failedToOpen} = the mountpoint could not be opened.
  */
 public final class FsIoctl {
     /** {@code _IOWR('X', 119, int)}. */
@@ -19,18 +21,7 @@ public final class FsIoctl {
     /** {@code _IOWR('X', 121, struct fstrim_range)} (three u64: start, len, minlen). */
     static final long FITRIM = 0xC0185879L;
 
-    /** Already frozen (FIFREEZE on a frozen superblock, e.g. a second mount of one device). */
-    public static final int EBUSY = Errno.EBUSY;
-    /** Not frozen (FITHAW on a thawed superblock). */
-    public static final int EINVAL = Errno.EINVAL;
-    /** The filesystem does not implement the operation. */
-    public static final int EOPNOTSUPP = Errno.EOPNOTSUPP;
-    /** Not a filesystem that knows the ioctl at all (e.g. a CD-ROM for FITRIM). */
-    public static final int ENOTTY = Errno.ENOTTY;
-    /** The call was interrupted. */
-    public static final int EINTR = Errno.EINTR;
-    /** Permission denied (not root, CAP_SYS_ADMIN missing). */
-    public static final int EPERM = Errno.EPERM;
+    private static final String OPEN = "open(";
 
     private FsIoctl() {}
 
@@ -67,9 +58,9 @@ public final class FsIoctl {
         }
     }
 
-    /** glibc's text for {@code errno}, as {@code strerror(3)} ("Device or resource busy"). */
-    public static String strerror(int errno) {
-        return Errno.text(errno);
+    /** Whether {@code e} came from opening the mountpoint rather than from the ioctl itself. */
+    public static boolean failedToOpen(NativeException e) {
+        return e.call().startsWith(OPEN);
     }
 
     private static void simple(String name, long request, String mountpoint) throws NativeException {
@@ -89,7 +80,7 @@ public final class FsIoctl {
         try {
             return LinuxLibc.open(mountpoint, LinuxLibc.O_RDONLY | LinuxLibc.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new NativeException("open(" + mountpoint + ")", e.getErrorCode(), null, e);
+            throw new NativeException(OPEN + mountpoint + ")", e.getErrorCode(), null, e);
         }
     }
 

@@ -5,8 +5,10 @@ import com.sun.jna.LastErrorException;
 import java.io.IOException;
 
 /**
- * A failed native call: names the call (with its object) and the errno, e.g.
- * {@code open(/dev/vport0p1) failed: ENOENT (No such file or directory)}.
+ * The one exception type of {@code native}'s facades: a failed native call, naming the call (with
+ * its object) and the errno, e.g. {@code open(/dev/vport0p1) failed: ENOENT (No such file or
+ * directory)}. Callers tell failures apart with the predicates ({@link #isNotFound()},
+ * {@link #isBusy()}, …), never by comparing {@link #errno()} with numbers of their own.
  */
 public class NativeException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -45,7 +47,7 @@ public class NativeException extends IOException {
         return call;
     }
 
-    /** The errno value, e.g. 2. */
+    /** The errno value, e.g. 2: data to report (qemu-ga's {@code error-code}), not to compare. */
     public int errno() {
         return errno;
     }
@@ -63,5 +65,45 @@ public class NativeException extends IOException {
     /** True for EAGAIN/EWOULDBLOCK. */
     public boolean isWouldBlock() {
         return errno == Errno.EAGAIN;
+    }
+
+    /** ENOENT: the file, device or directory does not exist. */
+    public boolean isNotFound() {
+        return errno == Errno.ENOENT;
+    }
+
+    /** EBUSY: the device is held by someone else, or (FIFREEZE) the filesystem is already frozen. */
+    public boolean isBusy() {
+        return errno == Errno.EBUSY;
+    }
+
+    /** EINVAL: an invalid argument, or (FITHAW) a filesystem that is not frozen. */
+    public boolean isInvalidArgument() {
+        return errno == Errno.EINVAL;
+    }
+
+    /** EOPNOTSUPP (= ENOTSUP on Linux): the object does not implement the operation. */
+    public boolean isNotSupported() {
+        return errno == Errno.EOPNOTSUPP;
+    }
+
+    /** ENOTTY: the object does not know the ioctl at all. */
+    public boolean isInappropriateIoctl() {
+        return errno == Errno.ENOTTY;
+    }
+
+    /** EEXIST: the file exists (an exclusive create). */
+    public boolean isAlreadyExists() {
+        return errno == Errno.EEXIST;
+    }
+
+    /** ENOEXEC: the file is not in a format the kernel can execute (a script without {@code #!}). */
+    public boolean isExecFormatError() {
+        return errno == Errno.ENOEXEC;
+    }
+
+    /** EPERM or EACCES: not allowed (a missing capability, a file mode). */
+    public boolean isPermissionDenied() {
+        return errno == Errno.EPERM || errno == Errno.EACCES;
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.agent;
+package org.guestd.timesync;
 
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
@@ -8,10 +8,10 @@ import org.guestd.jna.linux.Posix;
 
 /**
  * The live machine's clocks, settable: reads as {@link Clock#SYSTEM}, steps CLOCK_REALTIME with
- * clock_settime(2) through JNA. Wired only into the timesync service; nothing else may step the
- * clock, and no test ever uses this class.
+ * clock_settime(2) through native's {@link Posix} facade. The agent wires it into the timesync
+ * feature only; nothing else may step the clock, and no test ever uses this class.
  */
-final class NativeClock implements Clock {
+public final class NativeClock implements Clock {
     @Override
     public long realtimeNanos() {
         return Clock.SYSTEM.realtimeNanos();

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.kvp.file;
+package org.guestd.jna.linux;
 
 import com.sun.jna.LastErrorException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -12,14 +11,12 @@ import java.util.List;
  * The kernel's routes of one address family, as {@code ip route} receives them: an RTM_GETROUTE dump
  * over a NETLINK_ROUTE socket, each route with the attributes {@code ip route show} prints before
  * a default route's third word (the KVP daemon's gateway is {@code awk '/default/ {print $3}'}).
- * Lives beside the other glibc bindings of the store ({@link Libc}).
+ * Like {@link PosixFiles}, it does not consult {@link LinuxNative#availability()} (whose probe loads
+ * Netty and the logger), so a small tool process can use it.
  */
 public final class RouteDump {
-    public static final int AF_INET = 2;
-    public static final int AF_INET6 = 10;
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int NETLINK_ROUTE = 0;
+    public static final int AF_INET = LinuxLibc.AF_INET;
+    public static final int AF_INET6 = LinuxLibc.AF_INET6;
     private static final int RTM_NEWROUTE = 24;
     private static final int RTM_GETROUTE = 26;
     private static final int NLMSG_ERROR = 2;
@@ -41,12 +38,14 @@ public final class RouteDump {
             Long priority) {}
 
     /** Every route of {@code family} ({@link #AF_INET} or {@link #AF_INET6}) in the kernel's dump order. */
-    public static List<Route> dump(int family) throws IOException {
+    public static List<Route> dump(int family) throws NativeException {
+        String call = "socket(AF_NETLINK, NETLINK_ROUTE)";
         int fd;
         try {
-            fd = Libc.socket(AF_NETLINK, SOCK_RAW | Libc.O_CLOEXEC, NETLINK_ROUTE);
+            fd = LinuxLibc.socket(LinuxLibc.AF_NETLINK, LinuxLibc.SOCK_RAW | LinuxLibc.SOCK_CLOEXEC,
+                    LinuxLibc.NETLINK_ROUTE);
         } catch (LastErrorException e) {
-            throw new PosixFiles.ErrnoException("socket(AF_NETLINK)", e);
+            throw NativeException.of(call, e);
         }
         try {
             int seq = (int) (System.nanoTime() & 0x3fffffff);
@@ -54,46 +53,44 @@ public final class RouteDump {
             req.putInt(28).putShort((short) RTM_GETROUTE).putShort((short) (NLM_F_REQUEST | NLM_F_DUMP)).putInt(seq)
                     .putInt(0).put((byte) family);
             byte[] kernel = new byte[12];
-            kernel[0] = (byte) AF_NETLINK; // sockaddr_nl, little-endian family, pid 0 = the kernel
+            kernel[0] = (byte) LinuxLibc.AF_NETLINK; // sockaddr_nl, little-endian family, pid 0 = the kernel
             try {
-                Libc.sendto(fd, req.array(), 28, 0, kernel, 12);
+                LinuxLibc.sendto(fd, req.array(), 28, 0, kernel, 12);
             } catch (LastErrorException e) {
-                throw new PosixFiles.ErrnoException("sendto(netlink RTM_GETROUTE)", e);
+                throw NativeException.of("sendto(netlink RTM_GETROUTE)", e);
             }
             List<Route> out = new ArrayList<>();
-            byte[] buf = new byte[64 * 1024];
+            ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
             for (int i = 0; i < MAX_DATAGRAMS; i++) {
-                long n;
-                try {
-                    n = Libc.recv(fd, buf, buf.length, 0);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == 4) {
-                        continue; // EINTR
-                    }
-                    throw new PosixFiles.ErrnoException("recv(netlink RTM_GETROUTE)", e);
-                }
+                buf.clear();
+                int n = Posix.recv(fd, buf, 0); // EINTR retried inside
                 if (n <= 0) {
-                    throw new IOException("netlink route dump ended early");
+                    throw new NativeException("recv(netlink RTM_GETROUTE)", Errno.EIO, "dump ended early", null);
                 }
-                if (parse(ByteBuffer.wrap(buf, 0, (int) n).order(ByteOrder.nativeOrder()), seq, family, out)) {
+                buf.flip();
+                if (parse(buf.order(ByteOrder.nativeOrder()), seq, family, out)) {
                     return out;
                 }
             }
-            throw new IOException("netlink route dump did not end");
+            throw new NativeException("recv(netlink RTM_GETROUTE)", Errno.EIO, "dump did not end", null);
         } finally {
-            PosixFiles.closeQuietly(fd);
+            try {
+                LinuxLibc.close(fd);
+            } catch (LastErrorException ignored) {
+                // nothing to do
+            }
         }
     }
 
     /** Parses one datagram into {@code out}; true at NLMSG_DONE. */
-    static boolean parse(ByteBuffer b, int seq, int family, List<Route> out) throws IOException {
+    static boolean parse(ByteBuffer b, int seq, int family, List<Route> out) throws NativeException {
         while (b.remaining() >= 16) {
             int start = b.position();
             int len = b.getInt(start);
             int type = b.getShort(start + 4) & 0xffff;
             int mseq = b.getInt(start + 8);
             if (len < 16 || len > b.remaining()) {
-                throw new IOException("bad netlink message length " + len);
+                throw new NativeException("recv(netlink RTM_GETROUTE)", Errno.EIO, "bad message length " + len, null);
             }
             if (mseq == seq) {
                 if (type == NLMSG_DONE) {
@@ -102,7 +99,7 @@ public final class RouteDump {
                 if (type == NLMSG_ERROR) {
                     int err = b.getInt(start + 16);
                     if (err != 0) {
-                        throw new IOException("netlink RTM_GETROUTE: errno " + -err);
+                        throw new NativeException("netlink RTM_GETROUTE", -err);
                     }
                 } else if (type == RTM_NEWROUTE && len >= 28 && (b.get(start + 16) & 0xff) == family) {
                     out.add(route(b, start, len));
@@ -144,11 +141,11 @@ public final class RouteDump {
             switch (atype) {
                 case 1: hasDst = true; break; // RTA_DST
                 case 2: src = v; break; // RTA_SRC
-                case 4: oif = v.length >= 4 ? ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt() : -1; break;
+                case 4: oif = v.length >= 4 ? intOf(v) : -1; break; // RTA_OIF
                 case 5: gateway = v; break; // RTA_GATEWAY
-                case 6: priority = v.length >= 4 ? ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt() & 0xffffffffL : null; break;
+                case 6: priority = v.length >= 4 ? intOf(v) & 0xffffffffL : null; break; // RTA_PRIORITY
                 case 7: prefsrc = v; break; // RTA_PREFSRC
-                case 15: table = v.length >= 4 ? ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt() : table; break;
+                case 15: table = v.length >= 4 ? intOf(v) : table; break; // RTA_TABLE
                 case 18: via = v; break; // RTA_VIA
                 default: break;
             }
@@ -156,5 +153,9 @@ public final class RouteDump {
         }
         return new Route(family, dstLen, hasDst, srcLen, src, tos, table, protocol, scope, type, flags, oif, gateway,
                 via, prefsrc, priority);
+    }
+
+    private static int intOf(byte[] v) {
+        return ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt();
     }
 }

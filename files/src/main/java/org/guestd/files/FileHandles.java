@@ -21,7 +21,6 @@ public final class FileHandles {
     public static final String STATE_FILE = "qga.state";
     /** The first handle of a fresh state dir, qemu-ga's {@code QGA_PSTATE_DEFAULT_FD_COUNTER}. */
     public static final long DEFAULT_COUNTER = 1000;
-    private static final int ESPIPE = CStream.ESPIPE;
 
     /** How {@link #seek} counts its offset. */
     public enum Whence { SET, CUR, END }
@@ -152,7 +151,7 @@ public final class FileHandles {
         };
         return withFile(handle, f -> {
             CStream.SeekResult sought = f.stream.seek(offset, w);
-            if (sought.errno() == 0 || sought.errno() == ESPIPE) {
+            if (sought.errno() == 0 || sought.isIllegalSeek()) {
                 f.state = OpenFile.State.NEW;
             }
             f.stream.clearErrors();

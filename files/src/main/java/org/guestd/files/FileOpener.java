@@ -53,7 +53,7 @@ final class FileOpener {
             try {
                 fd = CStream.open(path, flags | (create ? CStream.O_EXCL : 0) | CStream.O_CLOEXEC, 0);
             } catch (NativeException e) {
-                if (e.errno() != CStream.EEXIST) {
+                if (!e.isAlreadyExists()) {
                     throw e;
                 }
                 create = false;

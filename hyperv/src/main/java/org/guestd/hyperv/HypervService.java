@@ -15,9 +15,9 @@ import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
-import org.guestd.jna.linux.NativeException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
+import org.guestd.transport.ChannelOpenException;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.MessageFdTransport;
 import org.guestd.transport.Transport;
@@ -139,11 +139,11 @@ public final class HypervService implements AgentService {
         Transport t = transports.apply(device, buffer);
         try {
             t.start(endpoint);
-        } catch (NativeException e) {
+        } catch (ChannelOpenException e) {
             t.close();
-            if (e.isNotFound()) {
+            if (e.reason() == ChannelOpenException.Reason.ABSENT) {
                 LOG.info("{}: {} not present; {} channel off", channel, device, channel.toUpperCase());
-            } else if (e.isBusy()) {
+            } else if (e.reason() == ChannelOpenException.Reason.BUSY) {
                 LOG.warn("{}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
                         + " to let guestd serve it); {} channel off", channel, device, channel, channel,
                         channel.toUpperCase());

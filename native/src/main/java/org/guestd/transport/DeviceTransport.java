@@ -83,7 +83,7 @@ abstract class DeviceTransport implements Transport {
             opened = openNow();
         } catch (NativeException e) {
             if (!retryMissing || inheritedFd >= 0) { // a descriptor number never starts to exist
-                throw e;
+                throw ChannelOpenException.of(e);
             }
             started = true;
             LOG.warn("{}: cannot open: {}; retrying with backoff up to {} ms until it can be opened", describe,

@@ -101,8 +101,9 @@ class MessageFdTransportTest extends AbstractTransportContractTest {
     @Test
     void startFailsOnAMissingDevice() {
         transport = new MessageFdTransport(dir.resolve("hv_kvp").toString(), loop);
-        NativeException e = assertThrows(NativeException.class, () -> transport.start(handler));
-        assertEquals("ENOENT", e.errnoName());
+        ChannelOpenException e = assertThrows(ChannelOpenException.class, () -> transport.start(handler));
+        assertEquals(ChannelOpenException.Reason.ABSENT, e.reason());
+        assertEquals("ENOENT", ((NativeException) e.getCause()).errnoName());
     }
 
     @Test

@@ -187,7 +187,8 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
     @Test
     void startFailsWhenThePathIsMissing() {
         transport = Transports.create(Method.VIRTIO_SERIAL, port().toString(), loop);
-        NativeException e = assertThrows(NativeException.class, () -> transport.start(handler));
+        ChannelOpenException e = assertThrows(ChannelOpenException.class, () -> transport.start(handler));
+        assertEquals(ChannelOpenException.Reason.ABSENT, e.reason());
         assertEquals("open(" + port() + ") failed: ENOENT (No such file or directory)", e.getMessage());
     }
 

@@ -28,7 +28,6 @@ import org.guestd.jna.linux.Spawn;
 public final class ProcessRunner {
     /** The output kept per stream by default: 16 MiB, qemu-ga's {@code GUEST_EXEC_MAX_OUTPUT}. */
     public static final int DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024;
-    private static final int ENOEXEC = 8;
 
     private final int outputLimit;
     private final Map<Long, Child> children = new LinkedHashMap<>();
@@ -110,7 +109,7 @@ public final class ProcessRunner {
         try {
             return Spawn.spawn(found.path(), argv, envp, stdin, stdout, stderr);
         } catch (NativeException e) {
-            if (e.errno() != ENOEXEC) {
+            if (!e.isExecFormatError()) {
                 throw failed(program, e.errno());
             }
         }

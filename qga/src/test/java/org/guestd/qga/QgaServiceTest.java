@@ -75,7 +75,8 @@ class QgaServiceTest {
         String info = exchange(t.handler, "{\"execute\":\"guest-info\"}");
         assertTrue(info.startsWith(
                 "{\"return\": {\"version\": \"10.0.0-guestd\", \"supported_commands\": [{\"enabled\": true, \"name\": "
-                + "\"guest-network-get-route\""), "the last command of the schema comes first");
+                + "\"__org.guestd_guest-get-memory-stats\", \"success-response\": true}, {\"enabled\": true, \"name\": "
+                + "\"guest-network-get-route\""), "last registered first: guestd's extension, then qemu's schema backwards: " + info);
         assertEquals(QgaService.commandNames().size(), info.split("\"name\"").length - 1);
         assertFalse(t.closed);
         svc.stop();

@@ -25,10 +25,6 @@ public final class CStream {
     public static final int O_NOCTTY = LinuxLibc.O_NOCTTY;
     public static final int O_NONBLOCK = LinuxLibc.O_NONBLOCK;
     public static final int O_CLOEXEC = LinuxLibc.O_CLOEXEC;
-    /** errno EEXIST. */
-    public static final int EEXIST = Errno.EEXIST;
-    /** errno ESPIPE. */
-    public static final int ESPIPE = Errno.ESPIPE;
 
     /** Result of {@link #read}: the bytes read, {@code feof} after the read, and errno when {@code ferror}. */
     public record ReadResult(byte[] data, boolean eof, int errno) {}

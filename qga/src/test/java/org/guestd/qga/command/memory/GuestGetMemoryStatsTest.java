@@ -42,12 +42,13 @@ class GuestGetMemoryStatsTest {
         clock.setRealtimeNanos(1_000_000_000_000L + 2_500_000_000L);
         Dispatcher d = QgaService.newDispatcher(QgaFeatures.of(new FakeGuestInfo(), clock).withMemoryStats(sampler), "v",
                 ConfigSection.empty("general"));
-        assertEquals("{\"return\": {\"total-bytes\": 1024000, \"free-bytes\": 102400, \"available-bytes\": 512000, "
-                + "\"buffers-bytes\": 10240, \"cached-bytes\": 204800, \"swap-total-bytes\": 0, \"swap-free-bytes\": 0, "
-                + "\"committed-bytes\": 716800, \"hugepages-total\": 0, \"hugepages-free\": 0, "
-                + "\"hugepage-bytes\": 2097152, \"pressure\": {\"some-avg10\": 1.5, \"some-avg60\": 0.25, "
-                + "\"some-total-us\": 42, \"full-avg10\": 0, \"full-avg60\": 0, \"full-total-us\": 7}, "
-                + "\"sample-age-ms\": 2500}}\n",
+        // member order: qemu's QDict hash order, as every reply of guestd (qga.codec.QDictOrder)
+        assertEquals("{\"return\": {\"swap-free-bytes\": 0, \"pressure\": {\"full-total-us\": 7, \"full-avg60\": 0, "
+                + "\"full-avg10\": 0, \"some-total-us\": 42, \"some-avg60\": 0.25, \"some-avg10\": 1.5}, "
+                + "\"total-bytes\": 1024000, \"sample-age-ms\": 2500, \"hugepages-free\": 0, \"buffers-bytes\": 10240, "
+                + "\"available-bytes\": 512000, \"swap-total-bytes\": 0, \"hugepage-bytes\": 2097152, "
+                + "\"cached-bytes\": 204800, \"hugepages-total\": 0, \"committed-bytes\": 716800, "
+                + "\"free-bytes\": 102400}}\n",
                 run(d, "{\"execute\": \"__org.guestd_guest-get-memory-stats\"}"));
         String info = run(d, "{\"execute\": \"guest-info\"}");
         assertTrue(info.contains("{\"enabled\": true, \"name\": \"__org.guestd_guest-get-memory-stats\""), info);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.agent;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ final class Wiring {
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
-                Optional.of(fileReceiver));
+                Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")));
 
         // start order: features with a lifecycle, the publisher, then the channels
         List<AgentService> services = new ArrayList<>();

@@ -2,7 +2,6 @@
 package org.guestd.hyperv;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +58,7 @@ public final class HypervService implements AgentService {
     private final Optional<Kvp> kvpFeature;
     private final Optional<FsFreezer> freezer;
     private final Optional<FileReceiver> fcopy;
+    private volatile boolean vmbusPresent = true;
     private final List<Transport> running = new ArrayList<>();
     private volatile KvpProtocol kvp;
 
@@ -71,6 +71,16 @@ public final class HypervService implements AgentService {
      */
     public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy) {
         this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer, fcopy);
+    }
+
+    /**
+     * Whether this guest has a VMBus at all ({@code /dev/vmbus}, decided by the composition root):
+     * without one and with every device at its default, the channels are off with one log line
+     * instead of three "not present" lines. Default: assumed present.
+     */
+    public HypervService vmbusPresent(boolean present) {
+        this.vmbusPresent = present;
+        return this;
     }
 
     /** @param transports makes the message transport for a device path and read-buffer size (tests) */
@@ -100,7 +110,7 @@ public final class HypervService implements AgentService {
         String kvpDev = option(ctx, "kvp-device", KVP_DEVICE);
         String vssDev = option(ctx, "vss-device", VSS_DEVICE);
         String fcopyDev = option(ctx, "fcopy-device", FCOPY_DEVICE);
-        if (isDefaultAndBusless(ctx, kvpDev, vssDev, fcopyDev)) {
+        if (isDefault(kvpDev, vssDev, fcopyDev) && !vmbusPresent) {
             LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
             return;
         }
@@ -109,8 +119,7 @@ public final class HypervService implements AgentService {
                 LOG.info("kvp: no KVP store (not a Hyper-V guest and no --kvp-pool-dir); KVP channel off");
             }
         } else if (!"off".equals(kvpDev)) {
-            KvpProtocol p = new KvpProtocol(kvpFeature.get().store(), kvpFeature.get().intrinsics(),
-                    ctx.paths().sys("class/net"));
+            KvpProtocol p = new KvpProtocol(kvpFeature.get().store(), kvpFeature.get().intrinsics());
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
                 kvp = p;
             }
@@ -171,10 +180,9 @@ public final class HypervService implements AgentService {
         return general.get(key).or(() -> own.get(key)).filter(s -> !s.isBlank()).orElse(dflt);
     }
 
-    /** All three devices at their defaults and no vmbus directory at all: one line instead of three. */
-    private static boolean isDefaultAndBusless(ServiceContext ctx, String kvp, String vss, String fcopy) {
-        return kvp.equals(KVP_DEVICE) && vss.equals(VSS_DEVICE) && fcopy.equals(FCOPY_DEVICE)
-                && !Files.isDirectory(ctx.paths().dev().resolve("vmbus"));
+    /** All three devices at their defaults. */
+    private static boolean isDefault(String kvp, String vss, String fcopy) {
+        return kvp.equals(KVP_DEVICE) && vss.equals(VSS_DEVICE) && fcopy.equals(FCOPY_DEVICE);
     }
 
     @Override

@@ -3,13 +3,9 @@ package org.guestd.hyperv;
 
 import static org.guestd.hyperv.KvpWire.*;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.slf4j.Logger;
@@ -49,9 +45,9 @@ final class KvpIpInfo {
      * none is HV_GUID_NOTFOUND, checked here because {@link KvpIntrinsics#setIpInfo} has no way
      * to say "no such adapter" apart from other failures (HV_E_FAIL).
      */
-    static int set(KvpIntrinsics intrinsics, Path sysClassNet, byte[] m) throws KvpException {
+    static int set(KvpIntrinsics intrinsics, byte[] m) throws KvpException {
         String guid = Wire.cString(m, OFF_IP_ADAPTER_ID, SIZE_IP_ADAPTER_ID);
-        if (!adapterExists(sysClassNet, guid)) {
+        if (!intrinsics.hasAdapter(guid)) {
             LOG.info("kvp: SET_IP_INFO: no adapter {}", guid);
             return HvStatus.GUID_NOTFOUND;
         }
@@ -65,20 +61,6 @@ final class KvpIpInfo {
                 split(Wire.cString(m, OFF_IP_DNS, SIZE_IP_DNS)));
         intrinsics.setIpInfo(c);
         return HvStatus.S_OK;
-    }
-
-    private static boolean adapterExists(Path sysClassNet, String guid) {
-        try (Stream<Path> ifs = Files.list(sysClassNet)) {
-            for (Path dev : ifs.toList()) {
-                Path id = dev.resolve("device/device_id");
-                if (Files.isReadable(id) && Files.readString(id).trim().equals(guid)) {
-                    return true;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("kvp: cannot list {}: {}", sysClassNet, e.toString());
-        }
-        return false;
     }
 
     private static String terminated(List<String> items) {

@@ -3,7 +3,6 @@ package org.guestd.hyperv;
 
 import static org.guestd.hyperv.KvpWire.*;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.guestd.kvp.KvpException;
@@ -31,13 +30,10 @@ final class KvpProtocol implements DeviceProtocol {
     private boolean badSizeLogged;
     private volatile String driverVersion = "";
 
-    private final Path sysClassNet;
 
-    /** @param sysClassNet {@code /sys/class/net} (under the agent's sys root), for SET_IP_INFO's adapter lookup */
-    KvpProtocol(KvpStore store, KvpIntrinsics intrinsics, Path sysClassNet) {
+    KvpProtocol(KvpStore store, KvpIntrinsics intrinsics) {
         this.store = store;
         this.intrinsics = intrinsics;
-        this.sysClassNet = sysClassNet;
     }
 
     @Override
@@ -175,7 +171,7 @@ final class KvpProtocol implements DeviceProtocol {
             case OP_GET_IP_INFO:
                 return KvpIpInfo.get(intrinsics, m);
             case OP_SET_IP_INFO:
-                return KvpIpInfo.set(intrinsics, sysClassNet, m);
+                return KvpIpInfo.set(intrinsics, m);
             default:
                 return HvStatus.S_OK; // the reference writes anything else back untouched, status 0
         }

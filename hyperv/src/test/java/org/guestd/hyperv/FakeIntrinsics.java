@@ -15,6 +15,7 @@ final class FakeIntrinsics implements KvpIntrinsics {
     final List<KvpStore.Entry> auto = new ArrayList<>();
     final Map<String, IpConfig> byMac = new java.util.HashMap<>();
     final List<IpConfig> applied = new ArrayList<>();
+    final java.util.Set<String> adapters = new java.util.HashSet<>();
     boolean failSet;
     KvpException.Reason failReason = KvpException.Reason.FAILED;
 
@@ -39,5 +40,16 @@ final class FakeIntrinsics implements KvpIntrinsics {
             throw new KvpException(failReason, "hv_set_ifconfig failed (" + failReason + ")", null);
         }
         applied.add(config);
+    }
+
+    /** Registers a network adapter by its VMBus device id (SET_IP_INFO checks it exists). */
+    FakeIntrinsics adapter(String deviceId) {
+        adapters.add(deviceId);
+        return this;
+    }
+
+    @Override
+    public boolean hasAdapter(String deviceId) {
+        return adapters.contains(deviceId);
     }
 }

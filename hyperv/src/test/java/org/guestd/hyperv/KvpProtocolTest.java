@@ -4,8 +4,6 @@ package org.guestd.hyperv;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
@@ -13,7 +11,6 @@ import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The KVP daemon logic, message in, message out (host's message builders, guestd's protocol). */
 class KvpProtocolTest {
@@ -22,14 +19,10 @@ class KvpProtocolTest {
             .auto("IntegrationServicesVersion", "guestd");
     private KvpProtocol kvp;
 
-    @TempDir
-    Path sys;
-
     @BeforeEach
     void registered() throws Exception {
-        Files.createDirectories(sys.resolve("eth0/device"));
-        Files.writeString(sys.resolve("eth0/device/device_id"), "{guid}\n");
-        kvp = new KvpProtocol(store, intrinsics, sys);
+        intrinsics.adapter("{guid}");
+        kvp = new KvpProtocol(store, intrinsics);
         byte[] reg = kvp.register();
         assertEquals(7432, reg.length);
         assertEquals(100, reg[0]);

@@ -38,7 +38,7 @@ class KvpQuickPathTest {
     @BeforeEach
     void registered() throws Exception {
         store = KvpSides.guestdStore(dir, true, KvpQuickPathTest::ahead);
-        kvp = new KvpProtocol(store, new FakeIntrinsics().auto("FullyQualifiedDomainName", "vm"), dir);
+        kvp = new KvpProtocol(store, new FakeIntrinsics().auto("FullyQualifiedDomainName", "vm"));
         kvp.register();
         assertNull(kvp.handleQuick(KvpMessages.get(1, "k")), "not before the handshake");
         assertNull(kvp.handle(KvpMessages.registrationReply("3.1")));

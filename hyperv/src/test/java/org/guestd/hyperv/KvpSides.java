@@ -122,7 +122,7 @@ final class KvpSides {
         final MessageFdTransport transport;
 
         Guestd(KvpStore store, KvpIntrinsics intrinsics) throws IOException {
-            this(new KvpProtocol(store, intrinsics, Path.of("/sys/class/net")));
+            this(new KvpProtocol(store, intrinsics));
         }
 
         /** Any protocol on the same endpoint and transport (the benchmark's no-work floor). */

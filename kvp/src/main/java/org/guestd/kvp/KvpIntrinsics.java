@@ -19,6 +19,12 @@ public interface KvpIntrinsics {
     /** An adapter's IP configuration, looked up by MAC address (as the host sends it). */
     Optional<IpConfig> ipInfo(String macAddress) throws KvpException;
 
+    /**
+     * Whether a network adapter with this VMBus device id exists ({@code
+     * /sys/class/net/<if>/device/device_id}, as hv_kvp_daemon's SET_IP_INFO checks before applying).
+     */
+    boolean hasAdapter(String deviceId);
+
     /** Applies an IP configuration (hv_set_ifconfig contract or a NetworkManager keyfile). */
     void setIpInfo(IpConfig config) throws KvpException;
 

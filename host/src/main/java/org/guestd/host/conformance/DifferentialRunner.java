@@ -80,6 +80,8 @@ public final class DifferentialRunner {
                 "version strings differ by design (guestd reports its own version)"));
         e.add(new Explanation("guest-info", Pattern.compile("supported_commands\\[name=guest-(get-load|network-get-route)\\]"
                 + ": only in guestd"), "qemu 7.2 has no guest-get-load (10.0) / guest-network-get-route (9.1)"));
+        e.add(new Explanation("guest-info", Pattern.compile("supported_commands\\[name=__org\\.guestd_[^\\]]+\\]"
+                + ": only in guestd"), "guestd's downstream extensions (__org.guestd_*) are guestd's own"));
         e.add(new Explanation("guest-info", Pattern.compile("supported_commands\\[name=[^\\]]+\\]: only in qemu-ga"),
                 "guestd lists only the commands it implements (README: Differences from qemu-ga)"));
         e.add(new Explanation("guest-info", Pattern.compile("supported_commands\\[name=guest-get-devices\\]\\.enabled"),

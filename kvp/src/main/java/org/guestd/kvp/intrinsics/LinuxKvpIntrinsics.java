@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
@@ -271,5 +272,20 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
 
     private static Entry entry(String k, String v) {
         return new Entry(k.getBytes(UTF_8), v.getBytes(UTF_8));
+    }
+
+    @Override
+    public boolean hasAdapter(String deviceId) {
+        try (Stream<Path> ifs = Files.list(paths.sys("class/net"))) {
+            for (Path dev : ifs.toList()) {
+                Path id = dev.resolve("device/device_id");
+                if (Files.isReadable(id) && Files.readString(id).trim().equals(deviceId)) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("kvp: cannot list {}: {}", paths.sys("class/net"), e.toString());
+        }
+        return false;
     }
 }

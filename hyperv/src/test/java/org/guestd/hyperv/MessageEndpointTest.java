@@ -4,6 +4,7 @@ package org.guestd.hyperv;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The endpoint's order guarantee with the fast path: a message the protocol could answer inline is
  * answered inline only when every earlier message has been answered; otherwise it waits its turn on
- * the worker. Messages here are one byte: 'S' slow (worker only), 'Q' quick (inline if allowed).
+ * the worker. Messages here are two bytes, kind and id: 'S' slow (worker only), 'Q' quick (inline if
+ * allowed), 'F' fails in handle, 'T' throws in handleQuick (then handled on the worker).
+ * The queue itself is tested by native's {@code LinkExecutorTest}.
  */
 class MessageEndpointTest {
     private final ExecutorService workers = Executors.newCachedThreadPool();
@@ -40,6 +43,9 @@ class MessageEndpointTest {
 
         @Override
         public byte[] handle(byte[] m) {
+            if (m[0] == 'F') {
+                throw new IllegalStateException("bad message (test)");
+            }
             if (m[0] == 'S') {
                 try {
                     release.await();
@@ -52,6 +58,9 @@ class MessageEndpointTest {
 
         @Override
         public byte[] handleQuick(byte[] m) {
+            if (m[0] == 'T') {
+                throw new OutOfMemoryError("test");
+            }
             if (m[0] != 'Q') {
                 return null;
             }
@@ -59,12 +68,19 @@ class MessageEndpointTest {
             assertSame(io, Thread.currentThread());
             return new byte[] {m[0], m[1]};
         }
+
+        @Override
+        public void sessionEnded() {
+            written.add("E-");
+        }
     };
 
     private final Link link = new Link() {
         @Override
         public void write(ByteBuffer data) {
-            written.add(new String(new byte[] {data.get(0), data.get(1)}, java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] b = new byte[data.remaining()];
+            data.duplicate().get(b);
+            written.add(new String(b, StandardCharsets.US_ASCII));
         }
 
         @Override
@@ -110,11 +126,27 @@ class MessageEndpointTest {
         release.countDown();
         awaitWritten(4);
         assertEquals(List.of("Q1", "S2", "Q3", "Q4"), written);
-        while (!ep.idle()) { // the worker counts its last task finished just after writing its reply
-            Thread.sleep(1);
-        }
+        assertTrue(ep.idle(), "the worker counts its task finished as it writes the reply");
         ep.received(link, msg('Q', '5')); // every earlier reply written: inline again
         assertEquals(List.of("1", "5"), inline);
         assertEquals(List.of("Q1", "S2", "Q3", "Q4", "Q5"), written);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void registrationFirstFailuresAnsweredWithNothingSessionEndLast() throws Exception {
+        MessageEndpoint ep = new MessageEndpoint(protocol, workers);
+        release.countDown();
+        ep.connected(link);
+        awaitWritten(1);
+        ep.received(link, msg('T', '0')); // idle, but the fast path throws: handled on the worker
+        ep.received(link, msg('S', '1'));
+        ep.received(link, msg('F', '2')); // logged, no reply, the queue goes on
+        ep.received(link, msg('S', '3'));
+        ep.disconnected(link);
+        awaitWritten(5);
+        assertEquals(List.of("R", "T0", "S1", "S3", "E-"), written);
+        assertTrue(ep.idle());
+        assertEquals(List.of(), inline);
     }
 }

@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.dispatch.Dispatcher;
+import org.guestd.qga.dispatch.QgaCommand;
 import org.guestd.qga.dispatch.Reply;
 import org.guestd.transport.Link;
+import org.guestd.transport.LinkExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +19,18 @@ import org.slf4j.LoggerFactory;
  * JSON streamer → {@code process_event} → {@code send_response}).
  *
  * <p>Threading: bytes are parsed on the link's I/O thread (cheap, bounded by the streamer's
- * limits); each parsed request is then run on the {@link Executor} given to the constructor,
- * strictly one at a time per link and in request order, so a slow command never blocks the I/O
- * thread and replies leave in request order. The one exception is the fast path: a {@link
- * org.guestd.qga.dispatch.QgaCommand#quick() quick} command (ping, sync, info, get-time) that
- * arrives while nothing of the session is queued or running is answered on the I/O thread
- * itself — the same order, two thread hand-offs fewer per round trip. Parse errors take the same
- * queue (or the fast path, when nothing is queued), so their replies keep their place in the stream
- * relative to command replies. Requests still queued when the
- * link goes away are executed (they were received, as qemu-ga would have executed them) but their
- * replies are dropped.
+ * limits); each parsed request then goes to the link's {@link LinkExecutor}, which runs it on the
+ * {@link Executor} given to the constructor, strictly one at a time per link and in request order,
+ * so a slow command never blocks the I/O thread and replies leave in request order. The one
+ * exception is the executor's fast path: a {@link QgaCommand#quick() quick} command (ping, sync,
+ * info, get-time) of at most {@link #INLINE_MAX_BYTES} that arrives while nothing of the session
+ * is queued or running, and little waits for the peer, is answered on the I/O thread itself — the
+ * same order, two thread hand-offs fewer per round trip. Parse errors take the same queue (or the
+ * fast path, when nothing is queued), so their replies keep their place in the stream relative to
+ * command replies. Requests still queued when the link goes away are executed (they were received,
+ * as qemu-ga would have executed them) but their replies are dropped. A worker holds a reply back
+ * while more than 4 MiB waits for the peer (at most 30 s), as qemu-ga's blocking write does
+ * ({@link LinkExecutor.Limits#DEFAULT}).
  *
  * <p>Difference from qemu-ga: qemu-ga keeps one parser per agent, so an incomplete object left by a
  * previous client swallows the next client's first request; here every link starts with a fresh
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * memory on a huge string, or any bug) the link's parser is reset, {@code GenericError "internal
  * error: out of memory"} (or {@code "internal error: <exception>"}) is queued in stream order, and
  * the rest of the bytes are parsed afresh, as qemu-ga does after its own limit errors. A command
- * that throws, or a reply that cannot be encoded, is answered with a GenericError too.
+ * that throws, or a reply that cannot be encoded, is answered with a GenericError too (the
+ * executor logs the former, rate-limited).
  */
 public final class QgaEndpoint implements Link.Handler {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
@@ -55,32 +60,17 @@ public final class QgaEndpoint implements Link.Handler {
      * encoding the echoed id never needs much of the I/O thread's stack.
      */
     static final long INLINE_MAX_BYTES = 256;
-    /**
-     * The fast path is taken only while less than this is queued for the peer; beyond it requests
-     * go to the worker, which waits for the peer to read ({@link #awaitRoom}).
-     */
-    static final long INLINE_MAX_QUEUED_REPLY_BYTES = 1L << 20;
-    /**
-     * A worker holds a reply back while more than this is queued for the peer (qemu-ga's write
-     * blocks the same way), so a host that pipelines faster than it reads slows down instead of
-     * losing replies at the link's queue cap.
-     */
-    static final long MAX_QUEUED_REPLY_BYTES = 4L << 20;
-    /** How long a worker waits for a peer that does not read before the link's cap decides. */
-    static final long MAX_REPLY_WAIT_NANOS = 30_000_000_000L;
     /** Fixed weight added to every queued item (on top of its request or error text). */
     private static final long ITEM_OVERHEAD = 128;
-
-    private final Dispatcher dispatcher;
-    private final Executor executor;
-    private final long maxPendingBytes;
-    private final boolean inlineAllowed;
-    private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
-
-    /** @param executor where commands run; must not be the I/O thread */
     /** qemu-ga's reply to the 0xFF resynchronisation byte. */
     static final String SYNC_BYTE_ERROR = "JSON parse error, stray '\uFFFD'";
 
+    private final Dispatcher dispatcher;
+    private final Executor executor;
+    private final LinkExecutor.Limits limits;
+    private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
+
+    /** @param executor where commands run; must not be the I/O thread */
     public QgaEndpoint(Dispatcher dispatcher, Executor executor) {
         this(dispatcher, executor, MAX_PENDING_BYTES, true);
     }
@@ -92,8 +82,8 @@ public final class QgaEndpoint implements Link.Handler {
     QgaEndpoint(Dispatcher dispatcher, Executor executor, long maxPendingBytes, boolean inlineAllowed) {
         this.dispatcher = dispatcher;
         this.executor = executor;
-        this.maxPendingBytes = maxPendingBytes;
-        this.inlineAllowed = inlineAllowed;
+        LinkExecutor.Limits l = LinkExecutor.Limits.DEFAULT.withMaxPendingWeight(maxPendingBytes);
+        this.limits = inlineAllowed ? l : l.withoutInline();
     }
 
     @Override
@@ -120,14 +110,18 @@ public final class QgaEndpoint implements Link.Handler {
         sessions.remove(link);
     }
 
+    /** What a request that threw is answered with: GenericError "internal error: ...", no id. */
+    private static ByteBuffer internalErrorReply(Throwable e) {
+        return ByteBuffer.wrap(Dispatcher.internalError(e).encode());
+    }
+
     /** One link's parser and request queue. */
     private final class Session implements JsonStreamer.Listener {
         final Link link;
         final JsonStreamer streamer = new JsonStreamer(this);
-        final SerialQueue queue = new SerialQueue(executor);
+        final LinkExecutor queue = new LinkExecutor("qga", LOG, executor, limits, QgaEndpoint::internalErrorReply);
         private boolean badInputLogged;
         private boolean internalErrorLogged;
-        private boolean overloaded;
 
         Session(Link link) {
             this.link = link;
@@ -135,25 +129,20 @@ public final class QgaEndpoint implements Link.Handler {
 
         @Override
         public void onValue(Object value) {
-            Runnable handle = () -> {
-                Reply r;
-                try {
-                    r = dispatcher.dispatch(value); // answers a throwing command itself
-                } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) {
-                    internalError("handling a request", e);
-                    r = Dispatcher.internalError(e);
-                }
-                if (r != null) {
-                    send(r);
-                }
-            };
-            // Fast path: nothing of this session queued or running (so replies stay in order) and a
-            // quick command: answer right here on the I/O thread, without two thread hand-offs.
-            if (canAnswerInline() && streamer.lastMessageSize() <= INLINE_MAX_BYTES && dispatcher.isQuick(value)) {
-                handle.run();
-            } else {
-                submit(handle, streamer.lastMessageSize() + ITEM_OVERHEAD);
+            // Fast path: a small request for a quick command while nothing of this session is queued
+            // or running (so replies stay in order): answered right here, without two thread hand-offs.
+            long size = streamer.lastMessageSize();
+            if (size <= INLINE_MAX_BYTES
+                    && queue.tryInline(link, () -> dispatcher.isQuick(value) ? answer(value) : null)) {
+                return;
             }
+            queue.submit(link, size + ITEM_OVERHEAD, () -> answer(value));
+        }
+
+        /** Runs the request; a command that throws is answered by the dispatcher itself. */
+        private ByteBuffer answer(Object value) {
+            Reply r = dispatcher.dispatch(value);
+            return r == null ? LinkExecutor.NO_REPLY : encode(r);
         }
 
         /** Parsing threw: drops the partial message and answers in stream order, like a parse error. */
@@ -161,7 +150,7 @@ public final class QgaEndpoint implements Link.Handler {
             streamer.reset(); // first: gives back what the failed message held
             internalError("parsing its input", e);
             Reply r = Dispatcher.internalError(e);
-            submit(() -> send(r), ITEM_OVERHEAD);
+            queue.submit(link, ITEM_OVERHEAD, () -> encode(r));
         }
 
         private void internalError(String doing, Throwable e) {
@@ -193,62 +182,20 @@ public final class QgaEndpoint implements Link.Handler {
                 LOG.debug("qga: {}: {}", link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
-            if (canAnswerInline()) {
-                send(r); // nothing ahead of it: no need for a worker to send an error
-            } else {
-                submit(() -> send(r), ITEM_OVERHEAD + desc.length());
+            // nothing ahead of it: no need for a worker to send an error
+            if (!queue.tryInline(link, () -> encode(r))) {
+                queue.submit(link, ITEM_OVERHEAD + desc.length(), () -> encode(r));
             }
         }
 
-        /**
-         * The fast path's precondition: nothing of this session queued or running (so an answer
-         * given here keeps its place in the stream) and little waiting for the peer.
-         */
-        private boolean canAnswerInline() {
-            return inlineAllowed && !overloaded && queue.pendingWeight() == 0
-                    && link.pendingWriteBytes() < INLINE_MAX_QUEUED_REPLY_BYTES;
-        }
-
-        private void submit(Runnable task, long weight) {
-            if (overloaded) {
-                return;
-            }
-            if (queue.pendingWeight() + weight > maxPendingBytes) {
-                overloaded = true;
-                LOG.warn("qga: {} has more than {} bytes of requests pending; closing it",
-                        link.describe(), maxPendingBytes);
-                link.close();
-                return;
-            }
-            queue.submit(task, weight);
-        }
-
-        /**
-         * On a worker: waits while the peer has more than {@link #MAX_QUEUED_REPLY_BYTES} unread
-         * (at most {@link #MAX_REPLY_WAIT_NANOS}); returns at once on the I/O thread's fast path,
-         * which is only taken while little is queued.
-         */
-        private void awaitRoom() {
-            if (link.pendingWriteBytes() <= MAX_QUEUED_REPLY_BYTES) {
-                return;
-            }
-            long deadline = System.nanoTime() + MAX_REPLY_WAIT_NANOS;
-            while (link.isOpen() && link.pendingWriteBytes() > MAX_QUEUED_REPLY_BYTES
-                    && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-            }
-        }
-
-        private void send(Reply r) {
-            awaitRoom();
-            byte[] bytes;
+        /** The reply's bytes; one that cannot be encoded becomes an internal error (without id: it may be what failed). */
+        private ByteBuffer encode(Reply r) {
             try {
-                bytes = r.encode();
+                return ByteBuffer.wrap(r.encode());
             } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) {
                 internalError("encoding a reply", e);
-                bytes = Dispatcher.internalError(e).encode(); // no id: it may be what failed
+                return internalErrorReply(e);
             }
-            link.write(ByteBuffer.wrap(bytes));
         }
     }
 }

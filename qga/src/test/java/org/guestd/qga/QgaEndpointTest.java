@@ -130,6 +130,21 @@ class QgaEndpointTest {
     }
 
     @Test
+    void aQuickRequestRightAfterAWorkersReplyIsAnsweredOnTheIoThread() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        release.countDown();
+        send(endpoint, link, "{\"execute\":\"guest-fsfreeze-thaw\"}");
+        assertEquals("{\"return\": 0}\n", link.awaitLines(1, GUARD_MS));
+        // the worker's reply is out, so the session is idle: answered before received() returns
+        send(endpoint, link, "{\"execute\":\"guest-ping\"}");
+        assertEquals("{\"return\": 0}\n" + PING_OK, new String(link.bytes(), StandardCharsets.ISO_8859_1));
+        endpoint.received(link, ByteBuffer.wrap(new byte[] {(byte) 0xFF}));
+        assertEquals("{\"return\": 0}\n" + PING_OK + STRAY_FF, new String(link.bytes(), StandardCharsets.ISO_8859_1),
+                "a parse error too");
+    }
+
+    @Test
     void linksHaveTheirOwnQueuesAndParsers() throws Exception {
         FakeLink a = new FakeLink("a");
         FakeLink b = new FakeLink("b");

@@ -23,6 +23,7 @@ import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpException.Reason;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore.Entry;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link KvpIntrinsics} computed the way hv_kvp_daemon (Linux 6.1 tools/hv) computes them, from
@@ -284,7 +285,7 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.debug("kvp: cannot list {}: {}", paths.sys("class/net"), e.toString());
+            LoggerFactory.getLogger("org.guestd.kvp").debug("cannot list {}: {}", paths.sys("class/net"), e.toString());
         }
         return false;
     }

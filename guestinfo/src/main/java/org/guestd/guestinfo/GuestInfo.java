@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.guestinfo;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.guestd.core.AgentException;
+import org.guestd.guestinfo.net.InetText;
 
 /**
  * What the guest is: the protocol-neutral API of the guestinfo feature, exported through
@@ -76,7 +78,7 @@ public interface GuestInfo {
 
     record IpAddress(InetAddress address, int prefix) {
         public boolean isIpv6() {
-            return address instanceof java.net.Inet6Address;
+            return address instanceof Inet6Address;
         }
 
         /**
@@ -84,7 +86,7 @@ public interface GuestInfo {
          * which differs from Java's {@code getHostAddress()}.
          */
         public String text() {
-            return org.guestd.guestinfo.net.InetText.format(address);
+            return InetText.format(address);
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.kvp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,12 +31,12 @@ public interface KvpStore {
     record Entry(byte[] key, byte[] value) {
         /** The key as UTF-8 text. */
         public String keyText() {
-            return new String(key, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(key, StandardCharsets.UTF_8);
         }
 
         /** The value as UTF-8 text. */
         public String valueText() {
-            return new String(value, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(value, StandardCharsets.UTF_8);
         }
     }
 

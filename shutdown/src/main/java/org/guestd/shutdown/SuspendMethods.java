@@ -2,6 +2,7 @@
 package org.guestd.shutdown;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +212,7 @@ final class SuspendMethods {
      * when unreadable or empty.
      */
     private static String read(Path p, int max) {
-        try (java.io.InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Files.newInputStream(p)) {
             byte[] b = in.readNBytes(max);
             return b.length == 0 ? null : new String(b, StandardCharsets.US_ASCII);
         } catch (IOException e) {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.guestd.core.AgentException;
+import org.guestd.core.config.ConfigSection;
 import org.guestd.core.testing.FakeCommandRunner;
 import org.guestd.core.testing.FixtureTree;
 import org.guestd.shutdown.PowerControl.SuspendMode;
@@ -148,7 +151,7 @@ class SuspendTest {
         PowerConfig c = new PowerConfig("systemctl", tmp.resolve("sbin"), null, Duration.ofSeconds(5),
                 Duration.ofSeconds(60));
         SuspendMethods refusing = new SuspendMethods(c, runner, tree.paths(), (f, v) -> {
-            throw new java.io.IOException("Device or resource busy");
+            throw new IOException("Device or resource busy");
         });
         AgentException e = assertThrows(AgentException.class,
                 () -> new LinuxPowerControl(c, runner, refusing, audit::add).suspend(SuspendMode.RAM, "qga"));
@@ -166,19 +169,19 @@ class SuspendTest {
     @Test
     void onlyTheConfiguredMethodsAreTried() throws Exception {
         tree.file("sys/power/state", "freeze mem disk\n");
-        PowerConfig c = PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
-                java.util.Map.of("suspend-methods", "pm-utils")));
+        PowerConfig c = PowerConfig.from(new ConfigSection("shutdown",
+                Map.of("suspend-methods", "pm-utils")));
         AgentException e = assertThrows(AgentException.class,
                 () -> new LinuxPowerControl(c, runner, tree.paths(), audit::add).suspend(SuspendMode.RAM, "qga"));
         assertEquals("the requested suspend mode is not supported by the guest", e.getMessage());
         assertEquals(List.of(List.of("pm-is-supported", "--suspend")), runner.calls());
         assertEquals("freeze mem disk\n", sys("power/state"));
-        PowerConfig none = PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
-                java.util.Map.of("suspend-methods", "")));
+        PowerConfig none = PowerConfig.from(new ConfigSection("shutdown",
+                Map.of("suspend-methods", "")));
         assertThrows(AgentException.class,
                 () -> new LinuxPowerControl(none, runner, tree.paths(), audit::add).suspend(SuspendMode.RAM, "qga"));
         assertEquals(1, runner.calls().size());
-        assertThrows(AgentException.class, () -> PowerConfig.from(new org.guestd.core.config.ConfigSection("shutdown",
-                java.util.Map.of("suspend-methods", "acpi"))));
+        assertThrows(AgentException.class, () -> PowerConfig.from(new ConfigSection("shutdown",
+                Map.of("suspend-methods", "acpi"))));
     }
 }

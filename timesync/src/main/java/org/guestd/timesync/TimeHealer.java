@@ -11,6 +11,7 @@ import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
+import org.guestd.core.env.HostPaths;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.slf4j.Logger;
@@ -91,7 +92,7 @@ public final class TimeHealer implements AgentService {
 
     /** The healer on the live machine: sources under {@code paths}, daemons from its /proc. */
     public static TimeHealer create(ConfigSection config, Clock settable, CommandRunner runner,
-            org.guestd.core.env.HostPaths paths) throws AgentException {
+            HostPaths paths) throws AgentException {
         return new TimeHealer(config, settable, runner, () -> TimeSources.detect(paths, PtpTimeSource::open),
                 () -> NtpDaemons.running(paths.proc()));
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +30,7 @@ class TimeHealerTest {
     private Optional<NtpDaemons.Daemon> daemon = Optional.empty();
 
     @TempDir
-    java.nio.file.Path tmp;
+    Path tmp;
 
     private final TimeSource host = new TimeSource() {
         @Override
@@ -141,7 +143,7 @@ class TimeHealerTest {
         t.file("sys/class/ptp/ptp0/clock_name", "some NIC\n");
         t.file("sys/class/ptp/ptp1/clock_name", "KVM virtual PTP\n");
         t.file("sys/class/rtc/rtc0/since_epoch", "1800000000\n");
-        List<String> opened = new java.util.ArrayList<>();
+        List<String> opened = new ArrayList<>();
         TimeSource s = TimeSources.detect(t.paths(), (dev, name) -> {
             opened.add(dev + "|" + name);
             return host;

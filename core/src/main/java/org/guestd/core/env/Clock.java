@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.core.env;
 
+import java.time.Instant;
 import org.guestd.core.AgentException;
 
 /**
@@ -27,7 +28,7 @@ public interface Clock {
     Clock SYSTEM = new Clock() {
         @Override
         public long realtimeNanos() {
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.core.env;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.guestd.core.AgentException;
@@ -32,11 +33,11 @@ public interface CommandRunner {
         }
 
         public String stdoutText() {
-            return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stdout, StandardCharsets.UTF_8);
         }
 
         public String stderrText() {
-            return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stderr, StandardCharsets.UTF_8);
         }
     }
 }

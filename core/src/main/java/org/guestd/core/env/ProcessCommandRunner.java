@@ -2,6 +2,7 @@
 package org.guestd.core.env;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,7 @@ public final class ProcessCommandRunner implements CommandRunner {
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) throws AgentException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         Process p;
         try {

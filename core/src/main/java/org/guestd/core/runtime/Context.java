@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.config.ConfigSection;
@@ -97,7 +98,7 @@ final class Context implements ServiceContext {
             }
             try {
                 next = rt.scheduler().schedule(() -> rt.workers().execute(this::runOnce), periodMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 cancelled = true; // the runtime is closing
             }
         }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.guestd.core.AgentException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class ProcessCommandRunnerTest {
         AgentException e = assertThrows(AgentException.class,
                 () -> runner.run(List.of(tmp.resolve("missing").toString()), null, Duration.ofSeconds(5)));
         assertTrue(e.getMessage().startsWith("failed to execute " + tmp.resolve("missing") + ": "), e.getMessage());
-        assertTrue(e.getCause() instanceof java.io.IOException);
+        assertTrue(e.getCause() instanceof IOException);
         assertFalse(e instanceof CommandTimeoutException);
     }
 
@@ -59,7 +61,7 @@ class ProcessCommandRunnerTest {
         leftover = Long.parseLong(Files.readString(pidFile).trim());
         Optional<ProcessHandle> child = ProcessHandle.of(leftover);
         if (child.isPresent()) { // SIGKILL was sent; wait for it to land (hang guard only)
-            child.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            child.get().onExit().get(10, TimeUnit.SECONDS);
         }
         assertFalse(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "the hook's sleep was killed");
     }

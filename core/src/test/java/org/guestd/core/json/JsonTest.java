@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class JsonTest {
         assertEquals("{\"return\": {}, \"id\": 1}", Json.write(Json.obj("return", Map.of(), "id", 1L)));
         assertEquals("{\"return\": []}", Json.write(Json.obj("return", List.of())));
         assertEquals("[1, \"a\", true, null, {\"x\": [1, 2]}]",
-                Json.write(java.util.Arrays.asList(1L, "a", true, null, Json.obj("x", List.of(1, 2)))));
+                Json.write(Arrays.asList(1L, "a", true, null, Json.obj("x", List.of(1, 2)))));
     }
 
     /** Escapes as qemu's qobject_to_json (qga-protocol.md A.13): upper-case hex, / not escaped. */

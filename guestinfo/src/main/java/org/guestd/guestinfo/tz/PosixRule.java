@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.guestinfo.tz;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -234,7 +236,7 @@ public final class PosixRule {
 
     /** {@code boundary_for_year}: the UTC instant of a boundary, given the offset in force before it. */
     static long instant(Boundary b, int year, int offsetBefore) {
-        return date(b, year).toEpochSecond(java.time.LocalTime.MIDNIGHT, ZoneOffset.UTC)
+        return date(b, year).toEpochSecond(LocalTime.MIDNIGHT, ZoneOffset.UTC)
                 + b.timeOfDay() - offsetBefore;
     }
 
@@ -281,7 +283,7 @@ public final class PosixRule {
         if (dst == null) {
             return before;
         }
-        int y = java.time.Instant.ofEpochSecond(Math.max(Math.min(t, 253402300799L), -62135596800L))
+        int y = Instant.ofEpochSecond(Math.max(Math.min(t, 253402300799L), -62135596800L))
                 .atOffset(ZoneOffset.UTC).getYear();
         // a year's transitions lie within a few days of it, so earlier years are all before t
         int from = Math.max(MIN_TZYEAR, Math.min(y - 3, MAX_TZYEAR));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.guestinfo.tz;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class Tzif implements Zone {
     public static Tzif parse(byte[] data) {
         try {
             return parse0(ByteBuffer.wrap(data));
-        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated TZif data", e);
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.guestd.core.AgentException;
@@ -99,7 +100,7 @@ class BlockDeviceCollectorTest {
         richMachine();
         List<BlockDevice> l = collect();
         Map<String, BlockDevice> m = l.stream().collect(Collectors.toMap(BlockDevice::name, Function.identity()));
-        assertEquals(java.util.Set.of("/dev/vda", "/dev/vda1", "/dev/vda2", "/dev/dm-0", "/dev/nvme0n1",
+        assertEquals(Set.of("/dev/vda", "/dev/vda1", "/dev/vda2", "/dev/dm-0", "/dev/nvme0n1",
                 "/dev/nvme0n1p1"), m.keySet());
         assertEquals(new BlockDevice("/dev/vda", false, List.of(),
                 new DiskAddress(0, 0, 5, 0, "virtio", 0, 0, 0, "/dev/vda", "QM0001"), null, null), m.get("/dev/vda"));

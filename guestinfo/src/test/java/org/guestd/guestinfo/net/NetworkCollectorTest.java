@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -118,7 +119,7 @@ class NetworkCollectorTest {
 
     @Test
     void getifaddrsFailure() {
-        probes.addressesFailure = new java.io.IOException("Too many open files");
+        probes.addressesFailure = new IOException("Too many open files");
         AgentException e = assertThrows(AgentException.class, this::collect);
         assertEquals("getifaddrs failed: Too many open files", e.getMessage());
     }

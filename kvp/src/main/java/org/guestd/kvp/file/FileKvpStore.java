@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpException.Reason;
+import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpStore;
 
 /**
@@ -201,7 +202,7 @@ public final class FileKvpStore implements KvpStore {
 
     /** CLOCK_REALTIME in nanoseconds (microsecond resolution through Instant). */
     public static long realtimeNanos() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

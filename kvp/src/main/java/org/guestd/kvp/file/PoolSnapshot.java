@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.guestd.kvp.KvpStore;
 
 /**
@@ -84,14 +85,14 @@ public final class PoolSnapshot implements KvpStore.View {
     }
 
     @Override
-    public java.util.Optional<byte[]> get(byte[] key) {
+    public Optional<byte[]> get(byte[] key) {
         int i = find(key);
-        return i < 0 ? java.util.Optional.empty() : java.util.Optional.of(value(i));
+        return i < 0 ? Optional.empty() : Optional.of(value(i));
     }
 
     @Override
-    public java.util.Optional<KvpStore.Entry> enumerate(int index) {
-        return index < 0 || index >= size() ? java.util.Optional.empty() : java.util.Optional.of(entry(index));
+    public Optional<KvpStore.Entry> enumerate(int index) {
+        return index < 0 || index >= size() ? Optional.empty() : Optional.of(entry(index));
     }
 
     /** Index of the first record whose key is {@code key}, or -1. */

@@ -4,12 +4,13 @@ package org.guestd.kvp.intrinsics;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpException.Reason;
+import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics.IpConfig;
 
 /**
@@ -153,7 +154,7 @@ public final class IfcfgWriter {
             if (s.contains(":") && s.matches("[0-9A-Fa-f:.]+")) {
                 return InetAddress.getByName(s);
             }
-        } catch (java.net.UnknownHostException | NumberFormatException e) {
+        } catch (UnknownHostException | NumberFormatException e) {
             return null;
         }
         return null;

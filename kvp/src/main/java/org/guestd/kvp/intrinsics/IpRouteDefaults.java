@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ public final class IpRouteDefaults {
             int family = (r.via()[0] & 0xff) | (r.via()[1] & 0xff) << 8;
             w.add("via");
             w.add(family == 10 ? "inet6" : family == 2 ? "inet" : Integer.toString(family));
-            w.add(address(java.util.Arrays.copyOfRange(r.via(), 2, r.via().length)));
+            w.add(address(Arrays.copyOfRange(r.via(), 2, r.via().length)));
         }
         if (r.protocol() != RTPROT_BOOT) {
             w.add("proto");

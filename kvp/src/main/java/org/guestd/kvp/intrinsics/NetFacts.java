@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.guestd.core.env.HostPaths;
 import org.guestd.guestinfo.net.InetText;
 import org.guestd.jna.linux.RouteDump;
@@ -81,7 +82,7 @@ public final class NetFacts {
      */
     public List<String> linkNamesInDirectoryOrder() {
         List<String> out = new ArrayList<>();
-        try (java.util.stream.Stream<Path> s = Files.list(paths.sys("class/net"))) {
+        try (Stream<Path> s = Files.list(paths.sys("class/net"))) {
             s.forEach(p -> out.add(p.getFileName().toString()));
         } catch (IOException | RuntimeException e) {
             // no sysfs: no adapter can match

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import org.guestd.kvp.file.FileKvpStore;
 
 /**
@@ -25,7 +26,7 @@ public final class KvpStoreBench {
         for (int i = 0; i < keys; i++) {
             store.set(1, ("key-" + i).getBytes(UTF_8), ("value-" + i).getBytes(UTF_8));
         }
-        java.util.Random r = new java.util.Random(1);
+        Random r = new Random(1);
         for (int round = 0; round < 2; round++) { // round 0 warms up
             long n = 0;
             long end = System.nanoTime() + (long) (seconds * 1e9);

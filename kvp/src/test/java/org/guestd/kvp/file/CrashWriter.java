@@ -4,6 +4,7 @@ package org.guestd.kvp.file;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
@@ -43,7 +44,7 @@ public final class CrashWriter {
     }
 
     /** Operation {@code seq} applied to a model of the pool: ordered "key=value" strings. */
-    static void apply(java.util.List<String> pool, int run, long seq, int keys) {
+    static void apply(List<String> pool, int run, long seq, int keys) {
         String key = key(seq, keys);
         int at = -1;
         for (int i = 0; i < pool.size(); i++) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.codec;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The tokens of the message being assembled, packed into one byte array: a structural token is its
  * type byte alone, a value token (number, keyword, string) is the type byte, its length as a
@@ -101,7 +103,7 @@ final class TokenBuffer {
 
         /** The current token's text as ASCII (numbers and keywords only hold ASCII). */
         String ascii() {
-            return new String(data.array(), off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(data.array(), off, len, StandardCharsets.ISO_8859_1);
         }
     }
 }

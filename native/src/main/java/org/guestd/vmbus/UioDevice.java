@@ -82,6 +82,19 @@ public final class UioDevice implements AutoCloseable {
         return new UioDevice("fd:" + mapFd + "," + eventFd, mapFd, eventFd, m, ringSize);
     }
 
+    /** {@link #ofDescriptors} from the spec {@code fd:MAP,EVENT}. */
+    public static UioDevice ofSpec(String spec) throws IOException {
+        String[] parts = spec.startsWith("fd:") ? spec.substring(3).split(",", -1) : new String[0];
+        if (parts.length != 2) {
+            throw new IOException("'" + spec + "' is not fd:MAP,EVENT");
+        }
+        try {
+            return ofDescriptors(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+        } catch (NumberFormatException e) {
+            throw new IOException("'" + spec + "' is not fd:MAP,EVENT");
+        }
+    }
+
     private static void checkRingSize(int ringSize) throws IOException {
         int page = SharedMemory.pageSize();
         if (ringSize < 2 * page || ringSize % page != 0) {

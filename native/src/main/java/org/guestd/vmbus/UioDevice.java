@@ -26,6 +26,8 @@ import org.guestd.jna.linux.SharedMemory;
 public final class UioDevice implements AutoCloseable {
     private static final int EIO = 5;
     private static final int ENODEV = 19;
+    private static final int EPIPE = 32;
+    private static final int ECONNRESET = 104;
     /** At most this many interrupt messages are consumed per wake (a storm never holds the loop). */
     private static final int MAX_EVENTS_PER_WAKE = 256;
 
@@ -164,7 +166,7 @@ public final class UioDevice implements AutoCloseable {
     }
 
     private IOException gone(NativeException e) {
-        if (e.errno() == EIO || e.errno() == ENODEV) {
+        if (e.errno() == EIO || e.errno() == ENODEV || e.errno() == ECONNRESET || e.errno() == EPIPE) {
             return new ChannelGoneException(name + ": " + e.getMessage(), e);
         }
         return e;

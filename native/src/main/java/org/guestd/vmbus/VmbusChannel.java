@@ -76,6 +76,7 @@ public final class VmbusChannel implements AutoCloseable {
     private volatile boolean closeRequested;
     private long wakeups; // loop-confined, for tests and the idle measurement
     private long signals; // loop-confined
+    private boolean signalPending; // loop-confined
 
     private VmbusChannel(IoLoop loop, UioDevice device, Handler handler) {
         this.loop = loop.eventLoop();
@@ -128,49 +129,67 @@ public final class VmbusChannel implements AutoCloseable {
         service(false);
     }
 
-    /** One round: replies out, requests in, then unmask/signal and re-check until the ring is quiet. */
+    /**
+     * One round: replies out, requests in (replying as they come), then unmask/signal and re-check
+     * until the ring is quiet. After {@link #BUDGET} packets the rest waits for the next loop turn
+     * (work, not spinning: other tasks on the loop get their share).
+     */
     private void service(boolean first) {
         boolean mustArm = first;
-        for (int round = 0; !ended; round++) {
+        for (int iteration = 0; !ended; iteration++) {
             VmbusRing rx = device.rx();
-            int freeBefore = rx.free();
             boolean signal = flushReplies();
-            drainRequests();
+            int taken = drainRequests();
             if (ended) {
                 return;
             }
-            signal |= flushReplies(); // replies given synchronously by the handler
-            signal |= freeBefore >= 0 && rx.writerWantsSignal(freeBefore);
+            signal |= signalPending;
+            signalPending = false;
+            signal |= rx.writerWantsSignal();
             boolean masked = rx.interruptMask() != 0;
-            if (!signal && !masked && !mustArm) {
-                return; // the host sees our mask is 0: its next packet interrupts us
+            if (signal || masked || mustArm) {
+                mustArm = false;
+                try {
+                    device.irqControl(true); // clears the mask, signals the host
+                    signals++;
+                } catch (ChannelGoneException e) {
+                    LOG.warn("{}: channel gone ({}); waiting for the device to come back", device.name(), e.getMessage());
+                    end(true);
+                    return;
+                } catch (IOException e) {
+                    LOG.warn("{}: signalling the host failed: {}", device.name(), e.getMessage());
+                }
+                VarHandle.fullFence(); // the cleared mask is visible before we look at the ring again
             }
-            mustArm = false;
-            try {
-                device.irqControl(true); // clears the mask, signals the host
-                signals++;
-            } catch (ChannelGoneException e) {
-                LOG.warn("{}: channel gone ({}); waiting for the device to come back", device.name(), e.getMessage());
-                end(true);
-                return;
-            } catch (IOException e) {
-                LOG.warn("{}: signalling the host failed: {}", device.name(), e.getMessage());
-            }
-            VarHandle.fullFence(); // the cleared mask is visible before we look at the ring again
             boolean canTake = outbound.isEmpty() && inFlight < MAX_IN_FLIGHT && rx.readable() > 0;
-            if (!canTake || round > 64) {
+            if (!canTake) {
                 return; // empty (or corrupt, replies waiting for room, at the in-flight limit): sleep
+            }
+            if (taken >= BUDGET) {
+                execute(() -> service(false));
+                return;
+            }
+            if (taken == 0 && iteration > 0) {
+                return; // the re-check found no whole packet (one published halfway): wait for the next interrupt
             }
         }
     }
 
-    /** Takes whole packets while fewer than {@link #MAX_IN_FLIGHT} are unanswered. */
-    private void drainRequests() {
+    /** Packets taken per loop turn at most. */
+    static final int BUDGET = 256;
+
+    /**
+     * Takes whole packets while fewer than {@link #MAX_IN_FLIGHT} are unanswered and no reply waits
+     * for room; replies given at once are written as they come. Returns how many were taken.
+     */
+    private int drainRequests() {
         VmbusRing rx = device.rx();
-        while (!ended && inFlight < MAX_IN_FLIGHT && outbound.isEmpty()) {
+        int taken = 0;
+        while (!ended && inFlight < MAX_IN_FLIGHT && outbound.isEmpty() && taken < BUDGET) {
             Object r = rx.read();
             if (r instanceof VmbusPacket p) {
                 incompleteLogged = false;
+                taken++;
                 inFlight++;
                 try {
                     handler.received(p, replies);
@@ -178,6 +197,7 @@ public final class VmbusChannel implements AutoCloseable {
                     LOG.warn("{}: handling {} failed: {}", device.name(), p, e.toString());
                     inFlight--;
                 }
+                signalPending |= flushReplies();
             } else if (r == VmbusRing.Status.CORRUPT) {
                 if (!corruptLogged) {
                     corruptLogged = true;
@@ -185,15 +205,16 @@ public final class VmbusChannel implements AutoCloseable {
                             device.name(), rx.lastProblem());
                 }
                 rx.skipAll();
-                return;
+                return taken;
             } else {
                 if (r == VmbusRing.Status.INCOMPLETE && !incompleteLogged) {
                     incompleteLogged = true;
                     LOG.warn("{}: {}; waiting for the rest", device.name(), rx.lastProblem());
                 }
-                return;
+                return taken;
             }
         }
+        return taken;
     }
 
     /** Writes queued replies; true when the host should be signalled. Stops at a full ring. */

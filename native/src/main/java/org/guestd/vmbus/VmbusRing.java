@@ -55,6 +55,7 @@ public final class VmbusRing {
     }
 
     private String lastProblem = "";
+    private int readSinceCheck;
 
     /**
      * @param ring the ring's memory: header then data; its position 0 is the header's first byte
@@ -161,6 +162,7 @@ public final class VmbusRing {
         byte[] payload = new byte[(len8 - offset8) * 8];
         copyOut(wrap(r + offset8 * 8), payload, 0, payload.length);
         INT.setRelease(ring, OFF_READ_INDEX, wrap(r + (int) total)); // after the copy
+        readSinceCheck += (int) total;
         return new VmbusPacket(type, flags, xid, payload);
     }
 
@@ -173,19 +175,24 @@ public final class VmbusRing {
     }
 
     /**
-     * Whether the writer asked to be signalled once space frees (it set {@code pending_send_sz}, the
-     * kernel's rule): true when the free space went from at most that size to more than it.
-     *
-     * @param freeBefore the free space before this round of reads (see {@link #free()})
+     * Whether the writer asked to be signalled once space frees (it set {@code pending_send_sz}) and
+     * the packets read since the last call moved the free space from at most that size to more
+     * than it: the kernel's rule, with "before" computed as now minus what we read (a writer that
+     * filled the ring meanwhile is still seen as waiting).
      */
-    public boolean writerWantsSignal(int freeBefore) {
+    public boolean writerWantsSignal() {
+        int read = readSinceCheck;
+        readSinceCheck = 0;
+        if (read == 0) {
+            return false;
+        }
         VarHandle.fullFence(); // our read index is out before we look at the writer's request
         int pending = pendingSendSize();
         if (pending == 0) {
             return false;
         }
         int now = free();
-        return now >= 0 && freeBefore <= pending && now > pending;
+        return now >= 0 && now - read <= pending && now > pending;
     }
 
     /** Free bytes as the writer sees them, or -1 when an index is out of range. */

@@ -140,9 +140,18 @@ public final class UioHostEmulator implements AutoCloseable {
      * raising an interrupt when the ring was empty and the guest listens.
      */
     public boolean sendFrame(byte[] frame, int publish) throws IOException {
-        boolean wasEmpty = toGuest.used() == 0;
+        int oldWrite = toGuest.writeIndex();
         if (!toGuest.put(frame, publish < 0 ? frame.length : publish)) {
             return false;
+        }
+        // empty before this packet, as seen after publishing it (put ends with a full fence): the
+        // guest may have drained the ring while we wrote
+        boolean wasEmpty = toGuest.readIndex() == oldWrite;
+        // the real driver applies the guest's mask writes at once; here they wait in the socket
+        // until we look, so look before deciding (a write that comes after this is followed by the
+        // guest's own re-check of the ring)
+        if (!rescinded) {
+            pump();
         }
         if (wasEmpty && toGuest.interruptMask() == 0) {
             interrupt();
@@ -217,13 +226,15 @@ public final class UioHostEmulator implements AutoCloseable {
     }
 
     private void drainGuestRing() throws IOException {
-        int freeBefore = fromGuest.free();
+        int read = 0;
         HostRing.Packet p;
         while ((p = fromGuest.take()) != null) {
             received.add(p);
+            read += p.len8() * 8 + 8;
         }
         int pending = fromGuest.pendingSend();
-        if (pending != 0 && freeBefore <= pending && fromGuest.free() > pending) {
+        int free = fromGuest.free();
+        if (read > 0 && pending != 0 && free - read <= pending && free > pending) {
             interrupt(); // the guest waits for room
         }
     }

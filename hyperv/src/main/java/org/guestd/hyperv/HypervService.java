@@ -13,6 +13,8 @@ import org.guestd.core.AgentException;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.freeze.FsFreezer;
+import org.guestd.hyperv.uio.UioFcopy;
+import org.guestd.hyperv.uio.UioLocator;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
@@ -56,6 +58,8 @@ public final class HypervService implements AgentService {
     private final Optional<Kvp> kvpFeature;
     private final Optional<FsFreezer> freezer;
     private final List<Transport> running = new ArrayList<>();
+    private final List<AutoCloseable> uio = new ArrayList<>();
+    private final IoLoop loop;
     private volatile KvpProtocol kvp;
 
     /**
@@ -65,12 +69,22 @@ public final class HypervService implements AgentService {
      * @param freezer the freeze feature; empty: VSS freezes fail as hv_vss_daemon's do without one
      */
     public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer) {
-        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer);
+        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer, loop);
     }
 
     /** @param transports makes the message transport for a device path and read-buffer size (tests) */
     public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
             Optional<FsFreezer> freezer) {
+        this(transports, kvp, freezer, null);
+    }
+
+    /**
+     * @param loop the event loop for the file-copy channel over {@code uio_hv_generic} (null: that
+     *     channel stays off)
+     */
+    public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
+            Optional<FsFreezer> freezer, IoLoop loop) {
+        this.loop = loop;
         this.transports = Objects.requireNonNull(transports);
         this.kvpFeature = Objects.requireNonNull(kvp);
         this.freezer = Objects.requireNonNull(freezer);
@@ -86,7 +100,9 @@ public final class HypervService implements AgentService {
         String kvpDev = option(ctx, "kvp-device", KVP_DEVICE);
         String vssDev = option(ctx, "vss-device", VSS_DEVICE);
         String fcopyDev = option(ctx, "fcopy-device", FCOPY_DEVICE);
-        if (isDefaultAndBusless(ctx, kvpDev, vssDev, fcopyDev)) {
+        String fcopyUio = option(ctx, "fcopy-uio-device", "auto");
+        if (isDefaultAndBusless(ctx, kvpDev, vssDev, fcopyDev) && !fcopyUio.startsWith("fd:")
+                && !new UioLocator(ctx.paths().sys(), ctx.paths().dev()).busPresent()) {
             LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
             return;
         }
@@ -107,9 +123,54 @@ public final class HypervService implements AgentService {
         }
         if (!"off".equals(fcopyDev)) {
             Path root = Path.of(option(ctx, "fcopy-root", "/"));
-            open("fcopy", fcopyDev, SMALL_BUFFER,
-                    new MessageEndpoint(new FcopyProtocol(new FcopyTarget(root)), ctx.blocking()));
+            if (fcopyUio.startsWith("fd:") || (!"off".equals(fcopyUio) && usesUio(ctx, fcopyDev))) {
+                startUio(ctx, fcopyUio, root);
+            } else {
+                open("fcopy", fcopyDev, SMALL_BUFFER,
+                        new MessageEndpoint(new FcopyProtocol(new FcopyTarget(root)), ctx.blocking()));
+            }
         }
+    }
+
+    /**
+     * The runtime choice: the char device when it exists (kernels before 6.10) or was named
+     * explicitly; else the fcopy VMBus device through {@code uio_hv_generic}.
+     */
+    private static boolean usesUio(ServiceContext ctx, String fcopyDev) {
+        if (!fcopyDev.equals(FCOPY_DEVICE)) {
+            return false; // an explicit char device path or fd:N
+        }
+        return !Files.exists(ctx.paths().dev().resolve("vmbus/hv_fcopy"));
+    }
+
+    private void startUio(ServiceContext ctx, String spec, Path root) throws AgentException {
+        if (loop == null) {
+            LOG.info("fcopy: no event loop for the UIO channel; fcopy off");
+            return;
+        }
+        FcopyFileReceiver receiver = new FcopyFileReceiver(root);
+        try {
+            if (spec.startsWith("fd:")) {
+                AutoCloseable ch = UioFcopy.serveDescriptors(loop, ctx.blocking(), receiver, spec);
+                synchronized (running) {
+                    uio.add(ch);
+                }
+                LOG.info("fcopy channel on {} (uio)", spec);
+                return;
+            }
+        } catch (IOException e) {
+            throw new AgentException("hyperv: fcopy: " + e.getMessage());
+        }
+        UioLocator locator = new UioLocator(ctx.paths().sys(), ctx.paths().dev());
+        if (!locator.busPresent()) {
+            LOG.info("fcopy: no {} and no VMBus; fcopy off", ctx.paths().dev().resolve("vmbus/hv_fcopy"));
+            return;
+        }
+        UioFcopy f = new UioFcopy(loop, ctx.blocking(), receiver, locator);
+        synchronized (running) {
+            uio.add(f);
+        }
+        f.start();
     }
 
     /** The version the kernel reported at KVP registration; empty until then. */
@@ -166,6 +227,14 @@ public final class HypervService implements AgentService {
                 t.close();
             }
             running.clear();
+            for (AutoCloseable c : uio) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {}: {}", c, e.toString());
+                }
+            }
+            uio.clear();
         }
     }
 }

@@ -54,6 +54,19 @@ class KvpProtocolTest {
     }
 
     @Test
+    void enumerateIndicesAreUnsigned() throws Exception {
+        for (int pool = 0; pool < 5; pool++) {
+            send(KvpMessages.set(pool, "k" + pool, "v"));
+            for (int index : new int[] {Integer.MIN_VALUE, -1, Integer.MIN_VALUE + 1, Integer.MAX_VALUE}) {
+                KvpReply r = send(KvpMessages.enumerate(pool, index));
+                assertEquals(HvStatus.S_CONT, r.status(), "pool " + pool + " index "
+                        + Integer.toUnsignedString(index) + ": past the end (hv_kvp_daemon reads record[(int) index])");
+            }
+            assertTrue(send(KvpMessages.enumerate(pool, 0)).ok());
+        }
+    }
+
+    @Test
     void missingKeysAreHvSCont() {
         assertEquals(HvStatus.S_CONT, send(KvpMessages.get(0, "nope")).status());
         assertEquals(HvStatus.S_CONT, send(KvpMessages.delete(0, "nope")).status());

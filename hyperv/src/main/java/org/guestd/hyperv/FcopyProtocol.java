@@ -175,7 +175,7 @@ final class FcopyProtocol implements DeviceProtocol {
 
     private int finish(boolean cancel) {
         if (file == null) {
-            return cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
+            return HvStatus.S_OK; // hv_fcopy_daemon closes whatever it has and answers 0 (differential)
         }
         Path p = filePath;
         boolean ok = closeQuietly(cancel);

@@ -33,13 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * out the last component and fails), and the packet transaction id (upstream sends all ones, guestd
  * echoes the host's as the kernel's util drivers do; not compared).
  */
-class FcopyUioDifferentialIT {
+public class FcopyUioDifferentialIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     /** One transcript: messages built for a directory, and why it may differ (null: it must not). */
     record Case(String name, Function<String, List<byte[]>> messages, String deliberate) {}
 
-    static byte[] data(int n, int seed) {
+    public static byte[] data(int n, int seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
@@ -212,7 +212,7 @@ class FcopyUioDifferentialIT {
     }
 
     /** Statuses with runs collapsed: [0/5 x1366]. */
-    static String summary(List<String> s) {
+    public static String summary(List<String> s) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < s.size(); ) {
             int j = i;
@@ -226,7 +226,7 @@ class FcopyUioDifferentialIT {
     }
 
     /** Relative path → SHA-256 of every regular file under {@code dir}. */
-    static Map<String, String> tree(Path dir) throws Exception {
+    public static Map<String, String> tree(Path dir) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {

@@ -27,6 +27,7 @@ public final class FcopyFileReceiver implements FileReceiver {
     private final FcopyTarget target;
     private FileChannel file;
     private Path filePath;
+    private boolean strayWriteLogged;
 
     /** @param root the directory every file must land under ({@code /}: anywhere) */
     public FcopyFileReceiver(Path root) {
@@ -72,7 +73,12 @@ public final class FcopyFileReceiver implements FileReceiver {
     @Override
     public Result write(long offset, ByteBuffer data) {
         if (file == null) {
-            LOG.warn("fcopy: WRITE without a started copy");
+            if (!strayWriteLogged) {
+                strayWriteLogged = true;
+                LOG.warn("fcopy: WRITE without a started copy (further ones at debug)");
+            } else {
+                LOG.debug("fcopy: WRITE without a started copy");
+            }
             return Result.FAILED;
         }
         if (offset < 0) {

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>EIO (or end of file on a test descriptor) means the channel was rescinded: the channel ends
- * and tells the handler once. Replies may be given from any thread; everything that touches the
- * rings runs on the loop.
+ * and tells the handler once. Replies may be given from any thread: the answering thread writes its
+ * reply into the guest-to-host ring itself under the TX lock (one hop fewer per request), unless an
+ * earlier reply waits for room; the host-to-guest ring is read on the loop only.
  */
 public final class VmbusChannel implements AutoCloseable {
     /** Requests handed out and not yet answered, at most; beyond it the ring is left to the host. */
@@ -66,16 +67,23 @@ public final class VmbusChannel implements AutoCloseable {
     private final UioDevice device;
     private final Handler handler;
     private final FileDescriptor nettyFd;
-    private final ArrayDeque<VmbusPacket> outbound = new ArrayDeque<>(); // loop-confined
+    /**
+     * Guards the guest-to-host ring, the replies waiting for room, the 4-byte writes and the
+     * mapping's life: a worker may write its reply straight into the ring (saving the hop back to
+     * the loop), and the loop unmaps only under it.
+     */
+    private final Object txLock = new Object();
+    private final ArrayDeque<VmbusPacket> outbound = new ArrayDeque<>(); // guarded by txLock
     private IoRegistration registration; // loop-confined
-    private int inFlight; // loop-confined
-    private boolean ended; // loop-confined
-    private boolean txFullLogged;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean stalled; // the loop stopped taking requests at the in-flight limit
+    private boolean ended; // guarded by txLock (read on the loop without it: only the loop sets it)
+    private boolean txFullLogged; // guarded by txLock
     private boolean corruptLogged;
     private boolean incompleteLogged;
     private volatile boolean closeRequested;
     private long wakeups; // loop-confined, for tests and the idle measurement
-    private long signals; // loop-confined
+    private long signals; // guarded by txLock
     private boolean signalPending; // loop-confined
 
     private VmbusChannel(IoLoop loop, UioDevice device, Handler handler) {
@@ -136,6 +144,7 @@ public final class VmbusChannel implements AutoCloseable {
      */
     private void service(boolean first) {
         boolean mustArm = first;
+        stalled = false;
         for (int iteration = 0; !ended; iteration++) {
             VmbusRing rx = device.rx();
             boolean signal = flushReplies();
@@ -149,19 +158,20 @@ public final class VmbusChannel implements AutoCloseable {
             boolean masked = rx.interruptMask() != 0;
             if (signal || masked || mustArm) {
                 mustArm = false;
-                try {
-                    device.irqControl(true); // clears the mask, signals the host
-                    signals++;
-                } catch (ChannelGoneException e) {
-                    LOG.warn("{}: channel gone ({}); waiting for the device to come back", device.name(), e.getMessage());
+                if (!signalHost()) {
                     end(true);
                     return;
-                } catch (IOException e) {
-                    LOG.warn("{}: signalling the host failed: {}", device.name(), e.getMessage());
                 }
                 VarHandle.fullFence(); // the cleared mask is visible before we look at the ring again
             }
-            boolean canTake = outbound.isEmpty() && inFlight < MAX_IN_FLIGHT && rx.readable() > 0;
+            boolean canTake = noReplyWaiting() && rx.readable() > 0;
+            if (canTake && inFlight.get() >= MAX_IN_FLIGHT) {
+                stalled = true; // published before the re-check: a worker answering now sees it and wakes us
+                if (inFlight.get() >= MAX_IN_FLIGHT) {
+                    return;
+                }
+                stalled = false;
+            }
             if (!canTake) {
                 return; // empty (or corrupt, replies waiting for room, at the in-flight limit): sleep
             }
@@ -185,17 +195,17 @@ public final class VmbusChannel implements AutoCloseable {
     private int drainRequests() {
         VmbusRing rx = device.rx();
         int taken = 0;
-        while (!ended && inFlight < MAX_IN_FLIGHT && outbound.isEmpty() && taken < BUDGET) {
+        while (!ended && inFlight.get() < MAX_IN_FLIGHT && noReplyWaiting() && taken < BUDGET) {
             Object r = rx.read();
             if (r instanceof VmbusPacket p) {
                 incompleteLogged = false;
                 taken++;
-                inFlight++;
+                inFlight.incrementAndGet();
                 try {
                     handler.received(p, replies);
                 } catch (RuntimeException | Error e) {
                     LOG.warn("{}: handling {} failed: {}", device.name(), p, e.toString());
-                    inFlight--;
+                    inFlight.decrementAndGet();
                 }
                 signalPending |= flushReplies();
             } else if (r == VmbusRing.Status.CORRUPT) {
@@ -217,8 +227,39 @@ public final class VmbusChannel implements AutoCloseable {
         return taken;
     }
 
+    private boolean noReplyWaiting() {
+        synchronized (txLock) {
+            return outbound.isEmpty();
+        }
+    }
+
+    /** The 4-byte write of 1 (unmask, signal the host); false when the channel is gone. */
+    private boolean signalHost() {
+        synchronized (txLock) {
+            if (ended) {
+                return true;
+            }
+            try {
+                device.irqControl(true);
+                signals++;
+            } catch (ChannelGoneException e) {
+                LOG.warn("{}: channel gone ({}); waiting for the device to come back", device.name(), e.getMessage());
+                return false;
+            } catch (IOException e) {
+                LOG.warn("{}: signalling the host failed: {}", device.name(), e.getMessage());
+            }
+            return true;
+        }
+    }
+
     /** Writes queued replies; true when the host should be signalled. Stops at a full ring. */
     private boolean flushReplies() {
+        synchronized (txLock) {
+            return flushRepliesLocked();
+        }
+    }
+
+    private boolean flushRepliesLocked() {
         boolean signal = false;
         VmbusRing tx = device.tx();
         while (!outbound.isEmpty()) {
@@ -260,37 +301,52 @@ public final class VmbusChannel implements AutoCloseable {
     private final Replies replies = new Replies() {
         @Override
         public void reply(VmbusPacket request, byte[] payload) {
-            VmbusPacket p = VmbusPacket.replyTo(request, payload);
-            if (loop.inEventLoop()) {
-                answered(p);
-            } else {
-                execute(() -> {
-                    answered(p);
-                    service(false);
-                });
-            }
+            answered(VmbusPacket.replyTo(request, payload));
         }
 
         @Override
         public void none(VmbusPacket request) {
-            if (loop.inEventLoop()) {
-                answered(null);
-            } else {
-                execute(() -> {
-                    answered(null);
-                    service(false);
-                });
-            }
+            answered(null);
         }
     };
 
+    /**
+     * A reply, from any thread. Written into the ring at once when no earlier reply waits for
+     * room (and the host signalled if the ring was empty); else queued behind those. The loop is
+     * woken only when it has something to do: a queued reply, or requests it left at the in-flight
+     * limit.
+     */
     private void answered(VmbusPacket p) {
-        if (ended) {
-            return;
+        boolean needLoop;
+        boolean gone = false;
+        synchronized (txLock) {
+            if (ended) {
+                return;
+            }
+            if (p != null) {
+                outbound.add(p);
+            }
+            boolean signal = flushRepliesLocked();
+            if (signal) {
+                try {
+                    device.irqControl(true);
+                    signals++;
+                } catch (ChannelGoneException e) {
+                    gone = true;
+                } catch (IOException e) {
+                    LOG.warn("{}: signalling the host failed: {}", device.name(), e.getMessage());
+                }
+            }
+            needLoop = !outbound.isEmpty();
         }
-        inFlight = Math.max(0, inFlight - 1);
-        if (p != null) {
-            outbound.add(p);
+        inFlight.decrementAndGet();
+        if (gone) {
+            execute(() -> {
+                LOG.warn("{}: channel gone; waiting for the device to come back", device.name());
+                end(true);
+            });
+        } else if ((needLoop || stalled) && !loop.inEventLoop()) {
+            execute(() -> service(false)); // on the loop, the running service() sees the state itself
         }
     }
 
@@ -309,7 +365,9 @@ public final class VmbusChannel implements AutoCloseable {
 
     /** 4-byte writes to the device so far. */
     public long signals() {
-        return signals;
+        synchronized (txLock) {
+            return signals;
+        }
     }
 
     /** Runs {@code r} on the channel's loop. */
@@ -318,10 +376,14 @@ public final class VmbusChannel implements AutoCloseable {
     }
 
     private void end(boolean rescinded) {
-        if (ended) {
-            return;
+        synchronized (txLock) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            outbound.clear();
+            device.close(); // under the lock: no worker is inside the rings
         }
-        ended = true;
         if (registration != null) {
             try {
                 registration.cancel();
@@ -330,8 +392,6 @@ public final class VmbusChannel implements AutoCloseable {
             }
             registration = null;
         }
-        outbound.clear();
-        device.close();
         try {
             handler.closed(rescinded);
         } catch (RuntimeException e) {
@@ -346,7 +406,10 @@ public final class VmbusChannel implements AutoCloseable {
         if (loop.inEventLoop()) {
             end(false);
         } else if (loop.isShuttingDown()) {
-            device.close();
+            synchronized (txLock) {
+                ended = true;
+                device.close();
+            }
         } else {
             execute(() -> end(false));
         }

@@ -62,7 +62,7 @@ public final class FcopyUioHandler implements VmbusChannel.Handler {
     private final Executor serial;
     private final Runnable onClosed;
     private volatile int serviceVersion;
-    private boolean oddLogged; // loop-confined
+    private final java.util.concurrent.atomic.AtomicBoolean oddLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param receiver where files go
@@ -121,9 +121,9 @@ public final class FcopyUioHandler implements VmbusChannel.Handler {
         }
     }
 
+    /** Bad input from the host: the first at warn, the rest at debug (never a log flood). */
     private void logOdd(String what) {
-        if (!oddLogged) {
-            oddLogged = true;
+        if (oddLogged.compareAndSet(false, true)) {
             LOG.warn("fcopy: {} (further ones at debug)", what);
         } else {
             LOG.debug("fcopy: {}", what);
@@ -147,7 +147,7 @@ public final class FcopyUioHandler implements VmbusChannel.Handler {
                 receiver.cancel();
                 return HvStatus.S_OK;
             default:
-                LOG.warn("fcopy: unknown operation {}; HV_E_FAIL", Integer.toUnsignedString(op));
+                logOdd("unknown operation " + Integer.toUnsignedString(op) + "; HV_E_FAIL");
                 return HvStatus.E_FAIL;
         }
     }

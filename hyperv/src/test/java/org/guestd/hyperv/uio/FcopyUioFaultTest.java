@@ -128,8 +128,18 @@ class FcopyUioFaultTest {
     @ParameterizedTest
     @EnumSource(UioHostEmulator.Kernel.class)
     void bothRingsFullEverythingAnsweredInOrder(UioHostEmulator.Kernel kernel) throws Exception {
+        fillBothRings(kernel, IcMessages.negotiate(new int[] {IcMessages.version(3, 0)},
+                new int[] {IcMessages.version(1, 1)}), 0); // answered on the loop
+    }
+
+    @ParameterizedTest
+    @EnumSource(UioHostEmulator.Kernel.class)
+    void bothRingsFullWithWorkerRepliesAtTheInFlightLimit(UioHostEmulator.Kernel kernel) throws Exception {
+        fillBothRings(kernel, IcMessages.bare(9, 0), HvStatus.E_FAIL); // answered by the worker, 16 at a time
+    }
+
+    private void fillBothRings(UioHostEmulator.Kernel kernel, byte[] nego, int expected) throws Exception {
         try (UioRig rig = new UioRig(tmp.resolve("root"), kernel).start()) {
-            byte[] nego = IcMessages.negotiate(new int[] {IcMessages.version(3, 0)}, new int[] {IcMessages.version(1, 1)});
             int sent = 0;
             while (rig.emu.send(sent, nego)) { // the host fills its ring without reading a reply
                 sent++;
@@ -140,7 +150,7 @@ class FcopyUioFaultTest {
             while (got.size() < total) {
                 HostRing.Packet p = rig.emu.receive(Duration.ofSeconds(10));
                 assertNotNull(p, "reply " + got.size() + " came; " + state(rig));
-                assertEquals(0, IcMessages.status(p.payload()));
+                assertEquals(expected, IcMessages.status(p.payload()));
                 got.add(p.xid());
                 while (sent < total && rig.emu.send(sent, nego)) {
                     sent++;

@@ -380,17 +380,19 @@ public final class VmbusChannel implements AutoCloseable {
             if (ended) {
                 return;
             }
-            ended = true;
+            ended = true; // from now on no worker touches the rings
             outbound.clear();
-            device.close(); // under the lock: no worker is inside the rings
         }
         if (registration != null) {
             try {
-                registration.cancel();
+                registration.cancel(); // epoll_ctl(DEL) while the descriptor is still open
             } catch (Exception e) {
                 LOG.debug("{}: cancel: {}", device.name(), e.toString());
             }
             registration = null;
+        }
+        synchronized (txLock) {
+            device.close();
         }
         try {
             handler.closed(rescinded);

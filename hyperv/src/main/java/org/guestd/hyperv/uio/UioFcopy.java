@@ -40,6 +40,8 @@ public final class UioFcopy implements AutoCloseable {
 
     private final IoLoop loop;
     private final Executor blocking;
+    /** One for the receiver's whole life: an old channel's abort never races a new channel's copy. */
+    private final SerialExecutor serial;
     private final FileReceiver receiver;
     private final UioLocator locator;
     private final Opener opener;
@@ -58,6 +60,7 @@ public final class UioFcopy implements AutoCloseable {
             AddWatch addWatch) {
         this.loop = Objects.requireNonNull(loop);
         this.blocking = Objects.requireNonNull(blocking);
+        this.serial = new SerialExecutor(blocking);
         this.receiver = Objects.requireNonNull(receiver);
         this.locator = Objects.requireNonNull(locator);
         this.opener = Objects.requireNonNull(opener);
@@ -116,7 +119,7 @@ public final class UioFcopy implements AutoCloseable {
                 return false;
             }
             UioDevice d = opener.open(f);
-            FcopyUioHandler h = new FcopyUioHandler(receiver, new SerialExecutor(blocking), this::rescinded);
+            FcopyUioHandler h = new FcopyUioHandler(receiver, serial, this::rescinded);
             channel = VmbusChannel.start(loop, d, h);
             stopWatch();
             LOG.info("fcopy channel on {} (uio_hv_generic, ring {} bytes)", f.node().get(), f.ringSize());

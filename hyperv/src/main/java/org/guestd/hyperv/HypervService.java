@@ -115,6 +115,7 @@ public final class HypervService implements AgentService {
                     ctx.paths().sys("class/net"));
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
                 kvp = p;
+                p.dumpPools();
             }
         }
         if (!"off".equals(vssDev)) {

@@ -53,8 +53,13 @@ public final class UeventWatch implements AutoCloseable {
         return on(loop, Uevents.open(), subsystems, onAdd);
     }
 
-    /** Watches uevent-formatted messages arriving on {@code fd} (owned from now on; tests use a socketpair). */
-    public static UeventWatch on(IoLoop loop, int fd, Set<String> subsystems, Consumer<Map<String, String>> onAdd) {
+    /**
+     * Watches uevent-formatted messages arriving on {@code fd} (owned from now on, made non-blocking;
+     * tests use a socketpair).
+     */
+    public static UeventWatch on(IoLoop loop, int fd, Set<String> subsystems, Consumer<Map<String, String>> onAdd)
+            throws NativeException {
+        Posix.setNonBlockingCloexec(fd); // the loop must never block in read()
         UeventWatch w = new UeventWatch(loop, fd, subsystems, onAdd);
         w.loop.execute(w::register);
         return w;

@@ -34,25 +34,26 @@ class UeventWatchTest {
 
     @Test
     void onlyAddsOfTheChosenSubsystemsReachTheCallback() throws Exception {
-        int[] sv = SocketPairs.seqpacket();
+        int[] sv = SocketPairs.seqpacket(); // blocking ends: the watch must make its end non-blocking
         List<Map<String, String>> got = new CopyOnWriteArrayList<>();
+        for (byte[] m : List.of(
+                event("remove@/x", "ACTION=remove", "SUBSYSTEM=uio"),
+                event("add@/y", "ACTION=add", "SUBSYSTEM=net"),
+                event("add@/devices/virtual/uio/uio1", "ACTION=add", "SUBSYSTEM=uio"),
+                event("bind@/z", "ACTION=bind", "SUBSYSTEM=vmbus"),
+                event("add@/devices/vmbus/x", "ACTION=add", "SUBSYSTEM=vmbus"))) {
+            ByteBuffer b = ByteBuffer.allocateDirect(m.length).put(m).flip();
+            assertEquals(m.length, Posix.write(sv[0], b)); // all queued before the watch reads: it drains them in one go
+        }
         try (IoLoop loop = IoLoop.create();
                 UeventWatch w = UeventWatch.on(loop, sv[1], Set.of("uio", "vmbus"), got::add)) {
-            for (byte[] m : List.of(
-                    event("remove@/x", "ACTION=remove", "SUBSYSTEM=uio"),
-                    event("add@/y", "ACTION=add", "SUBSYSTEM=net"),
-                    event("add@/devices/virtual/uio/uio1", "ACTION=add", "SUBSYSTEM=uio"),
-                    event("bind@/z", "ACTION=bind", "SUBSYSTEM=vmbus"),
-                    event("add@/devices/vmbus/x", "ACTION=add", "SUBSYSTEM=vmbus"))) {
-                ByteBuffer b = ByteBuffer.allocateDirect(m.length).put(m).flip();
-                assertEquals(m.length, Posix.write(sv[0], b));
-            }
             loop.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // hang guard
             while (got.size() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertEquals(List.of("uio", "vmbus"), got.stream().map(e -> e.get("SUBSYSTEM")).toList());
+            loop.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS); // the loop is not stuck in a read
         } finally {
             Posix.close(sv[0]);
         }

@@ -104,7 +104,7 @@ final class Wiring {
         FactPublisher facts = new FactPublisher();
         facts.put(FactKind.AGENT, FactKind.SINGLE, new AgentFact("guestd", in.version()));
         GuestFacts.register(facts, info, in.paths(), GuestFacts.interval(cfg.section("guestinfo")));
-        MemoryReporter memory = new MemoryReporter(cfg.section("memory"), memorySampler, facts, in.clock());
+        new MemoryReporter(cfg.section("memory"), memorySampler, in.clock()).register(facts);
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
@@ -123,7 +123,6 @@ final class Wiring {
         kvp.ifPresent(services::add);
         services.add(facts);
         services.add(new FactTriggers(loop, facts, healer::check));
-        services.add(memory);
         services.add(healer);
         services.add(qga);
         services.add(hyperv);

@@ -148,7 +148,7 @@ final class FcopyProtocol implements DeviceProtocol {
         FileReceiver.Incoming in = incoming;
         incoming = null;
         if (in == null) {
-            return cancel ? HvStatus.S_OK : HvStatus.E_FAIL;
+            return HvStatus.S_OK; // hv_fcopy_daemon closes whatever it has and answers 0 (differential)
         }
         if (cancel) {
             in.cancel();

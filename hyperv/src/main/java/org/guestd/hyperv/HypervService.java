@@ -14,6 +14,9 @@ import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
+import org.guestd.hyperv.uio.UioFcopy;
+import org.guestd.vmbus.UioLocator;
+import org.guestd.vmbus.UioLocator;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
 import org.guestd.transport.ChannelOpenException;
@@ -60,6 +63,8 @@ public final class HypervService implements AgentService {
     private final Optional<FileReceiver> fcopy;
     private volatile boolean vmbusPresent = true;
     private final List<Transport> running = new ArrayList<>();
+    private final List<AutoCloseable> uio = new ArrayList<>();
+    private final IoLoop loop;
     private volatile KvpProtocol kvp;
 
     /**
@@ -70,7 +75,7 @@ public final class HypervService implements AgentService {
      * @param fcopy the files feature's receiver; empty: the fcopy channel stays off
      */
     public HypervService(IoLoop loop, Optional<Kvp> kvp, Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy) {
-        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer, fcopy);
+        this((path, buffer) -> new MessageFdTransport(path, loop, buffer), kvp, freezer, fcopy, loop);
     }
 
     /**
@@ -86,6 +91,16 @@ public final class HypervService implements AgentService {
     /** @param transports makes the message transport for a device path and read-buffer size (tests) */
     public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
             Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy) {
+        this(transports, kvp, freezer, fcopy, null);
+    }
+
+    /**
+     * @param loop the event loop for the file-copy channel over {@code uio_hv_generic} (null: that
+     *     channel stays off)
+     */
+    public HypervService(BiFunction<String, Integer, Transport> transports, Optional<Kvp> kvp,
+            Optional<FsFreezer> freezer, Optional<FileReceiver> fcopy, IoLoop loop) {
+        this.loop = loop;
         this.transports = Objects.requireNonNull(transports);
         this.kvpFeature = Objects.requireNonNull(kvp);
         this.freezer = Objects.requireNonNull(freezer);
@@ -110,7 +125,9 @@ public final class HypervService implements AgentService {
         String kvpDev = option(ctx, "kvp-device", KVP_DEVICE);
         String vssDev = option(ctx, "vss-device", VSS_DEVICE);
         String fcopyDev = option(ctx, "fcopy-device", FCOPY_DEVICE);
-        if (isDefault(kvpDev, vssDev, fcopyDev) && !vmbusPresent) {
+        String fcopyUio = option(ctx, "fcopy-uio-device", "auto");
+        if (isDefault(kvpDev, vssDev, fcopyDev) && !vmbusPresent && !fcopyUio.startsWith("fd:")
+                && !new UioLocator(ctx.paths().sys(), ctx.paths().dev()).busPresent()) {
             LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
             return;
         }
@@ -122,6 +139,7 @@ public final class HypervService implements AgentService {
             KvpProtocol p = new KvpProtocol(kvpFeature.get().store(), kvpFeature.get().intrinsics());
             if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
                 kvp = p;
+                p.dumpPools();
             }
         }
         if (!"off".equals(vssDev)) {
@@ -133,9 +151,53 @@ public final class HypervService implements AgentService {
                 LOG.info("fcopy: no file receiver; fcopy channel off");
             }
         } else if (!"off".equals(fcopyDev)) {
-            open("fcopy", fcopyDev, SMALL_BUFFER,
-                    new MessageEndpoint(new FcopyProtocol(fcopy.get()), ctx.blocking()));
+            if (fcopyUio.startsWith("fd:") || (!"off".equals(fcopyUio) && usesUio(ctx, fcopyDev))) {
+                startUio(ctx, fcopyUio, new FcopyFileReceiver(fcopy.get()));
+            } else {
+                open("fcopy", fcopyDev, SMALL_BUFFER,
+                        new MessageEndpoint(new FcopyProtocol(fcopy.get()), ctx.blocking()));
+            }
         }
+    }
+
+    /**
+     * The runtime choice: the char device when it exists (kernels before 6.10) or was named
+     * explicitly; else the fcopy VMBus device through {@code uio_hv_generic}.
+     */
+    private static boolean usesUio(ServiceContext ctx, String fcopyDev) {
+        if (!fcopyDev.equals(FCOPY_DEVICE)) {
+            return false; // an explicit char device path or fd:N
+        }
+        return !UioLocator.charDeviceExists(ctx.paths().dev());
+    }
+
+    private void startUio(ServiceContext ctx, String spec, FcopyFileReceiver receiver) throws AgentException {
+        if (loop == null) {
+            LOG.info("fcopy: no event loop for the UIO channel; fcopy off");
+            return;
+        }
+        try {
+            if (spec.startsWith("fd:")) {
+                AutoCloseable ch = UioFcopy.serveDescriptors(loop, ctx.blocking(), receiver, spec);
+                synchronized (running) {
+                    uio.add(ch);
+                }
+                LOG.info("fcopy channel on {} (uio)", spec);
+                return;
+            }
+        } catch (IOException e) {
+            throw new AgentException("hyperv: fcopy: " + e.getMessage());
+        }
+        UioLocator locator = new UioLocator(ctx.paths().sys(), ctx.paths().dev());
+        if (!locator.busPresent()) {
+            LOG.info("fcopy: no {} and no VMBus; fcopy off", ctx.paths().dev().resolve("vmbus/hv_fcopy"));
+            return;
+        }
+        UioFcopy f = new UioFcopy(loop, ctx.blocking(), receiver, locator);
+        synchronized (running) {
+            uio.add(f);
+        }
+        f.start();
     }
 
     /** The version the kernel reported at KVP registration; empty until then. */
@@ -192,6 +254,14 @@ public final class HypervService implements AgentService {
                 t.close();
             }
             running.clear();
+            for (AutoCloseable c : uio) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {}: {}", c, e.toString());
+                }
+            }
+            uio.clear();
         }
     }
 }

@@ -188,8 +188,40 @@ final class KvpProtocol implements DeviceProtocol {
         if (key.length == 0 || key.length >= MAX_KEY_SIZE || value.length >= MAX_VALUE_SIZE) {
             return HvStatus.S_CONT; // no room for the NUL in the record: never store an unterminated field
         }
+        if (LOG.isDebugEnabled()) { // hv_kvp_daemon -d: every add/modify (guestd: -v)
+            boolean exists = store.get(pool, key).isPresent();
+            store.set(pool, key, value);
+            LOG.debug("kvp: pool {}: {} key '{}' value '{}'", pool, exists ? "modified" : "added", text(key), text(value));
+            return HvStatus.S_OK;
+        }
         store.set(pool, key, value);
         return HvStatus.S_OK;
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** hv_kvp_daemon -d's dump at start: every record of every file pool, at debug (guestd: -v). */
+    void dumpPools() {
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        for (int pool = 0; pool < KvpStore.POOL_COUNT; pool++) {
+            if (pool == KvpStore.POOL_AUTO) {
+                continue;
+            }
+            try {
+                int i = 0;
+                for (Optional<KvpStore.Entry> e = store.enumerate(pool, 0); e.isPresent() && i < 100_000;
+                        e = store.enumerate(pool, ++i)) {
+                    LOG.debug("kvp: pool {} #{}: key '{}' value '{}'", pool, i, e.get().keyText(), e.get().valueText());
+                }
+                LOG.debug("kvp: pool {}: {} records", pool, i);
+            } catch (KvpException e) {
+                LOG.debug("kvp: pool {}: cannot read: {}", pool, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -217,7 +249,11 @@ final class KvpProtocol implements DeviceProtocol {
         if (key == null) {
             return HvStatus.S_CONT;
         }
-        return store.delete(pool, key) ? HvStatus.S_OK : HvStatus.S_CONT;
+        boolean deleted = store.delete(pool, key);
+        if (deleted) {
+            LOG.debug("kvp: pool {}: deleted key '{}'", pool, text(key)); // hv_kvp_daemon -d (guestd: -v)
+        }
+        return deleted ? HvStatus.S_OK : HvStatus.S_CONT;
     }
 
     private int enumerate(int pool, byte[] m) throws KvpException {

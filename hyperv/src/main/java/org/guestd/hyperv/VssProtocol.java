@@ -101,6 +101,12 @@ final class VssProtocol implements DeviceProtocol {
             LOG.warn("vss: host asked to freeze, but no freeze engine is running: HV_E_FAIL");
             return HvStatus.E_FAIL;
         }
+        if (f.get().status() == FsFreezer.Status.FROZEN) {
+            // hv_vss_daemon's FIFREEZE of a frozen filesystem fails with EBUSY, which it counts as
+            // success: a second FREEZE answers 0 and changes nothing (VSS differential test)
+            LOG.debug("vss: FREEZE while frozen: nothing to do");
+            return HvStatus.S_OK;
+        }
         try {
             int n = f.get().freeze(null, REQUESTER);
             frozenByUs = true;

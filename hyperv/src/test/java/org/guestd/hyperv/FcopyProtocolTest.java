@@ -40,7 +40,8 @@ class FcopyProtocolTest {
         assertEquals(HvStatus.S_OK, status(p.handle(FcopyKernel.write(0, "12345".getBytes(StandardCharsets.UTF_8), 0, 5))));
         p.sessionEnded();
         assertFalse(Files.exists(root.resolve("part")));
-        assertEquals(HvStatus.E_FAIL, status(p.handle(FcopyKernel.header(FcopyKernel.COMPLETE))), "nothing to complete");
+        assertEquals(HvStatus.S_OK, status(p.handle(FcopyKernel.header(FcopyKernel.COMPLETE))),
+                "nothing to complete: 0, as hv_fcopy_daemon (CharFcopyDifferentialIT)");
         assertEquals(HvStatus.S_OK, status(p.handle(FcopyKernel.header(FcopyKernel.CANCEL))), "cancel is always fine");
     }
 

@@ -162,6 +162,8 @@ class HypervChannelsTest {
         k.awaitRegistration(WAIT);
         assertEquals(0, k.request(VssKernel.HOT_BACKUP, WAIT));
         assertEquals(0, k.request(VssKernel.FREEZE, WAIT));
+        assertEquals(0, k.request(VssKernel.FREEZE, WAIT), "a second FREEZE: 0, as hv_vss_daemon (EBUSY is success)");
+        assertEquals(1, f.freezes.get(), "and nothing frozen twice");
         assertEquals(0, k.request(VssKernel.THAW, WAIT));
         assertEquals(1, f.freezes.get());
         assertEquals(1, f.thaws.get());

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * its own emulator channel; every reply compared as the kernel reads it (what reaches the host),
  * then the resulting pool files record by record (key and value up to their NUL: the reference
  * leaves stale bytes after the NUL of a shortened value, which no reader sees). Allowed
- * differences: GET (the reference's reply carries an empty value, guestd's the stored one) and the
- * auto pool's IntegrationServicesVersion.
+ * differences: GET (the reference's reply carries an empty value, guestd's the stored one), the
+ * auto pool's IntegrationServicesVersion, and ENUMERATE at index 2^32-1 of a file pool (the
+ * reference converts the u32 index to int and answers success with whatever precedes its record
+ * array; index 2^31 crashes it; guestd answers HV_S_CONT: past the end).
  */
 class KvpDifferentialIT {
     record Case(String name, byte[] message) {
@@ -78,6 +80,10 @@ class KvpDifferentialIT {
         if (c.op() == KvpMessages.GET && ref.ok() && guestd.ok() && ref.value().isEmpty()) {
             return "GETFIX"; // the reference's GET quirk: empty value; guestd returns the stored one
         }
+        if (c.op() == KvpMessages.ENUMERATE && c.message()[1] != 2 && Wire.u32(c.message(), 4) < 0
+                && ref.ok() && guestd.status() == org.guestd.hyperv.HvStatus.S_CONT) {
+            return "U32"; // the reference makes the u32 index an int: record[-1], "success" with heap bytes
+        }
         if (c.op() == KvpMessages.ENUMERATE && c.message()[1] == 2 && ref.ok() && guestd.ok()
                 && ref.enumKey().equals("IntegrationServicesVersion") && guestd.enumKey().equals(ref.enumKey())) {
             return "ISV";
@@ -114,6 +120,10 @@ class KvpDifferentialIT {
             for (int i = 0; i <= max; i++) {
                 cs.add(new Case("enumerate pool " + pool + " #" + i, KvpMessages.enumerate(pool, i)));
             }
+        }
+        for (int pool = 0; pool < KvpStore.POOL_COUNT; pool++) { // indices are u32: 2^32-1 is past the end
+            // (2^31 is not sent: hv_kvp_daemon reads record[INT_MIN] and dies of it)
+            cs.add(new Case("enumerate pool " + pool + " #2^32-1", KvpMessages.enumerate(pool, -1)));
         }
         for (String mac : macs()) {
             cs.add(new Case("get ip info " + mac, KvpMessages.getIpInfo(mac, 3)));

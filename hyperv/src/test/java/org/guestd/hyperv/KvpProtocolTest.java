@@ -47,6 +47,50 @@ class KvpProtocolTest {
     }
 
     @Test
+    void debugLogsEveryAddModifyDeleteAndDumpsThePoolsLikeHvKvpDaemonDashD() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.guestd.hyperv");
+        ch.qos.logback.classic.Level was = logger.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+            send(KvpMessages.set(1, "k", "v1"));
+            send(KvpMessages.set(1, "k", "v2"));
+            send(KvpMessages.delete(1, "k"));
+            send(KvpMessages.delete(1, "k")); // not there: nothing to log
+            send(KvpMessages.set(3, "host", "h"));
+            kvp.dumpPools();
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
+            send(KvpMessages.set(1, "quiet", "q"));
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(was);
+        }
+        List<String> lines = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("kvp: pool")).toList();
+        assertEquals(List.of("kvp: pool 1: added key 'k' value 'v1'", "kvp: pool 1: modified key 'k' value 'v2'",
+                "kvp: pool 1: deleted key 'k'", "kvp: pool 3: added key 'host' value 'h'",
+                "kvp: pool 0: 0 records", "kvp: pool 1: 0 records", "kvp: pool 3 #0: key 'host' value 'h'",
+                "kvp: pool 3: 1 records", "kvp: pool 4: 0 records"), lines);
+    }
+
+    @Test
+    void enumerateIndicesAreUnsigned() throws Exception {
+        for (int pool = 0; pool < 5; pool++) {
+            send(KvpMessages.set(pool, "k" + pool, "v"));
+            for (int index : new int[] {Integer.MIN_VALUE, -1, Integer.MIN_VALUE + 1, Integer.MAX_VALUE}) {
+                KvpReply r = send(KvpMessages.enumerate(pool, index));
+                assertEquals(HvStatus.S_CONT, r.status(), "pool " + pool + " index "
+                        + Integer.toUnsignedString(index) + ": past the end (hv_kvp_daemon reads record[(int) index])");
+            }
+            assertTrue(send(KvpMessages.enumerate(pool, 0)).ok());
+        }
+    }
+
+    @Test
     void missingKeysAreHvSCont() {
         assertEquals(HvStatus.S_CONT, send(KvpMessages.get(0, "nope")).status());
         assertEquals(HvStatus.S_CONT, send(KvpMessages.delete(0, "nope")).status());

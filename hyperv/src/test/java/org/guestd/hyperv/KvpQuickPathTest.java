@@ -63,6 +63,8 @@ class KvpQuickPathTest {
             lookups.add(KvpMessages.enumerate(1, i));
         }
         lookups.add(KvpMessages.enumerate(3, 0));
+        lookups.add(KvpMessages.enumerate(1, Integer.MIN_VALUE)); // u32 2^31: past the end, not negative
+        lookups.add(KvpMessages.enumerate(1, -1)); // u32 2^32-1
         for (byte[] m : lookups) {
             kvp.handle(m); // the first access to a pool reads it on the worker; then it is in memory
             byte[] quick = kvp.handleQuick(m);

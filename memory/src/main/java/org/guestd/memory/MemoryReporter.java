@@ -2,31 +2,33 @@
 package org.guestd.memory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.facts.FactKind;
 import org.guestd.core.facts.FactPublisher;
+import org.guestd.core.facts.FactSource;
 import org.guestd.core.facts.MemoryFact;
-import org.guestd.core.spi.AgentService;
-import org.guestd.core.spi.ServiceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Memory reporting: samples every {@code check-interval} and publishes the memory fact every
- * {@code report-interval}, and at once when available memory moved by more than {@code
+ * Memory reporting, as the source of the memory fact: while a channel listens, the publisher
+ * reads it every {@code check-interval}; it samples, and hands out a new fact every {@code
+ * report-interval}, and at once when available memory moved by more than {@code
  * available-threshold} percent of total since the last report, or memory pressure (PSI "some"
  * over 10 s) crossed {@code pressure-threshold} in either direction — so a balloon controller on
- * the host sees a change within one check, not a minute later. Channels map the fact to their
- * wire (Xen {@code data/meminfo_*}); QGA answers its memory-stats command from the newest sample.
+ * the host sees a change within one check, not a minute later. In between it hands out the last
+ * reported fact, which the publisher does not push again. With no channel listening nothing is
+ * sampled (no timer, no wake-ups); QGA's memory-stats command samples on demand.
  *
  * <p>Config section {@code [memory]}: {@code report-interval} (default 10 s), {@code check-interval}
  * (default 5 s, at most the report interval), {@code available-threshold} (percent, default 5),
  * {@code pressure-threshold} (percent, default 10). A report interval of 0 turns reporting off.
  */
-public final class MemoryReporter implements AgentService {
+public final class MemoryReporter implements FactSource<MemoryFact> {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.memory");
 
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
@@ -35,7 +37,6 @@ public final class MemoryReporter implements AgentService {
     public static final double DEFAULT_PRESSURE_THRESHOLD = 10.0;
 
     private final MemorySampler sampler;
-    private final FactPublisher facts;
     private final Clock clock;
     private final Duration reportInterval;
     private final Duration checkInterval;
@@ -44,10 +45,8 @@ public final class MemoryReporter implements AgentService {
     private MemoryFact lastReported; // guarded by this
     private long lastReportNanos; // guarded by this
 
-    public MemoryReporter(ConfigSection memory, MemorySampler sampler, FactPublisher facts, Clock clock)
-            throws AgentException {
+    public MemoryReporter(ConfigSection memory, MemorySampler sampler, Clock clock) throws AgentException {
         this.sampler = Objects.requireNonNull(sampler);
-        this.facts = Objects.requireNonNull(facts);
         this.clock = Objects.requireNonNull(clock);
         this.reportInterval = memory.getDuration("report-interval", DEFAULT_REPORT_INTERVAL);
         Duration check = memory.getDuration("check-interval", DEFAULT_CHECK_INTERVAL);
@@ -76,44 +75,35 @@ public final class MemoryReporter implements AgentService {
         }
     }
 
-    @Override
-    public String name() {
-        return "memory";
-    }
-
-    @Override
-    public void start(ServiceContext ctx) {
+    /** Registers this reporter as the source of the memory fact (nothing when reporting is off). */
+    public void register(FactPublisher facts) {
         if (reportInterval.isZero()) {
             LOG.info("memory reporting is off ([memory] report-interval=0)");
             return;
         }
-        try {
-            check();
-        } catch (IllegalStateException e) { // no meminfo now: say so once, the periodic check retries
-            LOG.warn("memory sample failed: {}", e.getMessage());
-        }
-        ctx.every(checkInterval, "memory-check", this::check);
+        facts.addSource(FactKind.MEMORY, checkInterval, this);
     }
 
-    /** One check: samples, and publishes when a report is due or a threshold was crossed. */
-    public void check() {
-        MemoryFact now;
-        try {
-            now = sampler.sample();
-        } catch (AgentException e) {
-            throw new IllegalStateException(e.getMessage(), e); // the runtime logs it, rate-limited
-        }
+    /** How often the publisher reads this source while a channel listens. */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
+    /**
+     * One check: samples, and returns a new fact when a report is due or a threshold was crossed,
+     * else the last reported one (unchanged: not pushed again).
+     */
+    @Override
+    public synchronized Map<String, MemoryFact> read() throws AgentException {
+        MemoryFact now = sampler.sample();
         long mono = clock.monotonicNanos();
-        synchronized (this) {
-            String why = reason(now, mono);
-            if (why == null) {
-                return;
-            }
+        String why = reason(now, mono);
+        if (why != null) {
             LOG.debug("memory report ({}): available {} of {} bytes", why, now.availableBytes(), now.totalBytes());
             lastReported = now;
             lastReportNanos = mono;
         }
-        facts.put(FactKind.MEMORY, FactKind.SINGLE, now);
+        return Map.of(FactKind.SINGLE, lastReported);
     }
 
     /** Why {@code now} must be reported, or null. */

@@ -230,9 +230,16 @@ class VcpuAndMemInfoTest {
     }
 
     private final List<MemoryFact> reported = new ArrayList<>();
+    private TestContext ctx;
 
+    /** A reporter registered on a started publisher with one listening channel that records what it is told. */
     private MemoryReporter reporter(FakeClock clock, Map<String, String> config) throws Exception {
+        MemoryReporter r = new MemoryReporter(new ConfigSection("memory", config), new MemorySampler(tree.paths(), clock),
+                clock);
         FactPublisher facts = new FactPublisher();
+        r.register(facts);
+        ctx = new TestContext("facts").recordPeriodic();
+        facts.start(ctx);
         facts.subscribe(new FactListener() {
             @Override
             public void changed(Fact<?> f) {
@@ -244,8 +251,7 @@ class VcpuAndMemInfoTest {
                 throw new AssertionError("withdrawn " + id);
             }
         });
-        return new MemoryReporter(new ConfigSection("memory", config), new MemorySampler(tree.paths(), clock), facts,
-                clock);
+        return r;
     }
 
     private void available(long kb) {
@@ -256,32 +262,43 @@ class VcpuAndMemInfoTest {
     void reportsEveryIntervalAndAtOnceWhenAvailableMovesOrPressureCrosses() throws Exception {
         FakeClock clock = new FakeClock(0);
         available(5_000_000);
-        MemoryReporter r = reporter(clock, Map.of());
-        TestContext ctx = new TestContext("memory").recordPeriodic();
-        r.start(ctx);
-        assertEquals(1, reported.size(), "the first sample is reported at start");
+        reporter(clock, Map.of());
+        assertEquals(1, reported.size(), "the first sample is reported when a channel subscribes");
         assertEquals(Duration.ofSeconds(5), ctx.periodic.get(0).period);
+        Runnable check = () -> ctx.periodic.get(0).run();
         clock.advance(5_000_000_000L);
         available(5_010_000); // +10 MB of 8 GB: below 5 %
-        ctx.periodic.get(0).run();
+        check.run();
         assertEquals(1, reported.size(), "small move within the interval: not reported");
         clock.advance(5_000_000_000L);
-        ctx.periodic.get(0).run();
+        check.run();
         assertEquals(2, reported.size(), "the report interval (10 s) elapsed");
         clock.advance(1_000_000_000L);
         available(5_010_000 - 500_000); // -500 MB: more than 5 % of 7.7 GB
-        r.check();
+        check.run();
         assertEquals(3, reported.size(), "a big move is reported at once");
         clock.advance(1_000_000_000L);
         tree.file("proc/pressure/memory", "some avg10=25.00 avg60=3.00 avg300=1.00 total=1\n");
-        r.check();
+        check.run();
         assertEquals(4, reported.size(), "pressure crossed the threshold");
         clock.advance(1_000_000_000L);
-        r.check();
+        check.run();
         assertEquals(4, reported.size(), "still above: nothing new");
         tree.file("proc/pressure/memory", "some avg10=2.00 avg60=3.00 avg300=1.00 total=2\n");
-        r.check();
+        check.run();
         assertEquals(5, reported.size(), "back below");
+    }
+
+    @Test
+    void nothingIsSampledWhileNoChannelListens() throws Exception {
+        tree.file("proc/meminfo", MEMINFO);
+        MemoryReporter r = new MemoryReporter(new ConfigSection("memory", Map.of()),
+                new MemorySampler(tree.paths(), new FakeClock(0)), new FakeClock(0));
+        FactPublisher facts = new FactPublisher();
+        r.register(facts);
+        TestContext c = new TestContext("facts").recordPeriodic();
+        facts.start(c);
+        assertEquals(List.of(), c.periodic, "no listener: no timer, no wake-ups");
     }
 
     @Test
@@ -296,19 +313,18 @@ class VcpuAndMemInfoTest {
 
     @Test
     void configIsChecked() throws Exception {
-        assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("report-interval", "-5")));
-        assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("available-threshold", "150")));
-        MemoryReporter off = reporter(new FakeClock(0), Map.of("report-interval", "0"));
-        off.start(new TestContext("memory")); // schedules nothing (TestContext would refuse)
-        assertEquals(List.of(), reported);
-        MemoryReporter unreadable = reporter(new FakeClock(0), Map.of());
-        TestContext c0 = new TestContext("memory").recordPeriodic();
-        unreadable.start(c0); // no /proc/meminfo yet: the agent starts anyway, the checks retry
-        assertEquals(1, c0.periodic.size());
-        MemoryReporter fast = reporter(new FakeClock(0), Map.of("report-interval", "2s"));
-        tree.file("proc/meminfo", MEMINFO);
-        TestContext ctx = new TestContext("memory").recordPeriodic();
-        fast.start(ctx);
-        assertEquals(Duration.ofSeconds(2), ctx.periodic.get(0).period, "checks at most every report interval");
+        assertThrows(AgentException.class, () -> new MemoryReporter(new ConfigSection("memory",
+                Map.of("report-interval", "-5")), new MemorySampler(tree.paths(), new FakeClock(0)), new FakeClock(0)));
+        assertThrows(AgentException.class, () -> new MemoryReporter(new ConfigSection("memory",
+                Map.of("available-threshold", "150")), new MemorySampler(tree.paths(), new FakeClock(0)),
+                new FakeClock(0)));
+        MemoryReporter off = new MemoryReporter(new ConfigSection("memory", Map.of("report-interval", "0")),
+                new MemorySampler(tree.paths(), new FakeClock(0)), new FakeClock(0));
+        FactPublisher facts = new FactPublisher();
+        off.register(facts);
+        assertEquals(List.of(), facts.current());
+        MemoryReporter fast = new MemoryReporter(new ConfigSection("memory", Map.of("report-interval", "2s")),
+                new MemorySampler(tree.paths(), new FakeClock(0)), new FakeClock(0));
+        assertEquals(Duration.ofSeconds(2), fast.checkInterval(), "checks at most every report interval");
     }
 }

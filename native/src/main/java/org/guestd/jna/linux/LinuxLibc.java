@@ -167,6 +167,9 @@ final class LinuxLibc {
     /** clock_gettime(2); {@code tp} receives a struct timespec on LP64: {tv_sec, tv_nsec}. */
     static native int clock_gettime(int clockId, long[] tp) throws LastErrorException;
 
+    /** poll(2) over {@code nfds} struct pollfd {int fd; short events; short revents;}. */
+    static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
     /** timerfd_create(2). */
     static native int timerfd_create(int clockId, int flags) throws LastErrorException;
 

@@ -230,4 +230,32 @@ public final class Posix {
         }
         return new String(b, off, end - off, StandardCharsets.UTF_8);
     }
+
+    /**
+     * Waits until {@code fd} is readable (poll(2), POLLIN) for at most {@code timeoutMillis}.
+     *
+     * @return true when readable; false on timeout or when interrupted (EINTR)
+     */
+    public static boolean awaitReadable(int fd, int timeoutMillis) throws NativeException {
+        try (Memory pfd = new Memory(8)) {
+            pfd.setInt(0, fd);
+            pfd.setShort(4, (short) 0x1); // POLLIN
+            pfd.setShort(6, (short) 0);
+            return LinuxLibc.poll(pfd, 1, timeoutMillis) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return false;
+            }
+            throw NativeException.of("poll", e);
+        }
+    }
+
+    /** fcntl(F_DUPFD_CLOEXEC): a close-on-exec duplicate of {@code fd} numbered at least {@code min}. */
+    public static int dupCloexec(int fd, int min) throws NativeException {
+        try {
+            return LinuxLibc.fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, min);
+        } catch (LastErrorException e) {
+            throw NativeException.of("fcntl(F_DUPFD_CLOEXEC)", e);
+        }
+    }
 }

@@ -16,7 +16,7 @@ import org.guestd.qga.dispatch.BaseCommand;
  * {@code __org.guestd_guest-get-memory-stats} — a downstream extension (QAPI names a vendor's
  * command {@code __RFQDN_name}), not in qemu-ga: the guest's memory as the guest sees it, which
  * hosts otherwise only get by {@code guest-exec cat /proc/meminfo}. Answers the memory
- * reporter's newest sample (at most one check interval old), or takes one when there is none.
+ * reporter's newest sample when it is at most 5 s old (one check interval), else takes one.
  *
  * <p>Reply: {@code {total-bytes, free-bytes, available-bytes, buffers-bytes, cached-bytes,
  * swap-total-bytes, swap-free-bytes, committed-bytes, hugepages-total, hugepages-free,
@@ -25,6 +25,9 @@ import org.guestd.qga.dispatch.BaseCommand;
  */
 public final class GuestGetMemoryStats extends BaseCommand {
     public static final String NAME = "__org.guestd_guest-get-memory-stats";
+
+    /** A sample at most this old (the reporter's check interval) is answered as it is. */
+    static final long FRESH_NANOS = 5_000_000_000L;
 
     private final Optional<MemorySampler> sampler;
     private final Clock clock;
@@ -38,7 +41,11 @@ public final class GuestGetMemoryStats extends BaseCommand {
     @Override
     public Object execute(Args args) throws AgentException {
         MemorySampler s = sampler.orElseThrow(AgentException::unsupported);
-        MemoryFact f = s.latest().isPresent() ? s.latest().get() : s.sample();
+        MemoryFact f = s.latest().filter(l -> clock.realtimeNanos() - l.sampledAtNanos() <= FRESH_NANOS)
+                .orElse(null);
+        if (f == null) {
+            f = s.sample(); // no reporter sampling (no channel listens), or an old sample: take one now
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total-bytes", Wire.u64(f.totalBytes()));
         m.put("free-bytes", Wire.u64(f.freeBytes()));

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * One nested-Xen machine: QEMU (q35, TCG) booting Xen 4.17 with a PV dom0, which creates the PV domU
  * running guestd. The CPU model leaves out what breaks PV guests under nested TCG: SMAP/SMEP (#PF
  * bounce-frame crashes), RDTSCP, FSGSBASE (a wrong FS base killed processes at TLS reads in 5 of 12
- * boots) and AVX (a precaution). Hard time limit: {@code timeout -k 5} around QEMU, so nothing
+ * boots) and AVX (a precaution). dom0 is pinned to physical CPU 0 and the domU to CPU 1 (its xl config):
+ * unpinned, the JVM in the domU died in 2 of 2 boots at its first start (C1 reading back code it had
+ * just written, a metaspace free list: thread-local state of the wrong thread, the same wrong-FS-base
+ * signature the lab saw), pinned it did not. Hard time limit: {@code timeout -k 5} around QEMU, so nothing
  * outlives a run. The serial console (Xen, dom0, and the domU's lines prefixed {@code [domU]}) is
  * read as it grows, each line stamped with the host's milliseconds since QEMU started.
  */
@@ -52,7 +55,8 @@ public final class XenVm implements AutoCloseable {
                 "-smp", "2", "-m", "2048", "-nodefaults", "-no-user-config", "-no-reboot", "-nic", "none",
                 "-display", "none", "-serial", "file:" + console,
                 "-kernel", image.xen().toString(),
-                "-append", "console=com1 com1=115200,8n1 dom0_mem=768M loglvl=all guest_loglvl=all console_timestamps=boot",
+                "-append", "console=com1 com1=115200,8n1 dom0_mem=768M dom0_max_vcpus=1 dom0_vcpus_pin"
+                        + " loglvl=all guest_loglvl=all console_timestamps=boot",
                 "-initrd", image.dom0Kernel() + " console=hvc0 earlyprintk=xen panic=-1 xene2e.wait=" + waitForKeysSeconds
                         + "," + image.dom0Initrd());
         Files.writeString(dir.resolve("qemu.cmdline"), String.join(" ", cmd) + "\n");
@@ -111,7 +115,7 @@ public final class XenVm implements AutoCloseable {
 
     /** Waits for QEMU to end (the hard limit ends it at the latest), then for the console reader. */
     public int waitExit() throws InterruptedException {
-        int rc = qemu.waitFor() ? qemu.exitValue() : -1;
+        int rc = qemu.waitFor();
         reader.join(5000);
         return rc;
     }

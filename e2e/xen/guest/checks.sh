@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Sourced by dom0's /init once the domU's guestd wrote attr/PVAddons/Installed: everything printed as
+# Sourced by dom0's /init once the domU's guestd wrote data/updated (after its first batch of keys): everything printed as
 #   XENE2E-KEY <absolute path> = "<value>"     (xenstore-ls -f lines of the domU's tree)
 #   XENE2E-PERM <xenstore-ls -fp line>   (control and control/feature-balloon)
 #   XENE2E-CHECK <name> ok|fail <detail>

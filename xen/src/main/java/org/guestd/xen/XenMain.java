@@ -14,6 +14,7 @@ import org.guestd.transport.IoLoop;
 import org.guestd.xen.client.XenbusConnector;
 import org.guestd.xen.client.XenstoreClient;
 import org.guestd.xen.keys.PvAddonsKeys;
+import org.guestd.xen.keys.UpdatedStamp;
 import org.guestd.xen.keys.XenKeyWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Interim runner of the Xen channel, until the agent wires it as a service (after the fact publisher
  * lands): connects to xenstore and keeps {@code attr/PVAddons/*} (guestd's version),
  * {@code control/feature-balloon} and {@code data/os_*} (from os-release and the kernel release: a
- * minimal placeholder for the guest-info facts) written, again after every reconnect. The nested-Xen
+ * minimal placeholder for the guest-info facts) written, again after every reconnect, then
+ * {@code data/updated} when anything changed (as xe-guest-utilities does after each batch). The nested-Xen
  * harness (e2e/xen) starts it in the domU.
  *
  * <pre>java -cp ... org.guestd.xen.XenMain [--xenbus-device PATH|fd:N|off] [--root DIR]</pre>
@@ -61,8 +63,13 @@ public final class XenMain {
                 writer.forget();
             }
             Map<String, String> keys = keys(version, rootDir);
-            writer.apply(keys).thenAccept(r -> LOG.info("xenstore keys: {} written, {} removed, {} refused {}, {} failed {}",
-                    r.written().size(), r.removed().size(), r.refused().size(), r.refused(), r.failed().size(), r.failed()));
+            writer.apply(keys).thenAccept(r -> {
+                LOG.info("xenstore keys: {} written, {} removed, {} refused {}, {} failed {}", r.written().size(),
+                        r.removed().size(), r.refused().size(), r.refused(), r.failed().size(), r.failed());
+                if (r.changedAnything()) {
+                    client.write("data/updated", UpdatedStamp.now());
+                }
+            });
         });
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -77,6 +77,10 @@ public final class XenSuite {
         if (home == null) {
             r.add(new Result("keys", false, "no attr/PVAddons/Installed in dom0's view of the domU"));
         } else {
+            String updated = run.keys().get(home + "/data/updated");
+            r.add(new Result("data/updated", updated != null
+                    && updated.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3][0-9] \\d{2}:\\d{2}:\\d{2} \\d{4}"),
+                    "xe-guest-utilities' format, dom0 read " + (updated == null ? "nothing" : "\"" + updated + "\"")));
             for (Map.Entry<String, String> e : expectedKeys(image).entrySet()) {
                 String got = run.keys().get(home + "/" + e.getKey());
                 r.add(new Result(e.getKey(), e.getValue().equals(got),

@@ -116,21 +116,28 @@ public final class XenbusConnection implements AutoCloseable {
                     violations.add("a message announcing " + framer.announcedLength() + " payload bytes");
                     break;
                 }
+                List<XsWire.Msg> batch = new ArrayList<>();
                 XsWire.Msg m;
-                while (!closed && (m = framer.next()) != null) {
-                    received.add(m);
+                while ((m = framer.next()) != null) {
+                    batch.add(m);
+                }
+                alias(batch);
+                for (XsWire.Msg msg : batch) {
+                    if (closed) {
+                        break;
+                    }
+                    received.add(msg);
                     requestCount.incrementAndGet();
                     int left = store.faults().closeAfterRequests.get();
                     if (left > 0 && store.faults().closeAfterRequests.decrementAndGet() == 0) {
                         closeFd();
                         return;
                     }
-                    requests.handle(m);
-                    if (framer.announcedLength() > DEVICE_MAX) {
-                        violations.add("a message announcing " + framer.announcedLength() + " payload bytes");
-                        closeFd();
-                        return;
-                    }
+                    requests.handle(msg);
+                }
+                if (framer.announcedLength() > DEVICE_MAX) {
+                    violations.add("a message announcing " + framer.announcedLength() + " payload bytes");
+                    break;
                 }
                 if (!XenHostLibc.readable(hostFd, 0)) {
                     flushHeld();
@@ -142,6 +149,35 @@ public final class XenbusConnection implements AutoCloseable {
             }
         }
         closeFd();
+    }
+
+    /**
+     * What the Linux device does to requests written before the previous one was answered: it queues
+     * each forwarded request (all but WATCH/UNWATCH, which it handles synchronously) with its body
+     * still in the open file's single message buffer, so when the xenbus thread copies them to the
+     * ring they all carry the last request's bytes (cut or zero-padded to their own length).
+     * Recorded as a violation; off with {@link XsFaults#kernelBodyAliasing}.
+     */
+    private void alias(List<XsWire.Msg> batch) {
+        List<Integer> forwarded = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            int t = batch.get(i).type();
+            if (t != XsWire.WATCH && t != XsWire.UNWATCH) {
+                forwarded.add(i);
+            }
+        }
+        if (forwarded.size() < 2) {
+            return;
+        }
+        violations.add("pipelined: " + forwarded.size() + " forwarded requests written before a reply");
+        if (!store.faults().kernelBodyAliasing) {
+            return;
+        }
+        byte[] last = batch.get(forwarded.get(forwarded.size() - 1)).payload();
+        for (int i : forwarded) {
+            XsWire.Msg m = batch.get(i);
+            batch.set(i, new XsWire.Msg(m.type(), m.reqId(), m.txId(), java.util.Arrays.copyOf(last, m.payload().length)));
+        }
     }
 
     /** A reply to the guest's request (held and reversed while replies go out of order). */

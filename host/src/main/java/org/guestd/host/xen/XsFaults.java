@@ -26,6 +26,11 @@ public final class XsFaults {
     public volatile boolean repliesOutOfOrder;
     /** A new watch's first event comes before its OK (what the kernel did in 7 of 10 registrations). */
     public volatile boolean eventBeforeWatchOk = true;
+    /**
+     * Requests written before the previous one was answered get the last one's body, as on the Linux
+     * device (see {@link XenbusConnection}); they are recorded as violations either way.
+     */
+    public volatile boolean kernelBodyAliasing = true;
     /** Never reply (the lost upcall seen once under nested SVM). */
     public volatile boolean swallowReplies;
 }

@@ -27,7 +27,7 @@ class XenstoreClientTest {
     void setUp() {
         loop = new ManualLoop();
         bus = new FakeXenbus();
-        client = new XenstoreClient(bus, loop, new XenstoreClient.Options(Duration.ofSeconds(30), 4080, 5, 100, 5000),
+        client = new XenstoreClient(bus, loop, new XenstoreClient.Options(Duration.ofSeconds(30), 4080, 5, 100, 5000, 8),
                 loop::nanoTime);
         client.start();
         loop.runPending();
@@ -83,6 +83,25 @@ class XenstoreClientTest {
         client.read("data/x");
         loop.runPending();
         assertEquals("data/x\0", new String(lastSent().payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void oneRequestInFlightByDefault() {
+        ManualLoop l = new ManualLoop();
+        FakeXenbus b = new FakeXenbus();
+        XenstoreClient c = new XenstoreClient(b, l, XenstoreClient.Options.defaults(), l::nanoTime);
+        c.start();
+        CompletableFuture<String> x = c.readString("x");
+        CompletableFuture<String> y = c.readString("y");
+        l.runPending();
+        assertEquals(1, b.current().sent.size(), "the second waits for the first reply");
+        b.current().receive(XsMessage.of(XsType.READ, b.current().sent.get(0).reqId(), 0, "X".getBytes(StandardCharsets.UTF_8)));
+        l.runPending();
+        assertEquals("X", x.join());
+        assertEquals(2, b.current().sent.size());
+        b.current().receive(XsMessage.of(XsType.READ, b.current().sent.get(1).reqId(), 0, "Y".getBytes(StandardCharsets.UTF_8)));
+        l.runPending();
+        assertEquals("Y", y.join());
     }
 
     @Test

@@ -29,6 +29,9 @@ public final class XenbusConnection implements AutoCloseable {
     private final Thread thread;
     private final Object writeLock = new Object();
     private final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+    /** Messages for the guest, written by the serving thread without blocking (a guest that does not read never blocks the store). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private int headWritten;
     private final List<XsWire.Msg> held = new ArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<XsWire.Msg> received = new CopyOnWriteArrayList<>();
@@ -42,6 +45,7 @@ public final class XenbusConnection implements AutoCloseable {
         int[] sv = SocketPairs.stream();
         hostFd = sv[0];
         guestFd = sv[1];
+        Posix.setNonBlockingCloexec(hostFd);
         thread = new Thread(this::serve, "xenstored-emulator-" + hostFd);
         thread.setDaemon(true);
     }
@@ -101,11 +105,17 @@ public final class XenbusConnection implements AutoCloseable {
         byte[] chunk = new byte[64 * 1024];
         try {
             while (!closed) {
-                if (!XenHostLibc.readable(hostFd, 200)) {
+                short want = (short) (XenHostLibc.POLLIN | (outbox.isEmpty() ? 0 : XenHostLibc.POLLOUT));
+                int rev = XenHostLibc.poll(hostFd, want, 20);
+                flushOut();
+                if ((rev & ~XenHostLibc.POLLOUT) == 0) {
                     continue;
                 }
                 in.clear();
                 int n = Posix.read(hostFd, in);
+                if (n == 0) {
+                    continue; // would block
+                }
                 if (n < 0) {
                     break; // the agent closed its end
                 }
@@ -142,6 +152,7 @@ public final class XenbusConnection implements AutoCloseable {
                 if (!XenHostLibc.readable(hostFd, 0)) {
                     flushHeld();
                 }
+                flushOut();
             }
         } catch (NativeException | RuntimeException e) {
             if (!closed) {
@@ -224,28 +235,37 @@ public final class XenbusConnection implements AutoCloseable {
         requests.changed(path, removal, removed);
     }
 
-    /** Writes one message; {@code fakeLength} >= 0 overwrites the header's length (garbage). */
+    /** Queues one message for the guest; {@code fakeLength} >= 0 overwrites the header's length (garbage). */
     private void send(byte[] bytes, int fakeLength) {
         if (fakeLength >= 0) {
             ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, fakeLength);
         }
-        synchronized (writeLock) {
-            if (closed) {
+        if (!closed) {
+            outbox.add(bytes);
+        }
+    }
+
+    /** Writes queued messages until done or the socket is full (serving thread only). */
+    private void flushOut() {
+        byte[] head;
+        while (!closed && (head = outbox.peek()) != null) {
+            out.clear();
+            int n = Math.min(out.capacity(), head.length - headWritten);
+            out.put(head, headWritten, n).flip();
+            int w;
+            try {
+                w = Posix.write(hostFd, out);
+            } catch (NativeException e) {
+                closed = true; // the agent closed its end
                 return;
             }
-            try {
-                int off = 0;
-                while (off < bytes.length) {
-                    out.clear();
-                    int n = Math.min(out.capacity(), bytes.length - off);
-                    out.put(bytes, off, n).flip();
-                    while (out.hasRemaining()) {
-                        Posix.write(hostFd, out);
-                    }
-                    off += n;
-                }
-            } catch (NativeException e) {
-                closed = true; // the agent is gone
+            if (w == 0) {
+                return;
+            }
+            headWritten += w;
+            if (headWritten == head.length) {
+                outbox.poll();
+                headWritten = 0;
             }
         }
     }

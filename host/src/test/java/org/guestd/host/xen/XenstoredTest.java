@@ -70,6 +70,13 @@ class XenstoredTest {
             return m;
         }
 
+        XsWire.Msg callRaw(int type, int tx, byte[] payload) throws IOException {
+            int id = send(type, tx, payload);
+            XsWire.Msg m = next();
+            assertEquals(id, m.reqId(), "the reply echoes req_id");
+            return m;
+        }
+
         String err(int type, String... parts) throws IOException {
             XsWire.Msg m = call(type, 0, parts);
             return m.type() == XsWire.ERROR ? m.parts().get(0) : "OK";
@@ -114,7 +121,7 @@ class XenstoredTest {
         open(false);
         assertEquals("5", new String(g.call(XsWire.READ, 0, "domid").payload(), StandardCharsets.UTF_8));
         assertEquals("guest", new String(g.call(XsWire.READ, 0, "/local/domain/5/name").payload(), StandardCharsets.UTF_8));
-        assertEquals(XsWire.WRITE, g.call(XsWire.WRITE, 0, "data/x\0v".split("\0")).type());
+        assertEquals(XsWire.WRITE, g.callRaw(XsWire.WRITE, 0, write("data/x", "v")).type());
         assertEquals("EACCES", g.err(XsWire.WRITE, "control/feature-balloon", "1"), "control/ is read-only as libxl makes it");
         assertEquals("OK", g.err(XsWire.WRITE, "control/feature-poweroff", "1"), "the guest owns control/feature-poweroff");
         assertEquals("EACCES", g.err(XsWire.READ, "/local/domain/0/name"), "another domain's tree");
@@ -170,7 +177,7 @@ class XenstoredTest {
         int tx = Integer.parseInt(g.call(XsWire.TRANSACTION_START, 0, "").parts().get(0));
         assertEquals("0", new String(g.call(XsWire.READ, tx, "data/x").payload(), StandardCharsets.UTF_8));
         xs.write("data/x", "1");
-        g.call(XsWire.WRITE, tx, "data/y", "t");
+        g.callRaw(XsWire.WRITE, tx, write("data/y", "t"));
         assertNull(xs.read("data/y"), "invisible before the commit");
         XsWire.Msg end = g.call(XsWire.TRANSACTION_END, tx, "T");
         assertEquals(XsWire.ERROR, end.type());
@@ -178,7 +185,7 @@ class XenstoredTest {
         assertNull(xs.read("data/y"), "a failed commit changes nothing");
         int tx2 = Integer.parseInt(g.call(XsWire.TRANSACTION_START, 0, "").parts().get(0));
         g.call(XsWire.READ, tx2, "data/x");
-        g.call(XsWire.WRITE, tx2, "data/y", "t2");
+        g.callRaw(XsWire.WRITE, tx2, write("data/y", "t2"));
         assertEquals(XsWire.TRANSACTION_END, g.call(XsWire.TRANSACTION_END, tx2, "T").type());
         assertEquals("t2", xs.read("data/y"));
         assertEquals("ENOENT", g.call(XsWire.READ, tx2, "data/x").parts().get(0), "an ended transaction is unknown");

@@ -74,6 +74,9 @@ final class XenbusLink implements Link {
             }
             open = true;
             updateInterest();
+            if (!open) {
+                return; // epoll refused the descriptor: ended, disconnected reported
+            }
             safe("connected", () -> handler.connected(this));
             if (open) {
                 flush();

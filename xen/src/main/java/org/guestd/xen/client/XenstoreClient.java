@@ -462,6 +462,10 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
             event(m);
             return;
         }
+        if (m.knownType() == null) {
+            badInput("a message of unknown type (" + m + ")"); // not a reply to anything we sent
+            return;
+        }
         PendingRequest r = inFlight.remove(m.reqId());
         if (r == null) {
             LOG.debug("reply {} matches no request in flight (timed out?)", m);

@@ -235,4 +235,30 @@ class EmulatorClientTest {
         assertFalse(opened.get(0).isOpen());
         assertNotNull(c);
     }
+
+    @Test
+    void survivesAWatchStormAndFramesOfUnknownType() throws Exception {
+        XenstoreClient c = start(fast());
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        get(c.watch("data", p -> events.incrementAndGet()));
+        xs.watchStorm("data/x", 20_000);
+        xs.faults().unknownTypeBeforeReplies = true;
+        assertEquals("5", get(c.readString("domid")), "requests still answered during the storm");
+        xs.faults().unknownTypeBeforeReplies = false;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (events.get() < 20_001 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(20_001, events.get(), "every event delivered (registration + storm)");
+        assertEquals(1, opened.size(), "no reconnect");
+    }
+
+    @Test
+    void aStoreThatNeverAnswersTimesOutAndTheNextRequestGoesThrough() throws Exception {
+        XenstoreClient c = start(new XenstoreClient.Options(Duration.ofMillis(300), 4080, 8, 20, 200, 1));
+        xs.faults().swallowReplies = true;
+        assertEquals(XsError.TIMEOUT, error(c.read("domid")));
+        xs.faults().swallowReplies = false;
+        assertEquals("5", get(c.readString("domid")), "the slot is free again after the timeout");
+    }
 }

@@ -12,7 +12,8 @@
 # Nothing is installed on the host; nothing touches the host's /dev/xen or /proc/xen.
 #
 # Usage: prepare.sh REPO_ROOT     (agent/target/lib and xen/target/guestd-xen-*.jar must be built)
-# Env:   GUESTD_E2E_XEN_CACHE [~/.cache/guestd-e2e/xen]   JAVA_HOME [from javac on PATH]
+# Env:   GUESTD_E2E_XEN_CACHE [~/.cache/guestd-e2e/xen]   GUESTD_E2E_CACHE [~/.cache/guestd-e2e] (its debs/)
+#        JAVA_HOME [from javac on PATH]
 # Output: the last line of stdout is
 #   XEN=... DOM0_KERNEL=... DOM0_INITRD=... KVER=... GUESTD_VERSION=... OS_RELEASE=...
 #   (also written to $GUESTD_E2E_XEN_CACHE/current.env)
@@ -20,7 +21,9 @@ set -euo pipefail
 REPO=$(cd "${1:?usage: prepare.sh REPO_ROOT}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${GUESTD_E2E_XEN_CACHE:-$HOME/.cache/guestd-e2e/xen}
-mkdir -p "$CACHE/debs"
+# .deb files are shared with the QEMU VM suite's cache (the 70 MB kernel package is the same)
+DEBS=${GUESTD_E2E_CACHE:-$HOME/.cache/guestd-e2e}/debs
+mkdir -p "$CACHE" "$DEBS"
 log() { echo "[xen-prepare] $*" >&2; }
 die() { echo "[xen-prepare] ERROR: $*" >&2; exit 1; }
 for t in apt-get apt-cache dpkg-deb depmod modprobe cpio gzip python3 sha256sum ldd; do
@@ -40,11 +43,11 @@ fi
 fetch_deb() {   # PKG -> prints the path of its .deb in the cache
     local pkg=$1 ver file
     ver=$(candidate "$pkg"); [ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate for $pkg"
-    file=$(ls "$CACHE/debs/${pkg}_${ver/:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
+    file=$(ls "$DEBS/${pkg}_${ver/:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
     if [ -z "$file" ]; then
         log "apt-get download $pkg=$ver"
-        (cd "$CACHE/debs" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg failed"
-        file=$(ls "$CACHE/debs/${pkg}_${ver/:/%3a}_"*.deb | head -n1)
+        (cd "$DEBS" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg failed"
+        file=$(ls "$DEBS/${pkg}_${ver/:/%3a}_"*.deb | head -n1)
     fi
     echo "$file"
 }

@@ -2,12 +2,8 @@
 package org.guestd.xen.client;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -24,11 +18,8 @@ import org.guestd.jna.linux.NativeException;
 import org.guestd.transport.Backoff;
 import org.guestd.transport.Link;
 import org.guestd.transport.Transport;
-import org.guestd.transport.XenbusTransport;
-import org.guestd.xen.wire.XsDecoder;
 import org.guestd.xen.wire.XsError;
 import org.guestd.xen.wire.XsException;
-import org.guestd.xen.wire.XsFramingException;
 import org.guestd.xen.wire.XsMessage;
 import org.guestd.xen.wire.XsType;
 import org.slf4j.Logger;
@@ -86,7 +77,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
      * @param maxTransactionAttempts how often a transaction is tried when it ends in EAGAIN or a lost channel
      * @param backoffInitialMillis first reconnect delay
      * @param backoffMaxMillis reconnect delay cap
-     * @param maxInFlight unanswered requests at most (1 for the Linux xenbus device, see {@link #pump()})
+     * @param maxInFlight unanswered requests at most (1 for the Linux xenbus device, see {@link RequestQueue})
      */
     public record Options(Duration requestTimeout, int maxPayload, int maxTransactionAttempts,
             long backoffInitialMillis, long backoffMaxMillis, int maxInFlight) {
@@ -109,10 +100,8 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
     private final XenbusSession session;
 
     // loop-confined
-    private final Map<Integer, PendingRequest> inFlight = new HashMap<>();
-    private final ArrayDeque<PendingRequest> waiting = new ArrayDeque<>();
+    private final RequestQueue queue;
     private final Map<String, Watch> watches = new LinkedHashMap<>();
-    private int nextReqId = 1;
     private boolean started;
     private boolean gaveUp;
     private boolean badInputLogged;
@@ -128,6 +117,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
         this.options = options;
         this.session = new XenbusSession(connector, loop,
                 new Backoff(options.backoffInitialMillis(), options.backoffMaxMillis()), nanoTime, new Events());
+        this.queue = new RequestQueue(session, loop, options.requestTimeout().toMillis(), options.maxInFlight());
     }
 
     /** With {@link Options#defaults()} and {@link System#nanoTime()}. */
@@ -203,8 +193,8 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
         onLoop(() -> {
             session.close();
             connected = false;
-            failInFlight("client closed");
-            failWaiting("client closed");
+            queue.failInFlight("client closed");
+            queue.failWaiting("client closed");
             for (Watch w : watches.values()) {
                 w.ready.completeExceptionally(new XsException(XsError.DISCONNECTED, "client closed"));
             }
@@ -254,63 +244,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
             r.fail(XsError.DISCONNECTED, "its transaction ended with the connection it was started on");
             return;
         }
-        armTimeout(r);
-        if (r.type == XsType.WATCH) {
-            waiting.addFirst(r); // a connection's watches go before the requests that waited for it
-        } else {
-            waiting.add(r);
-        }
-        pump();
-    }
-
-    /**
-     * Sends waiting requests while fewer than {@link Options#maxInFlight()} are unanswered. The
-     * Linux xenbus device needs 1: it queues a forwarded request with its body still in the open
-     * file's one message buffer, so the next write(2) overwrites the body of a request the xenbus
-     * thread has not copied to the ring yet (seen in the nested-Xen run: pipelined writes stored
-     * one request's value under another's path). libxenstore likewise has one request outstanding.
-     */
-    private void pump() {
-        while (session.link() != null && inFlight.size() < options.maxInFlight() && !waiting.isEmpty()) {
-            PendingRequest r = waiting.poll();
-            if (r.txId != 0 && r.txGeneration != session.generation()) {
-                r.fail(XsError.DISCONNECTED, "its transaction ended with the connection it was started on");
-                continue;
-            }
-            sendNow(r);
-        }
-    }
-
-    private void sendNow(PendingRequest r) {
-        int id = allocateId();
-        r.reqId = id;
-        inFlight.put(id, r);
-        session.link().write(new XsMessage(r.type.code(), id, r.txId, r.payload).encode());
-    }
-
-    private int allocateId() {
-        while (true) {
-            int id = nextReqId++;
-            if (id != 0 && !inFlight.containsKey(id)) {
-                return id;
-            }
-        }
-    }
-
-    private void armTimeout(PendingRequest r) {
-        long ms = options.requestTimeout().toMillis();
-        if (ms > 0 && r.timeout == null) {
-            r.timeout = loop.schedule(() -> {
-                if (!r.future.isDone()) {
-                    waiting.remove(r);
-                    if (r.reqId != 0) {
-                        inFlight.remove(r.reqId, r);
-                    }
-                    r.fail(XsError.TIMEOUT, "no reply within " + ms + " ms");
-                    pump();
-                }
-            }, ms, TimeUnit.MILLISECONDS);
-        }
+        queue.add(r);
     }
 
     // ---------------------------------------------------------------- watches
@@ -385,7 +319,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
             for (Watch w : new ArrayList<>(watches.values())) {
                 register(w);
             }
-            pump();
+            queue.pump();
             for (ConnectionListener cl : listeners) {
                 try {
                     cl.connected(gen);
@@ -402,20 +336,19 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
 
         @Override
         public void refused(int reqId, NativeException error) {
-            PendingRequest r = inFlight.remove(reqId);
+            PendingRequest r = queue.take(reqId);
             if (r != null) {
                 r.fail(XsError.ofErrno(error.errno()), "refused by the device: " + error.errnoName());
             }
-            pump();
+            queue.pump();
         }
 
         @Override
         public void down(String why) {
             connected = false;
-            failInFlight(why);
+            queue.failInFlight(why);
             // queued (un)registrations belong to the lost connection: up() registers every watch again
-            waiting.removeIf(r -> (r.type == XsType.WATCH || r.type == XsType.UNWATCH)
-                    && failed(r, "the channel closed"));
+            queue.dropWaiting(r -> r.type == XsType.WATCH || r.type == XsType.UNWATCH, why);
             for (ConnectionListener cl : listeners) {
                 try {
                     cl.disconnected();
@@ -428,32 +361,12 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
         @Override
         public void exhausted() {
             gaveUp = true;
-            failInFlight("no xenbus device");
-            failWaiting("no xenbus device");
+            queue.failInFlight("no xenbus device");
+            queue.failWaiting("no xenbus device");
             for (Watch w : watches.values()) {
                 w.ready.completeExceptionally(new XsException(XsError.DISCONNECTED, "no xenbus device"));
             }
             watches.clear();
-        }
-    }
-
-    private static boolean failed(PendingRequest r, String why) {
-        r.fail(XsError.DISCONNECTED, why);
-        return true;
-    }
-
-    private void failInFlight(String why) {
-        List<PendingRequest> lost = new ArrayList<>(inFlight.values());
-        inFlight.clear();
-        for (PendingRequest r : lost) {
-            r.fail(XsError.DISCONNECTED, why);
-        }
-    }
-
-    private void failWaiting(String why) {
-        PendingRequest r;
-        while ((r = waiting.poll()) != null) {
-            r.fail(XsError.DISCONNECTED, why);
         }
     }
 
@@ -466,7 +379,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
             badInput("a message of unknown type (" + m + ")"); // not a reply to anything we sent
             return;
         }
-        PendingRequest r = inFlight.remove(m.reqId());
+        PendingRequest r = queue.take(m.reqId());
         if (r == null) {
             LOG.debug("reply {} matches no request in flight (timed out?)", m);
             return;
@@ -481,7 +394,7 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
         } else {
             r.complete(m);
         }
-        pump();
+        queue.pump();
     }
 
     private void badInput(String what) {

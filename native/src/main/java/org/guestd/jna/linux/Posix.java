@@ -258,4 +258,31 @@ public final class Posix {
             throw NativeException.of("fcntl(F_DUPFD_CLOEXEC)", e);
         }
     }
+
+    /** POLLIN, POLLOUT for {@link #poll}. */
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+
+    /**
+     * poll(2) of one descriptor for {@code events} for at most {@code timeoutMillis} (-1: no limit),
+     * EINTR retried.
+     *
+     * @return the revents (0 on timeout)
+     */
+    public static short poll(int fd, short events, int timeoutMillis) throws NativeException {
+        try (Memory pfd = new Memory(8)) {
+            pfd.setInt(0, fd);
+            pfd.setShort(4, events);
+            while (true) {
+                pfd.setShort(6, (short) 0);
+                try {
+                    return LinuxLibc.poll(pfd, 1, timeoutMillis) > 0 ? pfd.getShort(6) : 0;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != Errno.EINTR) {
+                        throw NativeException.of("poll", e);
+                    }
+                }
+            }
+        }
+    }
 }

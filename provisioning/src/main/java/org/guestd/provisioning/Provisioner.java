@@ -121,6 +121,18 @@ public final class Provisioner {
         return done;
     }
 
+    /**
+     * Records that provisioning could not even start for {@code vmId} (no usable data from the
+     * platform): FAILED with the reason, so it is tried again at the next start.
+     */
+    public ProvisioningState recordFailure(String vmId, String sources, String reason) throws IOException {
+        long now = millis();
+        ProvisioningState s = new ProvisioningState(vmId, ProvisioningState.Status.FAILED, cap(reason), sources, null,
+                now, now, List.of(step("data", sources, Step.Result.FAILED, cap(reason))), null);
+        save(s);
+        return s;
+    }
+
     /** Stores what was reported to the platform for the current state. */
     public void recordReport(ProvisioningState.Report report) throws IOException {
         Optional<ProvisioningState> s = current();

@@ -22,16 +22,16 @@ import org.guestd.core.env.CommandRunner;
  * hostname, hostnamectl, visudo, eject, systemctl. Nothing runs for real; every call is recorded
  * with its standard input. A program not listed fails like a missing binary.
  */
-final class SimulatedSystem implements CommandRunner {
+public final class SimulatedSystem implements CommandRunner {
     /** One recorded run. */
-    record Call(List<String> argv, String stdin) {}
+    public record Call(List<String> argv, String stdin) {}
 
-    final Path root;
-    final List<Call> calls = new ArrayList<>();
+    public final Path root;
+    public final List<Call> calls = new ArrayList<>();
     final Map<String, CommandResult> failures = new HashMap<>();
-    String hostname = "localhost";
+    public String hostname = "localhost";
 
-    SimulatedSystem(Path root) throws IOException {
+    public SimulatedSystem(Path root) throws IOException {
         this.root = root;
         Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
         Files.createDirectories(root.resolve("home"));
@@ -44,12 +44,12 @@ final class SimulatedSystem implements CommandRunner {
     }
 
     /** Makes {@code program} fail with this exit code and stderr. */
-    SimulatedSystem fail(String program, int exit, String stderr) {
+    public SimulatedSystem fail(String program, int exit, String stderr) {
         failures.put(program, new CommandResult(exit, new byte[0], stderr.getBytes(StandardCharsets.UTF_8)));
         return this;
     }
 
-    List<List<String>> argvs() {
+    public List<List<String>> argvs() {
         return calls.stream().map(Call::argv).toList();
     }
 

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.guestd.azure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.guestd.core.AgentException;
+import org.guestd.core.env.CommandRunner;
+
+/**
+ * Reads {@code ovf-env.xml} from Azure's provisioning CD: the device ({@code /dev/sr0}) is mounted
+ * read-only ({@code -o ro,nosuid,nodev,noexec}, UDF then ISO 9660) on a fresh private directory
+ * (0700) under the agent's runtime directory, the file is read with a size cap (a 100 MB file is
+ * refused after reading the cap, not loaded), then the CD is unmounted. A configured file or
+ * directory is read instead of mounting anything (pre-mounted media, tests).
+ */
+public final class OvfMedia {
+    /** The file's name on the medium. */
+    public static final String FILE = "ovf-env.xml";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final CommandRunner runner;
+    private final Path device;
+    private final Path deviceNode;
+    private final Path mountBase;
+    private final Path configured;
+
+    /**
+     * @param device the CD device as the system sees it, e.g. {@code /dev/sr0}
+     * @param deviceNode the same device as this process finds it (under a fixture root in tests)
+     * @param mountBase where the private mount directory is made (the agent's state dir)
+     * @param configured a file or directory holding ovf-env.xml to read instead, or null
+     */
+    public OvfMedia(CommandRunner runner, Path device, Path deviceNode, Path mountBase, Path configured) {
+        this.runner = runner;
+        this.device = device;
+        this.deviceNode = deviceNode;
+        this.mountBase = mountBase;
+        this.configured = configured;
+    }
+
+    /** The device to eject after provisioning, or null when none was used. */
+    public String ejectDevice() {
+        return configured == null ? device.toString() : null;
+    }
+
+    /**
+     * The raw ovf-env.xml, or empty when there is no medium or it holds no such file.
+     *
+     * @throws XmlException when the file is over {@link OvfEnv#MAX_BYTES}
+     * @throws IOException when the medium cannot be read
+     */
+    public Optional<byte[]> read() throws IOException, XmlException {
+        if (configured != null) {
+            Path f = Files.isDirectory(configured) ? configured.resolve(FILE) : configured;
+            return readCapped(f);
+        }
+        if (!Files.exists(deviceNode)) {
+            return Optional.empty();
+        }
+        Files.createDirectories(mountBase);
+        Path mnt = Files.createTempDirectory(mountBase, "azure-media.",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            String failure = null;
+            for (String type : List.of("udf", "iso9660")) {
+                CommandRunner.CommandResult r = runner.run(List.of("mount", "-o", "ro,nosuid,nodev,noexec", "-t", type,
+                        device.toString(), mnt.toString()), null, TIMEOUT);
+                if (r.ok()) {
+                    try {
+                        return readCapped(mnt.resolve(FILE));
+                    } finally {
+                        runner.run(List.of("umount", mnt.toString()), null, TIMEOUT);
+                    }
+                }
+                failure = r.stderrText().strip();
+            }
+            throw new IOException("cannot mount " + device + " (udf, iso9660): " + failure);
+        } catch (AgentException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(mnt);
+        }
+    }
+
+    static Optional<byte[]> readCapped(Path f) throws IOException, XmlException {
+        try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] b = in.readNBytes(OvfEnv.MAX_BYTES + 1);
+            if (b.length > OvfEnv.MAX_BYTES) {
+                throw new XmlException(FILE + " is over the limit of " + OvfEnv.MAX_BYTES + " bytes");
+            }
+            return Optional.of(b);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.guestd.azure.AzureProvisioning;
+import org.guestd.azure.AzureSetup;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigSection;
@@ -82,7 +84,15 @@ final class Wiring {
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
         MemInfoSampler meminfo = new ProcMemInfoSampler(in.paths(), in.clock());
-        Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
+        // Azure: who provisions (one log line); on Azure the KVP pools run even before a KVP device exists
+        AzureSetup azure = AzureSetup.decide(cfg.section("azure"), in.paths());
+        if (azure.onAzure() || azure.decision().guestd()) {
+            LOG.info(azure.decision().line());
+        } else {
+            LOG.debug(azure.decision().line());
+        }
+        Optional<KvpService> kvp = optional("kvp", azure.onAzure() ? Availability.available()
+                : KvpService.availability(cfg.section("kvp"), general, in.paths()),
                 () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
 
         // facts the channels may report (read only while one listens)
@@ -93,6 +103,8 @@ final class Wiring {
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
+        Optional<AzureProvisioning> provisioning = azure.service(cfg.section("provisioning"), kvp.map(KvpService::store),
+                facts, in.paths(), in.runner(), in.stateDir(), in.version(), in.clock());
         QgaFeatures qgaFeatures = new QgaFeatures(info, in.clock(), Optional.of(heartbeat), Optional.of(time),
                 freeze.map(FreezeService::freezer), freeze.map(FreezeService::trimmer), Optional.of(power),
                 Optional.of(memoryBlocks), Optional.of(vcpus), in.stateDir(), in.paths(), in.runner());
@@ -108,6 +120,7 @@ final class Wiring {
         services.add(new FactTriggers(loop, facts));
         services.add(qga);
         services.add(hyperv);
+        provisioning.ifPresent(services::add);
         return new Assembly(List.copyOf(services), freeze, facts);
     }
 

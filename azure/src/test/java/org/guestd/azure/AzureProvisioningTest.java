@@ -148,6 +148,16 @@ class AzureProvisioningTest {
         assertEquals(new ProvisioningFact("ready", "Ready reported (json /provisioning/health)"),
                 facts.get(FactKind.PROVISIONING, FactKind.SINGLE));
 
+        // guestctl azure status reads the same state file and pool (the format contract)
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, org.guestd.kvp.cli.GuestCtl.run(new String[] {"azure", "status", "--state-dir",
+                tmp.resolve("state").toString(), "--pool-dir", tmp.resolve("hyperv").toString()},
+                new java.io.PrintStream(out, true), System.err));
+        String status = out.toString(StandardCharsets.UTF_8);
+        assertTrue(status.contains("provisioning:    provisioned (VM " + EmulatorFixture.VM_ID + ", from imds)"), status);
+        assertTrue(status.contains("health report:   Ready — json /provisioning/health"), status);
+        assertTrue(status.contains("KVP report:      " + report), status);
+
         // the next start (a reboot) does nothing
         sys.calls.clear();
         int requests = emu.requests().size();

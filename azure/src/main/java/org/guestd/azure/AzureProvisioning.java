@@ -75,7 +75,7 @@ public final class AzureProvisioning implements AgentService {
         this.version = version;
         this.clock = clock;
         this.media = new OvfMedia(runner, settings.media(), deviceRoot.resolve(Path.of("/").relativize(
-                settings.media().toAbsolutePath())), runDir, settings.ovfEnv());
+                settings.media().toAbsolutePath())), paths.sys("class/block"), runDir, settings.ovfEnv());
         Retry retry = new Retry(clock, sleeper, Retry.Log.of(LOG));
         String agent = "guestd/" + version;
         Duration req = settings.requestTimeout();
@@ -128,6 +128,8 @@ public final class AzureProvisioning implements AgentService {
             if (raw.isPresent()) {
                 ovf = OvfEnv.parse(raw.get());
                 fromCd = settings.ovfEnv() == null;
+            } else if (media.problem() != null) {
+                LOG.info("azure: no provisioning CD ({}): IMDS only", media.problem());
             }
         } catch (XmlException | IOException e) {
             ovfProblem = e.getMessage();

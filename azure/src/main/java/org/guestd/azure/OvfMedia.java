@@ -18,8 +18,10 @@ import org.guestd.core.env.CommandRunner;
  * Reads {@code ovf-env.xml} from Azure's provisioning CD: the device ({@code /dev/sr0}) is mounted
  * read-only ({@code -o ro,nosuid,nodev,noexec}, UDF then ISO 9660) on a fresh private directory
  * (0700) under the agent's runtime directory, the file is read with a size cap (a 100 MB file is
- * refused after reading the cap, not loaded), then the CD is unmounted. A configured file or
- * directory is read instead of mounting anything (pre-mounted media, tests).
+ * refused after reading the cap, not loaded), then the CD is unmounted. A drive without a medium
+ * (sysfs size 0: ejected after an earlier provisioning) or a medium that neither file system mounts
+ * is "no provisioning CD" (IMDS is used alone), with the reason in {@link #problem()}. A configured
+ * file or directory is read instead of mounting anything (pre-mounted media, tests).
  */
 public final class OvfMedia {
     /** The file's name on the medium. */
@@ -29,19 +31,23 @@ public final class OvfMedia {
     private final CommandRunner runner;
     private final Path device;
     private final Path deviceNode;
+    private final Path sysBlock;
     private final Path mountBase;
     private final Path configured;
+    private volatile String problem;
 
     /**
      * @param device the CD device as the system sees it, e.g. {@code /dev/sr0}
      * @param deviceNode the same device as this process finds it (under a fixture root in tests)
+     * @param sysBlock {@code /sys/class/block} (the medium's size is read there)
      * @param mountBase where the private mount directory is made (the agent's state dir)
      * @param configured a file or directory holding ovf-env.xml to read instead, or null
      */
-    public OvfMedia(CommandRunner runner, Path device, Path deviceNode, Path mountBase, Path configured) {
+    public OvfMedia(CommandRunner runner, Path device, Path deviceNode, Path sysBlock, Path mountBase, Path configured) {
         this.runner = runner;
         this.device = device;
         this.deviceNode = deviceNode;
+        this.sysBlock = sysBlock;
         this.mountBase = mountBase;
         this.configured = configured;
     }
@@ -49,6 +55,11 @@ public final class OvfMedia {
     /** The device to eject after provisioning, or null when none was used. */
     public String ejectDevice() {
         return configured == null ? device.toString() : null;
+    }
+
+    /** Why the last {@link #read} found no CD although a drive exists, or null. */
+    public String problem() {
+        return problem;
     }
 
     /**
@@ -62,8 +73,17 @@ public final class OvfMedia {
             Path f = Files.isDirectory(configured) ? configured.resolve(FILE) : configured;
             return readCapped(f);
         }
+        problem = null;
         if (!Files.exists(deviceNode)) {
             return Optional.empty();
+        }
+        try {
+            if (Files.readString(sysBlock.resolve(device.getFileName().toString()).resolve("size")).strip().equals("0")) {
+                problem = device + " has no medium";
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            // no sysfs entry: try to mount anyway
         }
         Files.createDirectories(mountBase);
         Path mnt = Files.createTempDirectory(mountBase, "azure-media.",
@@ -82,7 +102,8 @@ public final class OvfMedia {
                 }
                 failure = r.stderrText().strip();
             }
-            throw new IOException("cannot mount " + device + " (udf, iso9660): " + failure);
+            problem = "cannot mount " + device + " (udf, iso9660): " + failure;
+            return Optional.empty();
         } catch (AgentException e) {
             throw new IOException(e.getMessage(), e);
         } finally {

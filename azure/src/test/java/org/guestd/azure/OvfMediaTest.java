@@ -49,7 +49,8 @@ class OvfMediaTest {
         byte[] xml = OvfEnvTest.fixture("minimal.xml");
         Files.createDirectories(tmp.resolve("dev"));
         Files.writeString(tmp.resolve("dev/sr0"), "");
-        OvfMedia m = new OvfMedia(runner(xml, true), Path.of("/dev/sr0"), tmp.resolve("dev/sr0"), tmp.resolve("run"), null);
+        OvfMedia m = new OvfMedia(runner(xml, true), Path.of("/dev/sr0"), tmp.resolve("dev/sr0"), tmp.resolve("sys/class/block"),
+                tmp.resolve("run"), null);
         assertArrayEquals(xml, m.read().orElseThrow());
         assertEquals(List.of("mount", "-o", "ro,nosuid,nodev,noexec", "-t", "udf", "/dev/sr0"), calls.get(0).subList(0, 6));
         assertEquals(List.of("mount", "-o", "ro,nosuid,nodev,noexec", "-t", "iso9660", "/dev/sr0"), calls.get(1).subList(0, 6));
@@ -62,9 +63,33 @@ class OvfMediaTest {
 
     @Test
     void noDeviceNoDocument() throws Exception {
-        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("dev/sr0"), tmp.resolve("run"), null);
+        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("dev/sr0"), tmp.resolve("sys/class/block"),
+                tmp.resolve("run"), null);
         assertTrue(m.read().isEmpty());
         assertTrue(calls.isEmpty(), "nothing mounted without a device");
+    }
+
+    @Test
+    void anEmptyDriveOrAnUnmountableMediumIsNoCd() throws Exception {
+        Files.createDirectories(tmp.resolve("dev"));
+        Files.writeString(tmp.resolve("dev/sr0"), "");
+        Files.createDirectories(tmp.resolve("sys/class/block/sr0"));
+        Files.writeString(tmp.resolve("sys/class/block/sr0/size"), "0\n");
+        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("dev/sr0"),
+                tmp.resolve("sys/class/block"), tmp.resolve("run"), null);
+        assertTrue(m.read().isEmpty());
+        assertEquals("/dev/sr0 has no medium", m.problem());
+        assertTrue(calls.isEmpty(), "an empty drive is not mounted");
+        Files.writeString(tmp.resolve("sys/class/block/sr0/size"), "1234\n");
+        CommandRunner failing = (argv, stdin, timeout) -> {
+            calls.add(argv);
+            return new CommandRunner.CommandResult(32, new byte[0], "wrong fs type, bad superblock".getBytes());
+        };
+        m = new OvfMedia(failing, Path.of("/dev/sr0"), tmp.resolve("dev/sr0"), tmp.resolve("sys/class/block"),
+                tmp.resolve("run"), null);
+        assertTrue(m.read().isEmpty());
+        assertEquals("cannot mount /dev/sr0 (udf, iso9660): wrong fs type, bad superblock", m.problem());
+        assertEquals(2, calls.size());
     }
 
     @Test
@@ -73,7 +98,7 @@ class OvfMediaTest {
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(100L * 1024 * 1024); // sparse
         }
-        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("none"), tmp, big);
+        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("none"), tmp, tmp, big);
         XmlException x = assertThrows(XmlException.class, m::read);
         assertTrue(x.getMessage().contains("over the limit"), x.getMessage());
         assertEquals(null, m.ejectDevice(), "a configured file is not ejected");
@@ -82,7 +107,7 @@ class OvfMediaTest {
     @Test
     void aConfiguredDirectoryIsRead() throws Exception {
         Files.write(tmp.resolve("ovf-env.xml"), OvfEnvTest.fixture("minimal.xml"));
-        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("none"), tmp, tmp);
+        OvfMedia m = new OvfMedia(runner(new byte[0], false), Path.of("/dev/sr0"), tmp.resolve("none"), tmp, tmp, tmp);
         assertEquals("bob", OvfEnv.parse(m.read().orElseThrow()).userName());
         assertTrue(calls.isEmpty());
     }

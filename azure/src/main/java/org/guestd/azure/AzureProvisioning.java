@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Azure provisioning as a service of the agent (name {@code azure}), built only when guestd
- * provisions this VM ({@link ProvisioningAuthority}). On its own thread, once per start: read
- * ovf-env.xml from the CD and the instance metadata from IMDS, skip everything if this VM id was
- * provisioned and reported Ready already, else provision through the protocol-neutral {@link
+ * provisions this VM ({@link ProvisioningAuthority}). On its own thread, once per start: read the
+ * instance metadata from IMDS, skip everything if this VM id was provisioned and reported Ready
+ * already, else read ovf-env.xml from the CD and provision through the protocol-neutral {@link
  * Provisioner}, write the telemetry events and the {@code PROVISIONING_REPORT} to KVP pool 1, then
  * report Ready (or NotReady with the reason) to the wire server, and store what was reported. The
  * provisioning fact follows each stage.
@@ -99,7 +99,8 @@ public final class AzureProvisioning implements AgentService {
                 runOnce();
             } catch (InterruptedException e) {
                 LOG.info("azure: provisioning interrupted by the agent's stop; it runs again at the next start");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // e.g. a runtime image without java.xml: logged, the agent keeps serving its channels
                 LOG.error("azure: provisioning failed unexpectedly: {}", e.toString());
                 facts.put(FactKind.PROVISIONING, FactKind.SINGLE, new ProvisioningFact("failed", e.toString()));
             }
@@ -119,22 +120,7 @@ public final class AzureProvisioning implements AgentService {
 
     /** One pass (the service's thread runs it once per start). */
     public Outcome runOnce() throws InterruptedException {
-        fact("provisioning", "reading ovf-env.xml and IMDS");
-        OvfEnv ovf = null;
-        String ovfProblem = null;
-        boolean fromCd = false;
-        try {
-            Optional<byte[]> raw = media.read();
-            if (raw.isPresent()) {
-                ovf = OvfEnv.parse(raw.get());
-                fromCd = settings.ovfEnv() == null;
-            } else if (media.problem() != null) {
-                LOG.info("azure: no provisioning CD ({}): IMDS only", media.problem());
-            }
-        } catch (XmlException | IOException e) {
-            ovfProblem = e.getMessage();
-            LOG.warn("azure: {}", ovfProblem);
-        }
+        fact("provisioning", "reading IMDS and ovf-env.xml");
         InstanceMetadata meta = null;
         String imdsProblem = null;
         try {
@@ -155,6 +141,22 @@ public final class AzureProvisioning implements AgentService {
             }
             LOG.info("azure: VM {} was provisioned but Ready was not delivered: reporting again", vmId);
             return report(before.get());
+        }
+        // the CD only when there is something to provision (a provisioned VM's CD is not mounted again)
+        OvfEnv ovf = null;
+        String ovfProblem = null;
+        boolean fromCd = false;
+        try {
+            Optional<byte[]> raw = media.read();
+            if (raw.isPresent()) {
+                ovf = OvfEnv.parse(raw.get());
+                fromCd = settings.ovfEnv() == null;
+            } else if (media.problem() != null) {
+                LOG.info("azure: no provisioning CD ({}): IMDS only", media.problem());
+            }
+        } catch (XmlException | IOException e) {
+            ovfProblem = e.getMessage();
+            LOG.warn("azure: {}", ovfProblem);
         }
         ProvisioningState state;
         try {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
@@ -29,8 +28,6 @@ public final class Provisioner {
     public static final int MAX_REASON = 512;
     /** Accounts below this uid are the system's: never provisioned. */
     static final int MIN_UID = 1000;
-    private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private final Accounts accounts;
     private final SystemChanges system;
@@ -79,7 +76,14 @@ public final class Provisioner {
         ProvisioningState.Status status = ProvisioningState.Status.PROVISIONED;
         String reason = null;
         try {
-            Map<SshKey, String> keys = check(req, steps);
+            Map<SshKey, String> keys;
+            try {
+                keys = RequestCheck.check(req);
+            } catch (RequestCheck.Invalid e) {
+                throw new StepFailure("check", e.source, e.getMessage());
+            }
+            steps.add(step("check", req.sources(), Step.Result.DONE, "user " + req.adminUser().value() + ", "
+                    + keys.size() + " key(s)" + (req.hostName() == null ? "" : ", host name " + req.hostName().value())));
             hostName(req, steps);
             Account account = user(req, steps);
             if (!settings.groups().isEmpty()) {
@@ -139,34 +143,6 @@ public final class Provisioner {
         if (s.isPresent()) {
             save(s.get().withReport(report));
         }
-    }
-
-    private Map<SshKey, String> check(ProvisioningRequest req, List<Step> steps) throws StepFailure {
-        String user = req.adminUser().value();
-        if (!USER.matcher(user).matches()) {
-            throw new StepFailure("check", req.adminUser().source(), "'" + printable(user) + "' is not a valid user name");
-        }
-        if (req.hostName() != null && !validHostName(req.hostName().value())) {
-            throw new StepFailure("check", req.hostName().source(),
-                    "'" + printable(req.hostName().value()) + "' is not a valid host name");
-        }
-        Map<SshKey, String> keys = new LinkedHashMap<>();
-        int i = 0;
-        for (SshKey k : req.sshKeys()) {
-            i++;
-            try {
-                keys.put(k, AuthorizedKeys.normalise(k.keyData()));
-            } catch (AuthorizedKeys.InvalidKeyException e) {
-                throw new StepFailure("check", k.source(), "SSH key " + i + " of " + req.sshKeys().size()
-                        + " is not a usable public key: " + e.getMessage());
-            }
-        }
-        if (req.password() != null && req.password().value().isEmpty()) {
-            throw new StepFailure("check", req.password().source(), "the password is empty");
-        }
-        steps.add(step("check", req.sources(), Step.Result.DONE, "user " + user + ", " + keys.size() + " key(s)"
-                + (req.hostName() == null ? "" : ", host name " + req.hostName().value())));
-        return keys;
     }
 
     private void hostName(ProvisioningRequest req, List<Step> steps) throws AgentException, IOException {
@@ -283,27 +259,10 @@ public final class Provisioner {
         return i >= 0 && i + 1 < order.size() ? order.get(i + 1) : "provisioning";
     }
 
-    static boolean validHostName(String name) {
-        if (name.isEmpty() || name.length() > 64) {
-            return false;
-        }
-        for (String label : name.split("\\.", -1)) {
-            if (!LABEL.matcher(label).matches()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** {@code reason} cut to {@link #MAX_REASON} characters. */
     public static String cap(String reason) {
         String r = reason == null ? "" : reason.replace('\n', ' ').replace('\r', ' ');
         return r.length() <= MAX_REASON ? r : r.substring(0, MAX_REASON - 1) + "…";
-    }
-
-    private static String printable(String s) {
-        String t = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return t.replaceAll("[^\\x20-\\x7e…]", "?");
     }
 
     private Step step(String name, String source, Step.Result result, String detail) {

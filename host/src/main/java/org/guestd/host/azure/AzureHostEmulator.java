@@ -3,7 +3,6 @@ package org.guestd.host.azure;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -22,11 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.xml.parsers.DocumentBuilderFactory;
-import org.guestd.core.json.Json;
-import org.guestd.core.json.JsonReader;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
  * The Azure host side a provisioning agent talks to, on loopback only: IMDS ({@code GET
@@ -180,7 +174,8 @@ public final class AzureHostEmulator implements AutoCloseable {
                 if (fault instanceof Fault.Status st) {
                     a = new Answer(st.code(), "text/plain", ("emulated HTTP " + st.code()).getBytes(StandardCharsets.UTF_8));
                 } else if (fault instanceof Fault.Malformed) {
-                    a = new Answer(200, route == Route.IMDS ? "application/json" : "text/xml", malformed(route));
+                    a = new Answer(200, route == Route.IMDS ? "application/json" : "text/xml",
+                            EmulatedDocuments.malformed(route));
                 } else {
                     a = answer(endpoint, route, ex, headers, body, at);
                 }
@@ -227,37 +222,38 @@ public final class AzureHostEmulator implements AutoCloseable {
         String query = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
         if (route == null) {
             if (endpoint.equals("wire") && ex.getRequestURI().getPath().equals("/") && query.contains("comp=versions")) {
-                return new Answer(200, "text/xml", versions());
+                return new Answer(200, "text/xml", EmulatedDocuments.versions());
             }
             return new Answer(404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
         }
         switch (route) {
             case IMDS -> {
                 if (!method.equals("GET")) {
-                    return new Answer(405, "application/json", err("method not allowed"));
+                    return new Answer(405, "application/json", EmulatedDocuments.err("method not allowed"));
                 }
                 if (!"true".equalsIgnoreCase(h.get("metadata"))) {
-                    return new Answer(400, "application/json", err("Bad request. Required metadata header not specified"));
+                    return new Answer(400, "application/json",
+                            EmulatedDocuments.err("Bad request. Required metadata header not specified"));
                 }
                 if (h.containsKey("x-forwarded-for")) {
-                    return new Answer(400, "application/json", err("Bad request. Request must not be forwarded"));
+                    return new Answer(400, "application/json", EmulatedDocuments.err("Bad request. Request must not be forwarded"));
                 }
                 if (!query.contains("api-version=")) {
-                    return new Answer(400, "application/json", err("Bad request. api-version was not specified"));
+                    return new Answer(400, "application/json", EmulatedDocuments.err("Bad request. api-version was not specified"));
                 }
-                return new Answer(200, "application/json; charset=utf-8", instanceJson());
+                return new Answer(200, "application/json; charset=utf-8", EmulatedDocuments.instanceJson(instance));
             }
             case GOAL_STATE -> {
                 if (!method.equals("GET") || !h.containsKey("x-ms-version")) {
                     return new Answer(400, "text/plain", "x-ms-version required".getBytes(StandardCharsets.UTF_8));
                 }
-                return new Answer(200, "text/xml; charset=utf-8", goalState());
+                return new Answer(200, "text/xml; charset=utf-8", EmulatedDocuments.goalState(ids));
             }
             case HEALTH_XML -> {
                 if (!method.equals("POST") || !h.containsKey("x-ms-version")) {
                     return new Answer(400, "text/plain", "x-ms-version required".getBytes(StandardCharsets.UTF_8));
                 }
-                HealthReport r = parseHealthXml(body, h.get("x-ms-agent-name"), at);
+                HealthReport r = EmulatedDocuments.parseHealthXml(body, ids, h.get("x-ms-agent-name"), at);
                 if (r == null) {
                     return new Answer(400, "text/plain", "bad Health XML".getBytes(StandardCharsets.UTF_8));
                 }
@@ -268,9 +264,10 @@ public final class AzureHostEmulator implements AutoCloseable {
                 if (!jsonHealth) {
                     return new Answer(404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
                 }
-                HealthReport r = method.equals("POST") ? parseHealthJson(body, h.get("x-ms-guest-agent-name"), at) : null;
+                HealthReport r = method.equals("POST")
+                        ? EmulatedDocuments.parseHealthJson(body, h.get("x-ms-guest-agent-name"), at) : null;
                 if (r == null) {
-                    return new Answer(400, "application/json", err("bad health report"));
+                    return new Answer(400, "application/json", EmulatedDocuments.err("bad health report"));
                 }
                 accept(r);
                 return new Answer(200, "application/json", new byte[0]);
@@ -284,103 +281,6 @@ public final class AzureHostEmulator implements AutoCloseable {
             reports.add(r);
             lock.notifyAll();
         }
-    }
-
-    private HealthReport parseHealthJson(byte[] body, String agent, long at) {
-        try {
-            Object v = JsonReader.parse(new String(body, StandardCharsets.UTF_8));
-            if (!(v instanceof Map<?, ?> m) || !(m.get("state") instanceof String state)
-                    || !(state.equals("Ready") || state.equals("NotReady"))) {
-                return null;
-            }
-            String sub = null;
-            String desc = null;
-            if (m.get("details") instanceof Map<?, ?> d) {
-                sub = d.get("subStatus") instanceof String s ? s : null;
-                desc = d.get("description") instanceof String s ? s : null;
-            }
-            if (desc != null && desc.length() > 512) {
-                return null;
-            }
-            return new HealthReport("json", state, sub, desc, agent, at);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private HealthReport parseHealthXml(byte[] body, String agent, long at) {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Document d = f.newDocumentBuilder().parse(new ByteArrayInputStream(body));
-            Element root = d.getDocumentElement();
-            if (!root.getTagName().equals("Health")
-                    || !ids.incarnation().equals(text(root, "GoalStateIncarnation"))
-                    || !ids.containerId().equals(text(root, "ContainerId"))
-                    || !ids.instanceId().equals(text(root, "InstanceId"))) {
-                return null;
-            }
-            String state = text(root, "State");
-            if (!"Ready".equals(state) && !"NotReady".equals(state)) {
-                return null;
-            }
-            return new HealthReport("xml", state, text(root, "SubStatus"), text(root, "Description"), agent, at);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static String text(Element root, String tag) {
-        var l = root.getElementsByTagName(tag);
-        return l.getLength() == 1 ? l.item(0).getTextContent().strip() : null;
-    }
-
-    private byte[] instanceJson() {
-        Instance i = instance;
-        List<Object> keys = new ArrayList<>();
-        for (Key k : i.publicKeys()) {
-            keys.add(Json.obj("keyData", k.keyData(), "path", k.path()));
-        }
-        Map<String, Object> compute = Json.obj("azEnvironment", "AzurePublicCloud", "location", "emulated",
-                "name", i.computerName(), "osType", "Linux", "vmId", i.vmId(),
-                "osProfile", Json.obj("adminUsername", i.adminUsername(), "computerName", i.computerName(),
-                        "disablePasswordAuthentication", String.valueOf(i.disablePasswordAuthentication())),
-                "publicKeys", keys);
-        return Json.write(Json.obj("compute", compute, "network", Json.obj("interface", List.of())))
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] goalState() {
-        return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                + "<GoalState xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                + "xsi:noNamespaceSchemaLocation=\"goalstate10.xsd\">\n"
-                + "  <Version>2012-11-30</Version>\n"
-                + "  <Incarnation>" + ids.incarnation() + "</Incarnation>\n"
-                + "  <Machine><ExpectedState>Started</ExpectedState><StopRolesDeadlineHint>300000</StopRolesDeadlineHint>"
-                + "<ExpectHealthReport>FALSE</ExpectHealthReport></Machine>\n"
-                + "  <Container>\n    <ContainerId>" + ids.containerId() + "</ContainerId>\n"
-                + "    <RoleInstanceList>\n      <RoleInstance>\n        <InstanceId>" + ids.instanceId() + "</InstanceId>\n"
-                + "        <State>Started</State>\n        <Configuration>"
-                + "<HostingEnvironmentConfig>http://emulated/hostingenv</HostingEnvironmentConfig>"
-                + "<SharedConfig>http://emulated/sharedconfig</SharedConfig></Configuration>\n"
-                + "      </RoleInstance>\n    </RoleInstanceList>\n  </Container>\n</GoalState>\n")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] versions() {
-        return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Versions><Preferred><Version>2015-04-05</Version></Preferred>"
-                + "<Supported><Version>2015-04-05</Version><Version>2012-11-30</Version></Supported></Versions>\n")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] malformed(Route route) {
-        String s = route == Route.IMDS ? "{\"compute\": {\"vmId\": \"cut-off"
-                : "<?xml version=\"1.0\"?>\n<GoalState><Incarnation>1</Incarnation><Container><ContainerId>x";
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] err(String message) {
-        return Json.write(Json.obj("error", message)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void send(HttpExchange ex, Answer a) throws IOException {

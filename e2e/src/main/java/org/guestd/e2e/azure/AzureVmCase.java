@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.e2e.azure;
 
+import static org.guestd.e2e.azure.Steps.check;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -9,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,18 +44,15 @@ public final class AzureVmCase {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
     static final String JAVA = "JAVA_HOME=/opt/jre GUESTD_JAVA_OPTS='-Djna.tmpdir=/tmp -Dio.netty.native.workdir=/tmp' ";
 
-    /** One step's result. */
-    public record StepResult(String name, boolean passed, String detail, long millis) {}
-
     /** The run: steps in order and the measurements. */
-    public record Result(List<StepResult> steps, Map<String, String> metrics) {
+    public record Result(List<Steps.StepResult> steps, Map<String, String> metrics) {
         public boolean passed() {
-            return !steps.isEmpty() && steps.stream().allMatch(StepResult::passed);
+            return !steps.isEmpty() && steps.stream().allMatch(Steps.StepResult::passed);
         }
     }
 
     private final PrintStream out;
-    private final List<StepResult> steps = new ArrayList<>();
+    private final Steps steps;
     private final Map<String, String> metrics = new LinkedHashMap<>();
     private AzureHostEmulator emu;
     private AzureVm vm;
@@ -62,19 +60,15 @@ public final class AzureVmCase {
 
     private AzureVmCase(PrintStream out) {
         this.out = out;
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        String run() throws Exception;
+        this.steps = new Steps(out);
     }
 
     /** Runs the case in a fresh VM under {@code dir}. */
     public static Result run(VmImage image, Path initrd, Path dir, PrintStream out) throws IOException {
         AzureVmCase c = new AzureVmCase(out);
         c.execute(image, initrd, dir);
-        Files.writeString(dir.resolve("report.md"), c.report());
-        return new Result(List.copyOf(c.steps), Map.copyOf(c.metrics));
+        Files.writeString(dir.resolve("report.md"), c.steps.report("Azure VM case", c.metrics));
+        return new Result(c.steps.results(), Map.copyOf(c.metrics));
     }
 
     private void execute(VmImage image, Path initrd, Path dir) throws IOException {
@@ -93,15 +87,15 @@ public final class AzureVmCase {
             vm = AzureVm.boot(image, initrd, dir, emu.wireServerUri(), emu.imdsUri(), iso, VM1);
             shell = GuestShell.connect(vm.ctlSocket(), Duration.ofSeconds(60));
             out.printf("== azure: booting (%s)%n", dir);
-            boolean ok = step("ready", this::ready)
-                    && step("provisioned", this::provisioned)
-                    && step("kvp-pool-1", this::kvpPool)
-                    && step("guestctl-status", this::status)
-                    && step("restart-no-reprovision", this::restart)
-                    && step("deprovision-dry-run", this::dryRun)
-                    && step("deprovision", this::deprovision)
-                    && step("unusable-key-not-ready", this::failurePath)
-                    && step("retry-after-failure", this::retry);
+            boolean ok = steps.run("ready", this::ready)
+                    && steps.run("provisioned", this::provisioned)
+                    && steps.run("kvp-pool-1", this::kvpPool)
+                    && steps.run("guestctl-status", this::status)
+                    && steps.run("restart-no-reprovision", this::restart)
+                    && steps.run("deprovision-dry-run", this::dryRun)
+                    && steps.run("deprovision", this::deprovision)
+                    && steps.run("unusable-key-not-ready", this::failurePath)
+                    && steps.run("retry-after-failure", this::retry);
             if (!ok) {
                 out.print(vm.consoleTail(60).indent(6));
             }
@@ -113,38 +107,6 @@ public final class AzureVmCase {
                 vm.close();
             }
             emu.close();
-        }
-    }
-
-    private boolean step(String name, Body body) {
-        long t0 = System.nanoTime();
-        String detail;
-        boolean passed;
-        try {
-            detail = body.run();
-            passed = true;
-        } catch (Exception | AssertionError e) {
-            detail = e instanceof Failure ? e.getMessage() : e.toString();
-            passed = false;
-        }
-        StepResult r = new StepResult(name, passed, detail == null ? "" : detail, (System.nanoTime() - t0) / 1_000_000);
-        steps.add(r);
-        out.printf("   %-5s %-24s %7d ms  %s%n", passed ? "PASS" : "FAIL", name, r.millis(), r.detail());
-        return passed;
-    }
-
-    /** A failed check. */
-    private static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Failure(String m) {
-            super(m);
-        }
-    }
-
-    private static void check(boolean c, String message) throws Failure {
-        if (!c) {
-            throw new Failure(message);
         }
     }
 
@@ -226,7 +188,7 @@ public final class AzureVmCase {
     private String kvpPool() throws Exception {
         List<KvpPool.Rec> recs = KvpPool.parse(sh("base64 /var/lib/hyperv/.kvp_pool_1"));
         KvpPool.Rec report = recs.stream().filter(r -> r.key().equals("PROVISIONING_REPORT")).findFirst()
-                .orElseThrow(() -> new Failure("no PROVISIONING_REPORT in .kvp_pool_1"));
+                .orElseThrow(() -> new Steps.Failure("no PROVISIONING_REPORT in .kvp_pool_1"));
         check(report.value().matches("result=success\\|agent=guestd/[^|]+\\|pps_type=None\\|vm_id=" + VM1
                 + "\\|timestamp=\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\+00:00"), "report: " + report.value());
         long events = recs.stream().filter(r -> r.key().startsWith("guestd-") && r.key().contains("|" + VM1 + "|INFO|provision:"))
@@ -266,7 +228,7 @@ public final class AzureVmCase {
         String done = "was provisioned and reported Ready before: nothing to do";
         int before = count(done);
         restartAgent();
-        waitFor(() -> count(done) > before, "the restarted agent's 'nothing to do'");
+        Steps.waitFor(() -> count(done) > before, "the restarted agent's 'nothing to do'", READY_TIMEOUT);
         check(emu.healthReports().size() == 1, "a second health report after a restart");
         check(sh("grep -c '^" + USER + ":' /etc/passwd").equals("1"), "user added twice");
         return "restarted agent: IMDS asked again (" + (imdsRequests() - imds) + "), nothing provisioned or reported";
@@ -274,21 +236,6 @@ public final class AzureVmCase {
 
     private int imdsRequests() {
         return (int) emu.requests().stream().filter(q -> q.endpoint().equals("imds")).count();
-    }
-
-    @FunctionalInterface
-    private interface Cond {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Cond c, String what) throws Exception {
-        long end = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!c.holds()) {
-            if (System.nanoTime() > end) {
-                throw new Failure("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
     }
 
     private String dryRun() throws Exception {
@@ -357,17 +304,6 @@ public final class AzureVmCase {
         check(sh("hostname").equals("vm-azure-e2e-2"), "hostname " + sh("hostname"));
         check(sh("cat /home/" + USER + "/.ssh/authorized_keys").equals(KEY), "key");
         return "the next start provisioned VM " + VM2 + " from IMDS alone and reported Ready";
-    }
-
-    private String report() {
-        StringBuilder sb = new StringBuilder("# Azure VM case\n\n| step | result | ms | detail |\n|---|---|---|---|\n");
-        for (StepResult s : steps) {
-            sb.append("| ").append(s.name()).append(" | ").append(s.passed() ? "PASS" : "FAIL").append(" | ")
-                    .append(s.millis()).append(" | ").append(s.detail().replace("|", "\\|").replace("\n", " ")).append(" |\n");
-        }
-        sb.append("\n| measurement | value |\n|---|---|\n");
-        metrics.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        return sb.toString();
     }
 
     /** {@code [--repo DIR] [--out DIR]}: builds (or finds) the images and runs the case. */

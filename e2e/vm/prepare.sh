@@ -118,7 +118,9 @@ if [ ! -f "$INITRD" ]; then
     # Unsafe), minus java.desktop (JNA's optional AWT helpers, 12 MB) and jdk.jfr (Netty's optional events).
     MODS=$("$JAVA_HOME/bin/jdeps" -q --multi-release 17 --ignore-missing-deps --print-module-deps \
         --class-path "$REPO/agent/target/lib/*" "$JAR" 2>/dev/null || true)
-    MODS=$(printf '%s\n' ${MODS//,/ } java.base jdk.unsupported | grep -vxE 'java.desktop|jdk.jfr' | sort -u | paste -sd, -)
+    # java.xml explicitly: jdeps prints a reduced set in which java.desktop (requires transitive java.xml)
+    # stands for it, so dropping java.desktop would drop the XML parser azure's ovf-env.xml reader uses.
+    MODS=$(printf '%s\n' ${MODS//,/ } java.base jdk.unsupported java.xml | grep -vxE 'java.desktop|jdk.jfr' | sort -u | paste -sd, -)
     JREDIR=$CACHE/jre-$(printf '%s\n' "$JDKREL" "$MODS" | sha256sum | cut -c1-16)
     if [ ! -x "$JREDIR/bin/java" ]; then
         log "jlink --add-modules $MODS"

@@ -20,6 +20,10 @@ public final class Main {
      * @return the process exit status: 0 after a clean stop or an informational option, 1 on errors
      */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        if (args.length > 0 && args[0].equals("deprovision")) {
+            Logging.off();
+            return Deprovision.run(Arrays.asList(args).subList(1, args.length), System.in, out, err);
+        }
         CommandLine cl;
         Settings settings;
         try {

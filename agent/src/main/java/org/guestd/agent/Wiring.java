@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.guestd.accounts.Accounts;
+import org.guestd.azure.AzureProvisioning;
+import org.guestd.azure.AzureSetup;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigSection;
@@ -93,7 +95,15 @@ final class Wiring {
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
         MemorySampler memorySampler = new MemorySampler(in.paths(), in.clock());
-        Optional<KvpService> kvp = optional("kvp", KvpService.availability(cfg.section("kvp"), general, in.paths()),
+        // Azure: who provisions (one log line); on Azure the KVP pools run even before a KVP device exists
+        AzureSetup azure = AzureSetup.decide(cfg.section("azure"), in.paths());
+        if (azure.onAzure() || azure.decision().guestd()) {
+            LOG.info(azure.decision().line());
+        } else {
+            LOG.debug(azure.decision().line());
+        }
+        Optional<KvpService> kvp = optional("kvp", azure.onAzure() ? Availability.available()
+                : KvpService.availability(cfg.section("kvp"), general, in.paths()),
                 () -> new KvpService(cfg.section("kvp"), general, in.paths(), in.runner(), info, in::version));
         ProcessRunner processes = new ProcessRunner();
         FileHandles fileHandles = new FileHandles(in.stateDir());
@@ -108,6 +118,8 @@ final class Wiring {
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
+        Optional<AzureProvisioning> provisioning = azure.service(cfg.section("provisioning"), kvp.map(KvpService::store),
+                facts, in.paths(), in.runner(), in.stateDir(), in.version(), in.clock());
         QgaFeatures qgaFeatures = new QgaFeatures.Builder(info, in.clock()).heartbeat(heartbeat).time(time)
                 .freeze(freeze.map(FreezeService::freezer).orElse(null), freeze.map(FreezeService::trimmer).orElse(null))
                 .power(power).memory(memoryBlocks, vcpus).processes(processes).files(fileHandles).accounts(accounts)
@@ -126,6 +138,7 @@ final class Wiring {
         services.add(healer);
         services.add(qga);
         services.add(hyperv);
+        provisioning.ifPresent(services::add);
         return new Assembly(List.copyOf(services), freeze, facts);
     }
 

@@ -32,6 +32,7 @@ public final class GuestCtl {
             "       guestctl kvp set    KEY VALUE [--pool N] [--pool-dir DIR]",
             "       guestctl kvp delete KEY [--pool N] [--pool-dir DIR]",
             "Hyper-V KVP pools 0-4 (.kvp_pool_N); default pool 1 (guest to host); list without --pool: all pools.",
+            "       guestctl azure status [--json] [--state-dir DIR] [--pool-dir DIR]",
             "Exit status: 0 ok, 1 key not found, 2 usage error, 3 pool file error.");
 
     private GuestCtl() {}
@@ -41,7 +42,10 @@ public final class GuestCtl {
     }
 
     /** Runs one command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("azure")) {
+            return AzureStatus.run(List.of(args).subList(1, args.length), out, err);
+        }
         List<String> pos = new ArrayList<>();
         Integer pool = null;
         boolean json = false;

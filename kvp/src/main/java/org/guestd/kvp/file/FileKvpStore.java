@@ -200,6 +200,11 @@ public final class FileKvpStore implements KvpStore {
         return sb.toString();
     }
 
+    /** Whether pool {@code pool}'s file exists in {@code dir} (nothing is created). */
+    public static boolean poolExists(Path dir, int pool) {
+        return Files.exists(dir.resolve(".kvp_pool_" + pool));
+    }
+
     /** CLOCK_REALTIME in nanoseconds (microsecond resolution through Instant). */
     public static long realtimeNanos() {
         Instant now = Instant.now();

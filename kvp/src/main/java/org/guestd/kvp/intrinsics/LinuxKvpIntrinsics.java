@@ -51,10 +51,12 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
     private final Supplier<String> servicesVersion;
     private final Function<String, String> canonicalName;
     private volatile List<String> fixed; // FQDN, build, name, major, minor, version, arch
+    private final java.util.Set<String> helperWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param configDir where ifcfg-IF / IF.nmconnection are written (the daemon: /var/lib/hyperv)
-     * @param scriptsDir hv_get_dhcp_info and hv_set_ifconfig (the daemon: /usr/libexec/hypervkvpd)
+     * @param scriptsDir hv_get_dhcp_info, hv_get_dns_info and hv_set_ifconfig (the daemon:
+     *     /usr/libexec/hypervkvpd)
      * @param servicesVersion IntegrationServicesVersion
      * @param canonicalName host name → FQDN (getaddrinfo AI_CANONNAME in production)
      *     (gateways from /proc: see the overload with a route source)
@@ -192,7 +194,34 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
         masks.addAll(v6masks);
         boolean any = !addrs.isEmpty();
         return new IpConfig(mac, family, any && dhcpEnabled(ifname), addrs, masks,
-                any ? net.gateways(ifname) : List.of(), any ? net.nameServers() : List.of());
+                any ? net.gateways(ifname) : List.of(), any ? dnsServers(ifname) : List.of());
+    }
+
+    /**
+     * The name servers of {@code ifname}: what {@code hv_get_dns_info IFNAME} prints, one per line
+     * (the helper gets the interface name since Linux 6.13, so per-connection DNS, e.g.
+     * NetworkManager's, can answer), run with the injected runner — exec'd with the name as its one
+     * argument, never through a shell, as the daemon's {@code exec} since 6.13 — whatever its exit
+     * status, as the daemon reads its output; without the helper, the name servers of
+     * /etc/resolv.conf (what the sample script prints).
+     */
+    private List<String> dnsServers(String ifname) {
+        Path script = scriptsDir.resolve("hv_get_dns_info");
+        if (!Files.isExecutable(script)) {
+            return net.nameServers();
+        }
+        try {
+            return NetFacts.helperLines(commands.run(List.of(script.toString(), ifname), null, SCRIPT_TIMEOUT).stdout());
+        } catch (AgentException e) {
+            warnOnce(script, e);
+            return List.of(); // the daemon's popen gives no line either
+        }
+    }
+
+    private void warnOnce(Path script, AgentException e) {
+        if (helperWarned.add(script.toString() + ": " + e.getMessage())) {
+            LoggerFactory.getLogger("org.guestd.kvp").warn("kvp: {} failed: {}", script, e.getMessage());
+        }
     }
 
     /** The hv_get_dhcp_info script when installed (as the daemon), else the system's lease state. */

@@ -22,7 +22,8 @@ import org.guestd.jna.linux.RouteDump;
  * ({@code /sys/class/net}), default gateways ({@code /proc/net/route}, {@code /proc/net/ipv6_route}
  * — what {@code ip route show dev IF | awk '/default/ {print $3}'} prints), name servers
  * ({@code /etc/resolv.conf}, as the sample {@code hv_get_dns_info} script:
- * {@code awk '/^nameserver/ { print $2 }'}).
+ * {@code awk '/^nameserver/ { print $2 }'}; used when no helper script is installed), and the
+ * line splitting of a helper's output.
  */
 public final class NetFacts {
     private static final int IFF_LOOPBACK = 0x8;
@@ -164,6 +165,30 @@ public final class NetFacts {
             }
         }
         return out;
+    }
+
+    /**
+     * A helper's output as the daemon's {@code kvp_process_ipconfig_file} takes it: one entry per
+     * {@code fgets} of 256 bytes (a line, or 255 bytes of a longer one), its newline removed, cut at
+     * a NUL ({@code strcat}).
+     */
+    public static List<String> helperLines(byte[] out) {
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        while (i < out.length) {
+            int end = i;
+            while (end < out.length && end - i < 255 && out[end] != '\n') {
+                end++;
+            }
+            boolean newline = end < out.length && out[end] == '\n' && end - i < 255;
+            int stop = i;
+            while (stop < end && out[stop] != 0) {
+                stop++;
+            }
+            lines.add(new String(out, i, stop - i, StandardCharsets.UTF_8));
+            i = newline ? end + 1 : end;
+        }
+        return lines;
     }
 
     private static String ipv6(String hex32) {

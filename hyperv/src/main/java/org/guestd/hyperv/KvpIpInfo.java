@@ -3,7 +3,6 @@ package org.guestd.hyperv;
 
 import static org.guestd.hyperv.KvpWire.*;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.guestd.kvp.KvpException;
@@ -71,15 +70,12 @@ final class KvpIpInfo {
         return sb.toString();
     }
 
-    /** The non-empty items of a {@code ;}-separated list (the host may or may not end it with {@code ;}). */
+    /**
+     * The items of a {@code ;}-separated list as the host sent them (a trailing {@code ;} ends the
+     * list); the daemon's reading rules (stop at the first empty item, leading spaces dropped) are
+     * the writer's ({@code IfcfgWriter}).
+     */
     static List<String> split(String list) {
-        List<String> out = new ArrayList<>();
-        for (String s : list.split(";")) {
-            String t = s.trim();
-            if (!t.isEmpty()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return list.isEmpty() ? List.of() : List.of(list.split(";"));
     }
 }

@@ -27,7 +27,9 @@ import org.guestd.kvp.intrinsics.LinuxKvpIntrinsics;
  * <p>Config section {@code [kvp]}: {@code pool-dir} (default /var/lib/hyperv; the agent's
  * {@code --kvp-pool-dir} sets it), {@code file-mode} (octal, default 0600), {@code dir-mode}
  * (default 0700), {@code fsync} (default true), {@code scripts-dir} (default
- * /usr/libexec/hypervkvpd), {@code set-ip-mode} ({@code ifcfg} as Linux 6.1, or {@code keyfile}).
+ * /usr/libexec/hypervkvpd), {@code set-ip-mode} ({@code auto}, the default: {@code keyfile} for an
+ * interface NetworkManager runs and manages, else {@code ifcfg}; {@code ifcfg} as Linux 6.1;
+ * {@code keyfile} as upstream since 6.6).
  */
 public final class KvpService implements AgentService {
     private final FileKvpStore store;
@@ -47,9 +49,9 @@ public final class KvpService implements AgentService {
                 octal(kvp, "dir-mode", 0700), kvp.getBoolean("fsync", true)));
         LinuxKvpIntrinsics.SetIpMode mode;
         try {
-            mode = LinuxKvpIntrinsics.SetIpMode.valueOf(kvp.getString("set-ip-mode", "ifcfg").toUpperCase(Locale.ROOT));
+            mode = LinuxKvpIntrinsics.SetIpMode.valueOf(kvp.getString("set-ip-mode", "auto").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw AgentException.generic("[kvp] set-ip-mode: not ifcfg or keyfile: " + kvp.getString("set-ip-mode", ""));
+            throw AgentException.generic("[kvp] set-ip-mode: not auto, ifcfg or keyfile: " + kvp.getString("set-ip-mode", ""));
         }
         this.intrinsics = new LinuxKvpIntrinsics(info, paths, commands, dir,
                 Path.of(kvp.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,

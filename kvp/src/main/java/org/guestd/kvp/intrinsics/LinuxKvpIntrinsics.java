@@ -38,7 +38,12 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
         /** {@code hv_set_ifconfig IFCFG} (Linux 6.1, Debian 12). */
         IFCFG,
         /** {@code hv_set_ifconfig IFCFG NMCONNECTION} (upstream since 6.6). */
-        KEYFILE
+        KEYFILE,
+        /**
+         * KEYFILE when NetworkManager runs and manages the interface ({@link
+         * NetFacts#networkManagerManages}), else IFCFG; decided at each SET_IP_INFO.
+         */
+        AUTO
     }
 
     private final GuestInfo info;
@@ -260,17 +265,20 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
         if (mac == null) {
             throw new KvpException("no MAC address for " + ifname);
         }
+        boolean keyfile = mode == SetIpMode.KEYFILE || (mode == SetIpMode.AUTO && net.networkManagerManages(ifname));
         Path ifcfg = configDir.resolve("ifcfg-" + ifname);
         Path nm = configDir.resolve(ifname + ".nmconnection");
         List<String> argv = new ArrayList<>(List.of(scriptsDir.resolve("hv_set_ifconfig").toString(), ifcfg.toString()));
+        String ifcfgText = IfcfgWriter.ifcfg(ifname, mac, config); // what the daemon refuses, refused before any write
+        String nmText = keyfile ? IfcfgWriter.keyfile(ifname, mac, config) : null;
         try {
-            Files.writeString(ifcfg, IfcfgWriter.ifcfg(ifname, mac, config), UTF_8);
-            if (mode == SetIpMode.KEYFILE) {
-                Files.writeString(nm, IfcfgWriter.keyfile(ifname, mac, config), UTF_8);
+            ConfigFiles.replace(ifcfg, ifcfgText);
+            if (keyfile) {
+                ConfigFiles.replace(nm, nmText);
                 argv.add(nm.toString());
             }
         } catch (IOException e) {
-            throw new KvpException("cannot write " + ifcfg + ": " + e.getMessage(), e);
+            throw new KvpException("cannot write " + (keyfile ? nm : ifcfg) + ": " + e.getMessage(), e);
         }
         try {
             CommandRunner.CommandResult r = commands.run(argv, null, SCRIPT_TIMEOUT);

@@ -168,6 +168,42 @@ public final class NetFacts {
     }
 
     /**
+     * Whether NetworkManager runs (a process named {@code NetworkManager} in /proc) and manages
+     * {@code ifname}: its device state file {@code /run/NetworkManager/devices/IFINDEX} (written by
+     * NetworkManager for every device it knows, kept across its restarts) says {@code managed=true}
+     * in its {@code [device]} group. A device it leaves alone ({@code managed=false}, unmanaged by
+     * config or udev) or has no state for is not.
+     */
+    public boolean networkManagerManages(String ifname) {
+        String ifindex = read(paths.sys("class/net/" + ifname + "/ifindex")).map(String::trim).orElse("");
+        if (!ifindex.matches("[1-9][0-9]*")) {
+            return false;
+        }
+        boolean managed = false;
+        boolean inDevice = false;
+        for (String line : lines(paths.run("NetworkManager/devices/" + ifindex))) {
+            String t = line.trim();
+            if (t.startsWith("[")) {
+                inDevice = t.equals("[device]");
+            } else if (inDevice && t.startsWith("managed") && t.indexOf('=') > 0
+                    && t.substring(0, t.indexOf('=')).trim().equals("managed")) {
+                String v = t.substring(t.indexOf('=') + 1).trim().toLowerCase(Locale.ROOT);
+                managed = v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("1");
+            }
+        }
+        return managed && networkManagerRuns();
+    }
+
+    private boolean networkManagerRuns() {
+        try (Stream<Path> procs = Files.list(paths.proc())) {
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+"))
+                    .anyMatch(p -> read(p.resolve("comm")).map(String::trim).orElse("").equals("NetworkManager"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * A helper's output as the daemon's {@code kvp_process_ipconfig_file} takes it: one entry per
      * {@code fgets} of 256 bytes (a line, or 255 bytes of a longer one), its newline removed, cut at
      * a NUL ({@code strcat}).

@@ -69,7 +69,7 @@ class IntrinsicsTest {
         k.setIpInfo(new IpConfig("{f8615163-df3e-46c5-913f-f2d2f965ed0e}", 3, false,
                 List.of("10.1.1.5", "10.1.1.6", "fd00::7"), List.of("255.255.255.0", "255.255.255.0", "64"),
                 List.of("10.1.1.1", "10.1.1.2"), List.of("10.1.1.53", "")));
-        assertEquals(String.join("\n", "HWADDR=00:15:5D:AA:BB:CC", "DEVICE=eth0", "BOOTPROTO=none",
+        assertEquals(IfcfgWriter.HEADER + String.join("\n", "HWADDR=00:15:5D:AA:BB:CC", "DEVICE=eth0", "BOOTPROTO=none",
                 "IPADDR0=10.1.1.5", "IPADDR1=10.1.1.6", "IPV6ADDR=fd00:0000:0000:0000:0000:0000:0000:0007",
                 "NETMASK0=255.255.255.0", "NETMASK1=255.255.255.0", "IPV6NETMASK=64",
                 "GATEWAY=10.1.1.1", "GATEWAY1=10.1.1.2", "DNS1=10.1.1.53", ""),

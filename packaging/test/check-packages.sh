@@ -53,6 +53,11 @@ echo "-- requires / conflicts"
 rpm -qp --requires "$rpm" | tee "$work/requires.txt"
 rpm -qp --conflicts "$rpm"
 grep -q '^java-headless >= 1:17$' "$work/requires.txt" || bad "rpm does not require java-headless >= 1:17"
+echo "-- provides"
+rpm -qp --provides "$rpm" | tee "$work/provides.txt"
+for p in hypervkvpd hypervvssd hypervfcopyd; do
+    grep -qx "$p" "$work/provides.txt" || bad "rpm does not provide $p (what requires a Hyper-V daemon)"
+done
 flags=$(rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm" | awk '$2 == "/etc/guestd/guestd.conf" {print $1}')
 [ "$flags" = cn ] || bad "guestd.conf flags are '$flags', not %config(noreplace)"
 rpm -Kv --nosignature "$rpm" | grep -q 'Payload SHA256 digest: OK' || bad "rpm digests"
@@ -65,10 +70,13 @@ rpm --root "$root" --initdb
 rpm --root "$root" -ivh --nodeps --noscripts "$rpm"
 for f in /usr/sbin/guestd /usr/bin/guestctl /usr/share/guestd/guestd.jar /usr/share/guestd/guestd.classlist \
          /etc/guestd/guestd.conf /usr/lib/systemd/system/guestd.service /usr/lib/udev/rules.d/60-guestd.rules \
-         /usr/lib/tmpfiles.d/guestd.conf /usr/share/man/man8/guestd.8.gz; do
+         /usr/lib/tmpfiles.d/guestd.conf /usr/share/man/man8/guestd.8.gz \
+         /usr/lib/systemd/system-generators/guestd-hyperv-aliases; do
     [ -e "$root$f" ] || bad "$f missing after rpm --root install"
 done
 [ -x "$root/usr/sbin/guestd" ] || bad "/usr/sbin/guestd not executable"
+[ -x "$root/usr/lib/systemd/system-generators/guestd-hyperv-aliases" ] || bad "the generator is not executable"
+sh -n "$root/usr/lib/systemd/system-generators/guestd-hyperv-aliases" || bad "the generator is no valid sh"
 [ -d "$root/etc/guestd/freeze-hook.d" ] || bad "freeze-hook.d missing"
 echo "# local edit" >>"$root/etc/guestd/guestd.conf"
 rpm --root "$root" -V guestd | tee "$work/verify.txt" || true

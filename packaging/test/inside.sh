@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Runs inside the booted Debian 12 container (as the oneshot ci-test.service), driven by
-# install-test.sh: install, configure, start, ping, restart, stop, upgrade, purge. Writes its log to
+# install-test.sh: install, configure, start, ping, restart, stop, the Hyper-V daemons' unit names
+# (aliases pulling guestd in, or conflicts), upgrade, purge. Writes its log to
 # /ci/inside.log, numbers to /ci/numbers.txt and PASS or FAIL:<step> to /ci/result, then powers off.
 set -u
 exec >/ci/inside.log 2>&1
@@ -42,7 +43,9 @@ echo "install_s=$(( $(date +%s) - t0 ))" >>/ci/numbers.txt
 check "installed" dpkg-query -W -f='${Status}\n' guestd
 check "java runtime is 17+" sh -c 'java -version 2>&1 | head -n 1'
 check "systemd-analyze verify of the installed unit" systemd-analyze verify --man=no guestd.service
-check "not enabled by default (device-activated)" test "$(systemctl is-enabled guestd)" = disabled
+# "indirect": not enabled, but aliased (the Hyper-V daemons' names, made by the package's generator)
+check "not enabled by default (device-activated)" sh -c \
+    'case "$(systemctl is-enabled guestd)" in disabled|indirect) ! ls /etc/systemd/system/*.wants/guestd.service 2>/dev/null ;; *) false ;; esac'
 check "not started without a channel" test "$(systemctl is-active guestd)" = inactive
 check "CDS archive made by postinst" sh -c 'ls /var/cache/guestd/*.jsa'
 check "safe defaults read from the conffile" sh -c 'guestd -D | grep -q "^block-rpcs=guest-exec;guest-exec-status;guest-file-open;"'
@@ -105,6 +108,58 @@ echo "after stop: $r"
 check "clean stop: Result=success, exit status 0" test "$r" = "success 0 inactive"
 check "stop logged" sh -c 'journalctl -u guestd --no-pager | grep -q "guestd stopped"'
 
+step=aliases
+# Units written for hyperv-daemons (azure-init: After=/Wants=hypervkvpd.service hv-kvp-daemon.service)
+# pull guestd in and start after its READY=1: the generator makes their names aliases of guestd.
+check "generator installed" test -x /lib/systemd/system-generators/guestd-hyperv-aliases
+echo "guestd Names=$(prop Names)"
+for n in hv-kvp-daemon hv-vss-daemon hv-fcopy-daemon hypervkvpd hypervvssd hypervfcopyd; do
+    check "$n.service is an alias of guestd.service" test "$(systemctl show -p Id --value $n.service)" = guestd.service
+done
+check "no conflict drop-in without a Hyper-V daemon" test ! -e /run/systemd/generator/guestd.service.d/50-hyperv-daemons.conf
+cat >/etc/systemd/system/ci-kvp-consumer.service <<'UNIT'
+[Unit]
+Description=a unit ordered after the Hyper-V KVP daemon, as azure-init.service is
+Wants=hypervkvpd.service hv-kvp-daemon.service
+After=hypervkvpd.service hv-kvp-daemon.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'systemctl show -p ActiveState --value guestd.service >/run/ci-consumer.saw'
+UNIT
+systemctl daemon-reload
+check "guestd stopped before the consumer starts" test "$(prop ActiveState)" = inactive
+check "start the consumer" systemctl start ci-kvp-consumer.service
+check "the consumer pulled guestd in" test "$(prop ActiveState)" = active
+check "the consumer ran once guestd was READY (it saw: $(cat /run/ci-consumer.saw))" test "$(cat /run/ci-consumer.saw)" = active
+ready=$(prop ActiveEnterTimestampMonotonic)
+consumer=$(systemctl show -p ExecMainStartTimestampMonotonic --value ci-kvp-consumer.service)
+check "guestd READY ($ready) before the consumer's start ($consumer)" test "$ready" -le "$consumer"
+check "guest-ping with guestd started through the alias" ping
+check "no warning about guestd's dependencies" sh -c '! journalctl -b --no-pager -o cat | grep "guestd.service: Dependency"'
+check "stop consumer and guestd" systemctl stop ci-kvp-consumer.service guestd.service
+# A Hyper-V daemon installed outside the package manager: its name is its own, guestd conflicts with it.
+cat >/etc/systemd/system/hv-kvp-daemon.service <<'UNIT'
+[Unit]
+Description=stand-in for a locally installed hv_kvp_daemon
+[Service]
+ExecStart=/bin/sleep infinity
+UNIT
+systemctl daemon-reload
+check "a real hv-kvp-daemon.service is not an alias" \
+    test "$(systemctl show -p Id --value hv-kvp-daemon.service)" = hv-kvp-daemon.service
+check "hypervkvpd.service is still one" test "$(systemctl show -p Id --value hypervkvpd.service)" = guestd.service
+echo "guestd Conflicts=$(prop Conflicts)"
+check "guestd conflicts with the real one (generator drop-in)" sh -c 'systemctl show -p Conflicts --value guestd.service | grep -qw hv-kvp-daemon.service'
+check "start the other daemon" systemctl start hv-kvp-daemon.service
+check "start guestd" systemctl start guestd.service
+check "starting guestd stopped the other daemon" test "$(systemctl is-active hv-kvp-daemon.service)" = inactive
+check "stop guestd" systemctl stop guestd.service
+rm /etc/systemd/system/hv-kvp-daemon.service /etc/systemd/system/ci-kvp-consumer.service
+systemctl daemon-reload
+check "the alias is back" test "$(systemctl show -p Id --value hv-kvp-daemon.service)" = guestd.service
+check "still no warning from systemd about guestd" test -z "$(journalctl -u guestd --no-pager -o cat -p warning)"
+
 step=upgrade
 check "start before upgrade" systemctl start guestd.service
 pid1=$(prop MainPID)
@@ -126,6 +181,7 @@ left=$(find /etc /var /usr /lib /run -xdev \( -name '*guestd*' -o -path '*guestd
 echo "left after purge: ${left:-nothing}"
 check "purge leaves nothing named guestd" test -z "$left"
 check "enablement symlink removed" test ! -e /etc/systemd/system/multi-user.target.wants/guestd.service
+check "no alias left" test "$(systemctl show -p LoadState --value hv-kvp-daemon.service)" = not-found
 
 step=done
 echo PASS >/ci/result

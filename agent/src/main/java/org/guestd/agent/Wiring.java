@@ -119,7 +119,7 @@ final class Wiring {
 
         // protocols
         Optional<AzureProvisioning> provisioning = azure.service(cfg.section("provisioning"), kvp.map(KvpService::store),
-                facts, in.paths(), in.runner(), in.stateDir(), in.version(), in.clock());
+                facts, in.paths(), accounts, in.runner(), in.stateDir(), in.version(), in.clock());
         QgaFeatures qgaFeatures = new QgaFeatures.Builder(info, in.clock()).heartbeat(heartbeat).time(time)
                 .freeze(freeze.map(FreezeService::freezer).orElse(null), freeze.map(FreezeService::trimmer).orElse(null))
                 .power(power).memory(memoryBlocks, vcpus).processes(processes).files(fileHandles).accounts(accounts)

@@ -2,10 +2,9 @@
 package org.guestd.azure;
 
 import java.nio.file.Path;
-import org.guestd.provisioning.ProvisioningAuthority;
-import org.guestd.provisioning.AzureDetection;
 import java.security.SecureRandom;
 import java.util.Optional;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.config.ConfigException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
@@ -13,9 +12,10 @@ import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.facts.FactPublisher;
 import org.guestd.kvp.KvpStore;
-import org.guestd.provisioning.ProvisioningSettings;
+import org.guestd.provisioning.AzureDetection;
 import org.guestd.provisioning.Provisioner;
-import org.guestd.provisioning.SystemAccounts;
+import org.guestd.provisioning.ProvisioningAuthority;
+import org.guestd.provisioning.ProvisioningSettings;
 import org.guestd.provisioning.SystemRoot;
 
 /**
@@ -55,15 +55,17 @@ public final class AzureSetup {
      * The provisioning service, when guestd provisions this VM.
      *
      * @param provisioning the {@code [provisioning]} section
+     * @param accounts the agent's accounts feature (the one QGA uses too)
      * @param runDir the agent's runtime directory
      */
     public Optional<AzureProvisioning> service(ConfigSection provisioning, Optional<KvpStore> kvp, FactPublisher facts,
-            HostPaths paths, CommandRunner runner, Path runDir, String version, Clock clock) throws ConfigException {
+            HostPaths paths, Accounts accounts, CommandRunner runner, Path runDir, String version, Clock clock)
+            throws ConfigException {
         if (!decision.guestd()) {
             return Optional.empty();
         }
         SystemRoot root = SystemRoot.system();
-        Provisioner p = new Provisioner(root, new SystemAccounts(root, runner), runner,
+        Provisioner p = new Provisioner(root, accounts, runner,
                 ProvisioningSettings.fromConfig(provisioning), clock, new SecureRandom());
         return Optional.of(new AzureProvisioning(settings, p, kvp, facts, paths, runner, runDir, root.root(), version,
                 clock, Retry.Sleeper.REAL));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.stream.Stream;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.testing.FakeClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ProvisionerTest {
 
     Provisioner provisioner() {
         SystemRoot r = new SystemRoot(root);
-        return new Provisioner(r, new SystemAccounts(r, sys), sys, ProvisioningSettings.defaults(state),
+        return new Provisioner(r, Accounts.under(r.root(), sys), sys, ProvisioningSettings.defaults(state),
                 new FakeClock(1_767_225_600_000_000_000L), new SecureRandom());
     }
 
@@ -229,7 +230,7 @@ class ProvisionerTest {
         SimulatedSystem sys2 = new SimulatedSystem(noSsh);
         Files.walk(noSsh.resolve("etc/ssh")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         SystemRoot r2 = new SystemRoot(noSsh);
-        ProvisioningState s2 = new Provisioner(r2, new SystemAccounts(r2, sys2), sys2,
+        ProvisioningState s2 = new Provisioner(r2, Accounts.under(r2.root(), sys2), sys2,
                 ProvisioningSettings.defaults(tmp.resolve("state2")), new FakeClock(0), new SecureRandom()).provision(request());
         Step sshd2 = s2.steps().stream().filter(x -> x.name().equals("sshd")).findFirst().orElseThrow();
         assertEquals(Step.Result.SKIPPED, sshd2.result());
@@ -239,7 +240,7 @@ class ProvisionerTest {
     @Test
     void groupsThatExistAreAddedOthersNoted() throws Exception {
         SystemRoot r = new SystemRoot(root);
-        Provisioner withGroups = new Provisioner(r, new SystemAccounts(r, sys), sys,
+        Provisioner withGroups = new Provisioner(r, Accounts.under(r.root(), sys), sys,
                 new ProvisioningSettings(state, List.of("sudo", "adm", "lxd"), false), new FakeClock(0), new SecureRandom());
         ProvisioningState s = withGroups.provision(request());
         assertTrue(sys.argvs().contains(List.of("usermod", "-a", "-G", "sudo,adm", "azureuser")), sys.argvs().toString());

@@ -101,7 +101,7 @@ final class Wiring {
         MemorySampler memorySampler = new MemorySampler(in.paths(), in.clock());
         // Azure: who provisions (one log line); on Azure the KVP pools run even before a KVP device exists
         AzureSetup azure = AzureSetup.forAgent(cfg.section("azure"), in.paths());
-        if (azure.onAzure() || azure.decision().guestd()) {
+        if (azure.onAzure() || !azure.decision().who().equals("nobody")) {
             LOG.info(azure.decision().line());
         } else {
             LOG.debug(azure.decision().line());

@@ -46,13 +46,14 @@ final class SystemChanges {
     }
 
     /**
-     * Sets the host name: {@code hostnamectl set-hostname} under systemd, else /etc/hostname and
-     * {@code hostname NAME} (busybox and sysvinit systems).
+     * Sets the host name: {@code hostnamectl set-hostname} under systemd with a system bus to reach
+     * systemd-hostnamed through, else /etc/hostname and {@code hostname NAME} (busybox and sysvinit
+     * systems, minimal images without D-Bus).
      *
      * @return how ("hostnamectl" or "/etc/hostname + hostname")
      */
     String setHostName(String name) throws AgentException, IOException {
-        if (Files.isDirectory(root.path("/run/systemd/system"))
+        if (Files.isDirectory(root.path("/run/systemd/system")) && Files.exists(root.path("/run/dbus/system_bus_socket"))
                 && (Files.isExecutable(root.path("/usr/bin/hostnamectl")) || Files.isExecutable(root.path("/bin/hostnamectl")))) {
             run(List.of("hostnamectl", "set-hostname", name));
             return "hostnamectl";

@@ -210,6 +210,8 @@ class ProvisionerTest {
     void sshdAndHostNameFollowWhatIsInstalled() throws Exception {
         Files.writeString(root.resolve("etc/ssh/sshd_config"), "UsePAM yes\n");
         Files.createDirectories(root.resolve("run/systemd/system"));
+        Files.createDirectories(root.resolve("run/dbus"));
+        Files.writeString(root.resolve("run/dbus/system_bus_socket"), "");
         Files.createDirectories(root.resolve("usr/bin"));
         Files.writeString(root.resolve("usr/bin/hostnamectl"), "");
         root.resolve("usr/bin/hostnamectl").toFile().setExecutable(true);
@@ -248,6 +250,22 @@ class ProvisionerTest {
         assertTrue(g.detail().contains("missing, skipped: lxd"), g.detail());
         assertTrue(read("/etc/group").contains("sudo:x:27:azureuser"));
         assertTrue(s.steps().stream().noneMatch(x -> x.name().equals("sudo")), "sudo=false: no drop-in");
+    }
+
+    @Test
+    void withoutASystemBusTheHostNameIsSetWithoutHostnamectl() throws Exception {
+        // systemd runs, hostnamectl is installed, but there is no D-Bus (a minimal image): hostnamectl
+        // could not reach systemd-hostnamed, so /etc/hostname + hostname, as without systemd
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/hostnamectl"), "");
+        root.resolve("usr/bin/hostnamectl").toFile().setExecutable(true);
+        ProvisioningState s = p.provision(request());
+        assertEquals(ProvisioningState.Status.PROVISIONED, s.status(), s.reason());
+        assertTrue(sys.argvs().contains(List.of("hostname", "vm-01")), sys.argvs().toString());
+        assertFalse(sys.argvs().stream().anyMatch(a -> a.get(0).equals("hostnamectl")), sys.argvs().toString());
+        assertEquals("vm-01\n", read("/etc/hostname"));
+        assertEquals(0644, mode("/etc/hostname"));
     }
 
     @Test

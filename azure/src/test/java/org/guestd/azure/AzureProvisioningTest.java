@@ -189,10 +189,20 @@ class AzureProvisioningTest {
         assertTrue(store.list(1).stream().anyMatch(e -> e.keyText().contains("|ERROR|provision:check|")));
         assertTrue(sys.calls.isEmpty(), "nothing changed: " + sys.argvs());
         assertEquals(new ProvisioningFact("failed", h.description()), facts.get(FactKind.PROVISIONING, FactKind.SINGLE));
+        // a record another writer keeps in pool 1
+        store.set(1, "CLOUD_INIT|diagnostic|x".getBytes(StandardCharsets.UTF_8), "kept".getBytes(StandardCharsets.UTF_8));
+        // failing again and again (a reboot each time) does not pile up guestd's events
+        assertEquals(AzureProvisioning.Outcome.NOT_READY, service().runOnce());
+        assertEquals(AzureProvisioning.Outcome.NOT_READY, service().runOnce());
+        assertEquals(1, store.list(1).stream().filter(e -> KvpReport.isOwnEvent(e.keyText())).count(),
+                "one pass of events (the check step), not three");
         // the next start tries again (and the platform may have fixed the key meanwhile)
         emu.instance(EmulatorFixture.instance());
         assertEquals(AzureProvisioning.Outcome.READY, service().runOnce());
-        assertEquals("Ready", emu.healthReports().get(1).state());
+        assertEquals("Ready", emu.healthReports().get(3).state());
+        assertEquals(state().steps().size(), store.list(1).stream().filter(e -> KvpReport.isOwnEvent(e.keyText())).count(),
+                "only the successful pass's events");
+        assertEquals("kept", kvp("CLOUD_INIT|diagnostic|x"), "another writer's record is never touched");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ final class AuthorizedKeys {
             throw io("failed to set ownership of directory '" + dir + "': " + GlibFileError.errnoText(e), e);
         }
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            chmod(dir, "rwx------");
         } catch (IOException e) {
             throw io("failed to set permissions of directory '" + dir + "': " + GlibFileError.errnoText(e), e);
         }
@@ -136,7 +137,7 @@ final class AuthorizedKeys {
                 throw io("failed to set ownership of directory '" + path + "': " + GlibFileError.errnoText(e), e);
             }
             try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                chmod(tmp, "rw-------");
             } catch (IOException e) {
                 throw io("failed to set permissions of '" + path + "': " + GlibFileError.errnoText(e), e);
             }
@@ -169,6 +170,12 @@ final class AuthorizedKeys {
 
     private static AccountException io(String message, IOException cause) {
         return new AccountException(AccountException.Kind.IO, message, cause);
+    }
+
+    /** chmod without following a link (fchmod on an O_NOFOLLOW descriptor): the directory is the user's. */
+    private static void chmod(Path p, String perms) throws IOException {
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString(perms));
     }
 
     private static void chown(Path p, User u) throws IOException {

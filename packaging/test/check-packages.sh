@@ -45,7 +45,12 @@ cp -rn /lib/systemd/system/. "$work/rpmroot/usr/lib/systemd/system/"
 for unit in "$work"/rpmroot/usr/lib/systemd/system/guestd*.service; do
     systemd-analyze verify --man=no --root="$work/rpmroot" "$(basename "$unit")" || bad "verify $(basename "$unit") (rpm)"
 done
-systemd-analyze security --offline=true --root="$work/deb" guestd.service 2>/dev/null | tail -n 1
+for unit in guestd.service guestd-provision.service; do
+    systemd-analyze security --offline=true --root="$work/deb" "$unit" 2>/dev/null | tail -n 1
+done
+# the Azure oneshot runs only on an Azure VM (never on this machine or in a container)
+grep -qx 'ConditionFirmware=smbios-field(chassis_asset_tag = 7783-7084-3265-9085-8269-3286-77)' \
+    "$work/deb/lib/systemd/system/guestd-provision.service" || bad "guestd-provision.service lacks its Azure condition"
 
 echo "== rpm -qpil $(basename "$rpm")"
 rpm -qpil "$rpm"
@@ -69,7 +74,8 @@ rpm --root "$root" --initdb
 # no shell or systemd in the scratch root: dependencies and scriptlets cannot run there
 rpm --root "$root" -ivh --nodeps --noscripts "$rpm"
 for f in /usr/sbin/guestd /usr/bin/guestctl /usr/share/guestd/guestd.jar /usr/share/guestd/guestd.classlist \
-         /etc/guestd/guestd.conf /usr/lib/systemd/system/guestd.service /usr/lib/udev/rules.d/60-guestd.rules \
+         /etc/guestd/guestd.conf /usr/lib/systemd/system/guestd.service /usr/lib/systemd/system/guestd-provision.service \
+         /usr/lib/udev/rules.d/60-guestd.rules \
          /usr/lib/tmpfiles.d/guestd.conf /usr/share/man/man8/guestd.8.gz \
          /usr/lib/systemd/system-generators/guestd-hyperv-aliases; do
     [ -e "$root$f" ] || bad "$f missing after rpm --root install"

@@ -4,7 +4,8 @@
 # the container, which this CI machine does not have) and runs inside.sh there as a oneshot unit:
 # apt install with the Java dependency, configure a Unix socket, enable --now (READY), guest-ping
 # through qgactl, watchdog pings, restart, clean stop, upgrade to a newer build with the conffile edit
-# kept, purge. The rootfs is made once by rootfs.sh and cached outside the repository; each run
+# kept, the Azure oneshot (skipped off Azure; provisioning under its sandbox with the conditions
+# lifted, against the Azure emulator on the container's loopback), purge. The rootfs is made once by rootfs.sh and cached outside the repository; each run
 # boots a throw-away overlay of it.
 # Usage: install-test.sh DEB HOST_JAR [CACHE_DIR]      (CACHE_DIR default /var/cache/guestd-ci)
 set -eu
@@ -62,7 +63,9 @@ ln -sf /etc/systemd/system/ci-test.service "$root/etc/systemd/system/multi-user.
 
 echo "install-test: booting $root (guestd $v1, upgrade to $v2)"
 boot=$(date +%s)
-timeout 600 systemd-nspawn -q -D "$root" --register=no --keep-unit --boot --console=read-only \
+# --private-network: the container has its own loopback and nothing else (the Azure step's emulator
+# listens on its 127.0.0.1; no packet of the test can leave).
+timeout 600 systemd-nspawn -q -D "$root" --register=no --keep-unit --boot --console=read-only --private-network \
     >"$work/console.log" 2>&1 &
 nspawn_pid=$!
 wait "$nspawn_pid" || true
@@ -71,9 +74,11 @@ cat "$root/ci/inside.log" 2>/dev/null || { echo "install-test: no log from insid
 result=$(cat "$root/ci/result" 2>/dev/null || echo "FAIL:no result (console above)")
 echo "--- numbers"
 cat "$root/ci/numbers.txt" 2>/dev/null || true
-if [ -f "$root/ci/security.txt" ]; then
-    mkdir -p "$(dirname "$deb")/install-test"
-    cp "$root/ci/security.txt" "$(dirname "$deb")/install-test/security.txt"
-fi
+for f in security.txt security-provision.txt; do
+    if [ -f "$root/ci/$f" ]; then
+        mkdir -p "$(dirname "$deb")/install-test"
+        cp "$root/ci/$f" "$(dirname "$deb")/install-test/$f"
+    fi
+done
 echo "install-test: boot-to-poweroff $(( $(date +%s) - boot )) s, total $(( $(date +%s) - start )) s: $result"
 [ "$result" = PASS ]

@@ -2,49 +2,77 @@
 package org.guestd.accounts;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 
 /**
- * The guest's user accounts as a host may change them: look a user up, set a password, and read,
- * add or remove the user's SSH authorized keys. Protocol-neutral: QGA's guest-set-user-password
- * and guest-ssh-* translate onto it, and provisioning (installing an administrator's keys) can use
- * the same calls.
+ * The guest's user accounts as a host or a cloud may change them: look a user up, set a password,
+ * and read, add or remove the user's SSH authorized keys. Protocol-neutral and the one
+ * implementation of these actions: QGA's guest-set-user-password and guest-ssh-* translate onto it
+ * (with qemu-ga's file semantics), and provisioning installs an administrator's keys and sets the
+ * password hash through it.
  *
  * <p>Users come from NSS ({@code getpwnam_r}) on the live {@code /etc}, or from {@code ETC/passwd}
  * under an injected root. Passwords are set with {@code chpasswd} (reading {@code USER:PASSWORD\n}
  * on stdin; {@code -e} for an already encrypted one) through the injected {@link CommandRunner}.
- * Keys live in {@code ~/.ssh/authorized_keys}, rewritten through a temporary file and a rename,
- * then owned by the user and set 0600; a missing {@code ~/.ssh} is created 0700 and owned by the
- * user. Thread-safe; changes to key files are made one at a time.
+ * Key files are rewritten through a temporary file owned by the user with mode 0600 and a rename;
+ * a missing {@code ~/.ssh} is created 0700 and owned by the user; a symbolic link at {@code ~/.ssh}
+ * or at the key file is never followed. Thread-safe; changes to key files are made one at a time.
  */
 public final class Accounts {
     /** How long chpasswd may take. */
     static final Duration PASSWORD_TIMEOUT = Duration.ofSeconds(60);
 
     private final UserDb users;
+    private final Path root;
     private final CommandRunner commands;
     private final Object keysLock = new Object();
 
     /**
-     * @param paths {@code paths.etc()} is the root of the user database
+     * The accounts of this machine ({@code paths.etc()} is the root of the user database; homes are
+     * where the database says).
+     *
      * @param commands runs chpasswd
      */
     public Accounts(HostPaths paths, CommandRunner commands) {
-        this.users = new UserDb(paths.etc());
+        this(paths.etc(), Path.of("/"), commands);
+    }
+
+    private Accounts(Path etc, Path root, CommandRunner commands) {
+        this.users = new UserDb(etc);
+        this.root = root;
         this.commands = Objects.requireNonNull(commands, "commands");
+    }
+
+    /**
+     * The accounts of a system whose {@code /} is {@code root} (a fixture tree in tests): the user
+     * database is {@code ROOT/etc/passwd} and a home {@code /home/u} is {@code ROOT/home/u}.
+     */
+    public static Accounts under(Path root, CommandRunner commands) {
+        return new Accounts(root.resolve("etc"), root, commands);
     }
 
     /** The user {@code name}; {@link AccountException.Kind#NO_SUCH_USER} when there is none. */
     public User lookup(String name) throws AccountException {
         return users.lookup(name);
+    }
+
+    /**
+     * The user {@code name}, or empty when there is none; a user database that cannot be read is
+     * a {@link AccountException.Kind#NO_SUCH_USER} failure with the reason.
+     */
+    public Optional<User> find(String name) throws AccountException {
+        return users.find(name);
     }
 
     /**
@@ -91,7 +119,7 @@ public final class Accounts {
     public List<String> authorizedKeys(String user) throws AccountException {
         User u = users.lookup(user);
         List<String> keys = new ArrayList<>();
-        for (String line : AuthorizedKeys.read(AuthorizedKeys.file(u))) {
+        for (String line : AuthorizedKeys.read(keyFile(u))) {
             String k = line.strip();
             if (!k.isEmpty() && !k.startsWith("#")) {
                 keys.add(k);
@@ -108,8 +136,8 @@ public final class Accounts {
     public void addAuthorizedKeys(String user, List<String> keys, boolean reset) throws AccountException {
         AuthorizedKeys.check(keys);
         User u = users.lookup(user);
-        Path dir = AuthorizedKeys.sshDir(u);
-        Path file = AuthorizedKeys.file(u);
+        Path dir = AuthorizedKeys.sshDir(home(u));
+        Path file = keyFile(u);
         synchronized (keysLock) {
             List<String> current = null;
             if (!reset) {
@@ -120,9 +148,7 @@ public final class Accounts {
                 }
             }
             if (current == null) {
-                if (!Files.isDirectory(dir)) {
-                    AuthorizedKeys.mkdirForUser(dir, u);
-                }
+                AuthorizedKeys.directoryForUser(dir, u, false);
                 current = new ArrayList<>();
             }
             for (String k : keys) {
@@ -130,7 +156,7 @@ public final class Accounts {
                     current.add(k);
                 }
             }
-            AuthorizedKeys.write(file, current, u);
+            AuthorizedKeys.replace(file, String.join("\n", current), u);
         }
     }
 
@@ -141,9 +167,9 @@ public final class Accounts {
     public void removeAuthorizedKeys(String user, List<String> keys) throws AccountException {
         AuthorizedKeys.check(keys);
         User u = users.lookup(user);
-        Path file = AuthorizedKeys.file(u);
+        Path file = keyFile(u);
         synchronized (keysLock) {
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
             List<String> kept = new ArrayList<>();
@@ -152,7 +178,86 @@ public final class Accounts {
                     kept.add(line);
                 }
             }
-            AuthorizedKeys.write(file, kept, u);
+            AuthorizedKeys.replace(file, String.join("\n", kept), u);
         }
+    }
+
+    /**
+     * Installs {@code keys} (whole lines, checked by the caller) in {@code file}, a key file inside
+     * {@code user}'s home as the system sees it (e.g. {@code /home/u/.ssh/authorized_keys}), as
+     * provisioning does: lines missing from the file are appended, each line ends with a newline;
+     * {@code ~/.ssh} is created or set to 0700 and the user's, the file is the user's with mode 0600
+     * even when no key was missing; a directory between the home and the file must exist already.
+     * A symbolic link at the file or any directory below the home is refused, and so is a file
+     * outside the home.
+     *
+     * @return how many keys were added (0: all were there)
+     */
+    public int installAuthorizedKeys(User user, Path file, List<String> keys) throws AccountException {
+        AuthorizedKeys.check(keys);
+        Path asked = file.normalize();
+        if (!asked.isAbsolute() || !asked.startsWith(user.home()) || asked.equals(user.home())) {
+            throw new AccountException(AccountException.Kind.IO, file + " is not inside " + user.home());
+        }
+        Path home = home(user);
+        Path target = home.resolve(user.home().relativize(asked).toString());
+        synchronized (keysLock) {
+            if (!Files.isDirectory(home)) {
+                throw new AccountException(AccountException.Kind.IO, "the home directory " + user.home() + " of "
+                        + user.name() + " is missing");
+            }
+            Path sshDir = AuthorizedKeys.sshDir(home);
+            // every name between the home and the file is the user's: none may be a link
+            for (Path d = target.getParent(); !d.equals(home); d = d.getParent()) {
+                AuthorizedKeys.refuseLink(d);
+                if (!d.equals(sshDir) && !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new AccountException(AccountException.Kind.IO, "directory " + system(d) + " does not exist");
+                }
+            }
+            if (target.getParent().equals(sshDir)) {
+                AuthorizedKeys.directoryForUser(sshDir, user, true);
+            }
+            AuthorizedKeys.refuseLink(target);
+            List<String> lines = new ArrayList<>();
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    String text = AuthorizedKeys.readText(target);
+                    if (!text.isEmpty()) {
+                        lines.addAll(List.of(text.split("\n")));
+                    }
+                } catch (IOException e) {
+                    throw new AccountException(AccountException.Kind.IO, "cannot read " + system(target) + ": "
+                            + GlibFileError.errnoText(e), e);
+                }
+            }
+            int added = 0;
+            for (String k : keys) {
+                if (!lines.contains(k)) {
+                    lines.add(k);
+                    added++;
+                }
+            }
+            if (added > 0 || !AuthorizedKeys.ownedAndPrivate(target, user)) {
+                StringBuilder sb = new StringBuilder();
+                lines.forEach(l -> sb.append(l).append('\n'));
+                AuthorizedKeys.replace(target, sb.toString(), user);
+            }
+            return added;
+        }
+    }
+
+    /** The user's home as this process finds it (under the injected root). */
+    private Path home(User u) {
+        return root.resolve(Path.of("/").relativize(u.home().isAbsolute() ? u.home() : Path.of("/").resolve(u.home()))
+                .toString());
+    }
+
+    private Path keyFile(User u) {
+        return AuthorizedKeys.sshDir(home(u)).resolve("authorized_keys");
+    }
+
+    /** {@code p} (under the root) as the system sees it. */
+    private Path system(Path p) {
+        return Path.of("/").resolve(root.relativize(p).toString());
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 final class GlibFileError {
     /** The suffix of the temporary file {@code authorized_keys} is written through. */
     static final String TMP_SUFFIX = ".guestd-tmp";
+    private static final String ELOOP = "Too many levels of symbolic links";
 
     private GlibFileError() {}
 
@@ -30,10 +31,11 @@ final class GlibFileError {
             return "File exists";
         } else if (e instanceof NotDirectoryException) {
             return "Not a directory";
-        } else if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
         }
-        return String.valueOf(e.getMessage());
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+        // ELOOP (O_NOFOLLOW met a link): Java adds words of its own ("(NOFOLLOW_LINKS specified)")
+        return reason.startsWith(ELOOP) ? ELOOP : reason;
     }
 
     /**

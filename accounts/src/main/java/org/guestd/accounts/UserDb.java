@@ -4,7 +4,9 @@ package org.guestd.accounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.guestd.jna.linux.CStream;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Passwd;
@@ -25,11 +27,23 @@ final class UserDb {
     }
 
     User lookup(String name) throws AccountException {
+        Optional<User> u = find(name);
+        if (u.isEmpty()) {
+            throw notFound(name, 0);
+        }
+        return u.get();
+    }
+
+    /** The user, or empty when the database has none; a database that cannot be read is an error. */
+    Optional<User> find(String name) throws AccountException {
         if (etc.equals(Path.of("/etc"))) {
             try {
                 Passwd.Entry e = Passwd.lookup(name);
-                return new User(e.name(), e.uid(), e.gid(), Path.of(e.home()));
+                return Optional.of(new User(e.name(), e.uid(), e.gid(), Path.of(e.home())));
             } catch (NativeException e) {
+                if (e.errno() == 0) {
+                    return Optional.empty();
+                }
                 throw notFound(name, e.errno());
             }
         }
@@ -37,13 +51,13 @@ final class UserDb {
             for (String line : Files.readAllLines(etc.resolve("passwd"), StandardCharsets.UTF_8)) {
                 String[] f = line.split(":", -1);
                 if (f.length >= 7 && f[0].equals(name)) {
-                    return new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Path.of(f[5]));
+                    return Optional.of(new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Path.of(f[5])));
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException | InvalidPathException e) {
             throw notFound(name, EIO);
         }
-        throw notFound(name, 0);
+        return Optional.empty();
     }
 
     private static AccountException notFound(String name, int errno) {

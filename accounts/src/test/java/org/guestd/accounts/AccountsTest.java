@@ -177,4 +177,33 @@ class AccountsTest {
                 () -> accounts.setPassword("a\nb", new byte[] {'x'}, false))));
         assertEquals(List.of(), argvs);
     }
+
+    @Test
+    void aLinkAtTheKeyFileOrSshDirIsNeverFollowed() throws Exception {
+        // qemu-ga would read the link's target (a user could point it at /etc/shadow and get it back
+        // in a file of theirs); guestd reads nothing through it: add starts a new file in its place
+        Path secret = Files.writeString(root.resolve("shadow"), "root:$6$secret:19000::::::\n");
+        Files.createDirectories(home.resolve(".ssh"));
+        Files.createSymbolicLink(authKeys(), secret);
+        AccountException e = assertThrows(AccountException.class, () -> accounts.authorizedKeys("alice"));
+        assertEquals("failed to read '" + authKeys() + "': Failed to open file \u201C" + authKeys()
+                + "\u201D: Too many levels of symbolic links", e.getMessage());
+        assertEquals(AccountException.Kind.IO, assertThrows(AccountException.class,
+                () -> accounts.removeAuthorizedKeys("alice", List.of("k"))).kind());
+        accounts.addAuthorizedKeys("alice", List.of("k1"), false);
+        assertFalse(Files.isSymbolicLink(authKeys()));
+        assertEquals("k1", Files.readString(authKeys()));
+        assertEquals("root:$6$secret:19000::::::\n", Files.readString(secret));
+
+        // ~/.ssh a link to another directory: nothing is read or written there
+        Files.delete(authKeys());
+        Files.delete(home.resolve(".ssh"));
+        Path other = Files.createDirectories(root.resolve("root-ssh"));
+        Files.writeString(other.resolve("authorized_keys"), "root's key");
+        Files.createSymbolicLink(home.resolve(".ssh"), other);
+        e = assertThrows(AccountException.class, () -> accounts.addAuthorizedKeys("alice", List.of("k1"), false));
+        assertEquals("'" + home.resolve(".ssh") + "' is a symbolic link; not followed", e.getMessage());
+        assertThrows(AccountException.class, () -> accounts.authorizedKeys("alice"));
+        assertEquals("root's key", Files.readString(other.resolve("authorized_keys")));
+    }
 }

@@ -106,6 +106,8 @@ final class CommandLine {
     static String usage() {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: guestd [-m <method> -p <path>] [<options>]\n");
+        sb.append("       guestd provision [<options>]\n");
+        sb.append("       guestd deprovision [--user] [--dry-run] [--force] [--state-dir DIR] [--kvp-pool-dir DIR]\n");
         sb.append("guestd: guest-side integration agent (QEMU guest agent protocol compatible)\n\n");
         for (Option o : Option.values()) {
             String s = o.shortName != '\0' ? "  -" + o.shortName + ", " : "      ";
@@ -114,6 +116,12 @@ final class CommandLine {
             sb.append(String.format("%-32s %s%n", left, o.help));
         }
         sb.append("\nConfig file keys in [general] are the long option names (as qemu-ga's).\n");
+        sb.append("\nCommands (each has --help):\n");
+        sb.append(String.format("  %-30s %s%n", "provision",
+                "provision this Azure VM once and report Ready/NotReady (guestd-provision.service runs it at boot)"));
+        sb.append(String.format("  %-30s %s%n", "deprovision",
+                "prepare this VM for capture as an image, as waagent -deprovision[+user]"));
+        sb.append("The provisioning state and last report: guestctl azure status [--json].\n");
         return sb.toString();
     }
 }

@@ -6,14 +6,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.guestd.accounts.Accounts;
 import org.guestd.azure.AzureDeprovision;
+import org.guestd.core.env.HostPaths;
 import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.file.FileKvpStore;
 import org.guestd.provisioning.DeprovisionCommand;
 import org.guestd.provisioning.Deprovisioner;
 import org.guestd.provisioning.StateFile;
-import org.guestd.provisioning.SystemAccounts;
 import org.guestd.provisioning.SystemRoot;
 
 /**
@@ -39,7 +40,7 @@ final class Deprovision {
         }
         SystemRoot root = SystemRoot.system();
         ProcessCommandRunner runner = new ProcessCommandRunner();
-        return DeprovisionCommand.run(rest, dir -> new Deprovisioner(root, new SystemAccounts(root, runner), runner,
+        return DeprovisionCommand.run(rest, dir -> new Deprovisioner(root, new Accounts(HostPaths.system(), runner), runner,
                 new StateFile(dir)), extra, in, out, err);
     }
 }

@@ -24,6 +24,9 @@ public final class Main {
             Logging.off();
             return Deprovision.run(Arrays.asList(args).subList(1, args.length), System.in, out, err);
         }
+        if (args.length > 0 && args[0].equals("provision")) {
+            return Provision.run(Arrays.asList(args).subList(1, args.length), env, out, err);
+        }
         CommandLine cl;
         Settings settings;
         try {

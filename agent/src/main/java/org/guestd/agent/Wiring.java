@@ -3,6 +3,7 @@ package org.guestd.agent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ import org.guestd.memory.MemorySampler;
 import org.guestd.memory.SysfsMemoryBlocks;
 import org.guestd.memory.SysfsVcpuControl;
 import org.guestd.process.ProcessRunner;
+import org.guestd.provisioning.Provisioner;
+import org.guestd.provisioning.ProvisioningSettings;
+import org.guestd.provisioning.SystemRoot;
 import org.guestd.qga.QgaFeatures;
 import org.guestd.qga.QgaService;
 import org.guestd.shutdown.LinuxPowerControl;
@@ -96,8 +100,8 @@ final class Wiring {
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
         MemorySampler memorySampler = new MemorySampler(in.paths(), in.clock());
         // Azure: who provisions (one log line); on Azure the KVP pools run even before a KVP device exists
-        AzureSetup azure = AzureSetup.decide(cfg.section("azure"), in.paths());
-        if (azure.onAzure() || azure.decision().guestd()) {
+        AzureSetup azure = AzureSetup.forAgent(cfg.section("azure"), in.paths());
+        if (azure.onAzure() || !azure.decision().who().equals("nobody")) {
             LOG.info(azure.decision().line());
         } else {
             LOG.debug(azure.decision().line());
@@ -118,8 +122,10 @@ final class Wiring {
         facts.addSource(FactKind.LIVENESS, LIVENESS_INTERVAL, FactSource.single(heartbeat::fact));
 
         // protocols
-        Optional<AzureProvisioning> provisioning = azure.service(cfg.section("provisioning"), kvp.map(KvpService::store),
-                facts, in.paths(), in.runner(), in.stateDir(), in.version(), in.clock());
+        Optional<AzureProvisioning> provisioning = azure.decision().guestd()
+                ? Optional.of(azure.service(provisioner(cfg, accounts, in.runner(), in.clock()), kvp.map(KvpService::store),
+                        facts, in.paths(), in.runner(), in.stateDir(), in.version(), in.clock()))
+                : Optional.empty();
         QgaFeatures qgaFeatures = new QgaFeatures.Builder(info, in.clock()).heartbeat(heartbeat).time(time)
                 .freeze(freeze.map(FreezeService::freezer).orElse(null), freeze.map(FreezeService::trimmer).orElse(null))
                 .power(power).memory(memoryBlocks, vcpus).processes(processes).files(fileHandles).accounts(accounts)
@@ -140,6 +146,16 @@ final class Wiring {
         services.add(hyperv);
         provisioning.ifPresent(services::add);
         return new Assembly(List.copyOf(services), freeze, facts);
+    }
+
+    /**
+     * The provisioning feature on this machine's root, with the agent's accounts (the ones QGA
+     * uses); the resident agent and {@code guestd provision} build it alike.
+     */
+    static Provisioner provisioner(AgentConfig cfg, Accounts accounts, CommandRunner runner, Clock clock)
+            throws AgentException {
+        return new Provisioner(SystemRoot.system(), accounts, runner,
+                ProvisioningSettings.fromConfig(cfg.section("provisioning")), clock, new SecureRandom());
     }
 
     /** How often liveness (alive or not) is re-judged while a channel reports it. */

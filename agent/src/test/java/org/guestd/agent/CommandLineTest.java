@@ -58,5 +58,8 @@ class CommandLineTest {
         for (Option o : Option.values()) {
             assertTrue(u.contains("--" + o.longName), o.longName);
         }
+        assertTrue(u.contains("guestd provision [<options>]"), u);
+        assertTrue(u.contains("guestd deprovision [--user] [--dry-run] [--force]"), u);
+        assertTrue(u.contains("guestctl azure status [--json]"), u);
     }
 }

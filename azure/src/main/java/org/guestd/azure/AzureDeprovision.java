@@ -25,7 +25,7 @@ public final class AzureDeprovision {
         List<byte[]> keys = new ArrayList<>();
         for (KvpStore.Entry e : store.list(KvpStore.POOL_GUEST)) {
             String k = e.keyText();
-            if (k.equals(KvpReport.KEY) || k.startsWith("guestd-")) {
+            if (k.equals(KvpReport.KEY) || KvpReport.isOwnEvent(k)) {
                 keys.add(e.key());
             }
         }

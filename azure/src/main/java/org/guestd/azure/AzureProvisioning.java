@@ -195,6 +195,11 @@ public final class AzureProvisioning implements AgentService {
         if (kvp.isPresent()) {
             KvpReport r = new KvpReport(kvp.get(), version, clock, UUID::randomUUID);
             try {
+                int pruned = r.pruneEarlierEvents();
+                if (pruned > 0) {
+                    LOG.info("azure: removed {} telemetry record(s) of earlier passes from KVP pool 1 (other records kept)",
+                            pruned);
+                }
                 for (Step st : s.steps()) {
                     r.event(s.vmId(), st.result() == Step.Result.FAILED ? "ERROR" : "INFO", "provision:" + st.name(),
                             st.result().wireName() + " (" + st.source() + ") " + st.detail());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.guestd.core.env.Clock;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpStore;
@@ -31,6 +32,13 @@ import org.guestd.kvp.KvpStore;
  * kernel's UTF-16 conversion caps there); a longer event value is split at character boundaries into
  * records numbered {@code key|0}, {@code key|1}, … (cloud-init's numbering: the store keeps one value
  * per key). Written before the health report: the host reads pool 1 once it has Ready.
+ *
+ * <p>Pool 1 hygiene: cloud-init and azure-init truncate the whole pool file at boot when it predates
+ * the boot, which also drops every record another writer keeps there. guestd never truncates and
+ * never touches a record it did not write: {@code PROVISIONING_REPORT} is replaced in place, and
+ * before a pass writes its events it removes its own events of earlier passes ({@link
+ * #pruneEarlierEvents}: keys in guestd's event format only), so pool 1 holds one pass of guestd's
+ * telemetry however often provisioning is retried.
  */
 public final class KvpReport {
     /** The report's key. */
@@ -44,6 +52,10 @@ public final class KvpReport {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter EVENT_TS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
+
+    /** {@code guestd-VERSION|VMID|LEVEL|NAME|UUID}, optionally {@code |N} for a chunk. */
+    private static final Pattern OWN_EVENT = Pattern.compile(
+            "guestd-[^|]+\\|[^|]*\\|(INFO|WARN|ERROR|DEBUG)\\|.*\\|\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}(\\|\\d+)?");
 
     private final KvpStore store;
     private final String version;
@@ -106,6 +118,30 @@ public final class KvpReport {
             keys.add(k);
         }
         return keys;
+    }
+
+    /**
+     * Removes guestd's own telemetry events written by earlier passes (keys {@code
+     * guestd-V|vm_id|LEVEL|name|uuid}, chunks {@code …|N}); every other record stays.
+     *
+     * @return how many records were removed
+     */
+    public int pruneEarlierEvents() throws KvpException {
+        List<byte[]> own = new ArrayList<>();
+        for (KvpStore.Entry e : store.list(KvpStore.POOL_GUEST)) {
+            if (isOwnEvent(e.keyText())) {
+                own.add(e.key());
+            }
+        }
+        for (byte[] k : own) {
+            store.delete(KvpStore.POOL_GUEST, k);
+        }
+        return own.size();
+    }
+
+    /** Whether {@code key} is a telemetry event key guestd writes (any version, any VM). */
+    public static boolean isOwnEvent(String key) {
+        return OWN_EVENT.matcher(key).matches();
     }
 
     private void put(String key, String value) throws KvpException {

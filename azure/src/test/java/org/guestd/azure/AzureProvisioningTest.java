@@ -2,7 +2,6 @@
 package org.guestd.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import org.guestd.provisioning.ProvisioningAuthority;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.facts.FactKind;
@@ -28,11 +28,11 @@ import org.guestd.host.azure.HealthReport;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpStore;
 import org.guestd.kvp.file.FileKvpStore;
+import org.guestd.provisioning.ProvisioningAuthority;
 import org.guestd.provisioning.ProvisioningSettings;
 import org.guestd.provisioning.ProvisioningState;
 import org.guestd.provisioning.Provisioner;
 import org.guestd.provisioning.SimulatedSystem;
-import org.guestd.provisioning.SystemAccounts;
 import org.guestd.provisioning.SystemRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,7 +106,7 @@ class AzureProvisioningTest {
         EmulatorFixture.assertLoopback(s.wireServer());
         EmulatorFixture.assertLoopback(s.imds());
         SystemRoot root = new SystemRoot(sys.root);
-        Provisioner p = new Provisioner(root, new SystemAccounts(root, sys), sys,
+        Provisioner p = new Provisioner(root, Accounts.under(root.root(), sys), sys,
                 ProvisioningSettings.defaults(tmp.resolve("state")), time, new SecureRandom());
         return new AzureProvisioning(s, p, Optional.of(recordingStore()), facts, HostPaths.under(sys.root), sys,
                 tmp.resolve("run"), sys.root, "0.1.0", time, time);
@@ -189,10 +189,20 @@ class AzureProvisioningTest {
         assertTrue(store.list(1).stream().anyMatch(e -> e.keyText().contains("|ERROR|provision:check|")));
         assertTrue(sys.calls.isEmpty(), "nothing changed: " + sys.argvs());
         assertEquals(new ProvisioningFact("failed", h.description()), facts.get(FactKind.PROVISIONING, FactKind.SINGLE));
+        // a record another writer keeps in pool 1
+        store.set(1, "CLOUD_INIT|diagnostic|x".getBytes(StandardCharsets.UTF_8), "kept".getBytes(StandardCharsets.UTF_8));
+        // failing again and again (a reboot each time) does not pile up guestd's events
+        assertEquals(AzureProvisioning.Outcome.NOT_READY, service().runOnce());
+        assertEquals(AzureProvisioning.Outcome.NOT_READY, service().runOnce());
+        assertEquals(1, store.list(1).stream().filter(e -> KvpReport.isOwnEvent(e.keyText())).count(),
+                "one pass of events (the check step), not three");
         // the next start tries again (and the platform may have fixed the key meanwhile)
         emu.instance(EmulatorFixture.instance());
         assertEquals(AzureProvisioning.Outcome.READY, service().runOnce());
-        assertEquals("Ready", emu.healthReports().get(1).state());
+        assertEquals("Ready", emu.healthReports().get(3).state());
+        assertEquals(state().steps().size(), store.list(1).stream().filter(e -> KvpReport.isOwnEvent(e.keyText())).count(),
+                "only the successful pass's events");
+        assertEquals("kept", kvp("CLOUD_INIT|diagnostic|x"), "another writer's record is never touched");
     }
 
     @Test

@@ -113,4 +113,32 @@ class KvpReportTest {
             assertTrue(!Character.isLowSurrogate(p.charAt(0)));
         }
     }
+
+    @Test
+    void aNewPassRemovesOnlyGuestdsOwnEarlierEvents() throws Exception {
+        // what other writers keep in pool 1: cloud-init's and azure-init's telemetry, an admin's record,
+        // and a key that only looks like guestd's
+        List<String> others = List.of("CLOUD_INIT|init-local|start|b9a0b0a5-0d4f-4c43-8d0e-7a8b9c0d1e2f",
+                "azure-init-0.1.1|" + VM + "|INFO|provision|7d3c1d4e-2b1f-4c55-9d0e-8a6b1c2d3e4f",
+                "guestd-notes", "guestd-0.1.0|" + VM + "|INFO|provision:user|not-a-uuid");
+        for (String k : others) {
+            store.set(1, k.getBytes(StandardCharsets.UTF_8), "theirs".getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> earlier = new ArrayList<>(report.event(VM, "INFO", "provision:user", "created"));
+        earlier.addAll(report.event("another-vm", "ERROR", "provision:ssh-keys", "x".repeat(1500))); // 2 chunks
+        report.success(VM);
+        earlier.forEach(k -> assertTrue(KvpReport.isOwnEvent(k), k));
+        others.forEach(k -> assertTrue(!KvpReport.isOwnEvent(k), k));
+
+        assertEquals(3, report.pruneEarlierEvents());
+        List<String> left = store.list(1).stream().map(e -> e.keyText()).toList();
+        List<String> expect = new ArrayList<>(others);
+        expect.add(KvpReport.KEY);
+        assertEquals(expect, left, "guestd's earlier events gone, every other record kept, in order");
+        for (String k : others) {
+            assertEquals("theirs", new String(store.get(1, k.getBytes(StandardCharsets.UTF_8)).orElseThrow(),
+                    StandardCharsets.UTF_8));
+        }
+        assertEquals(0, report.pruneEarlierEvents(), "nothing left to prune");
+    }
 }

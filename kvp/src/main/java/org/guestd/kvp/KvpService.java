@@ -43,10 +43,8 @@ public final class KvpService implements AgentService {
      */
     public KvpService(ConfigSection kvp, ConfigSection general, HostPaths paths, CommandRunner commands,
             GuestInfo info, Supplier<String> version) throws AgentException {
-        String configured = configuredDir(kvp, general);
-        Path dir = Path.of(configured != null ? configured : FileKvpStore.DEFAULT_DIR);
-        this.store = new FileKvpStore(new FileKvpStore.Options(dir, octal(kvp, "file-mode", 0600),
-                octal(kvp, "dir-mode", 0700), kvp.getBoolean("fsync", true)));
+        this.store = store(kvp, general);
+        Path dir = store.options().dir();
         LinuxKvpIntrinsics.SetIpMode mode;
         try {
             mode = LinuxKvpIntrinsics.SetIpMode.valueOf(kvp.getString("set-ip-mode", "auto").toUpperCase(Locale.ROOT));
@@ -56,6 +54,18 @@ public final class KvpService implements AgentService {
         this.intrinsics = new LinuxKvpIntrinsics(info, paths, commands, dir,
                 Path.of(kvp.getString("scripts-dir", "/usr/libexec/hypervkvpd")), mode, version,
                 Fqdn::of, RouteDump::dump);
+    }
+
+    /**
+     * The pool files as {@code [kvp]} and {@code --kvp-pool-dir} configure them, without the rest
+     * of the feature: what a one-shot command ({@code guestd provision}) writes through, with the
+     * same locks as the running agent.
+     */
+    public static FileKvpStore store(ConfigSection kvp, ConfigSection general) throws AgentException {
+        String configured = configuredDir(kvp, general);
+        Path dir = Path.of(configured != null ? configured : FileKvpStore.DEFAULT_DIR);
+        return new FileKvpStore(new FileKvpStore.Options(dir, octal(kvp, "file-mode", 0600),
+                octal(kvp, "dir-mode", 0700), kvp.getBoolean("fsync", true)));
     }
 
     /**

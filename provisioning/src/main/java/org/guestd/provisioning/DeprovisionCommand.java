@@ -65,7 +65,7 @@ public final class DeprovisionCommand {
         List<Deprovisioner.Action> plan;
         try {
             plan = deprovisioner.apply(stateDir).plan(user, extra);
-        } catch (IOException | org.guestd.core.AgentException | RuntimeException e) {
+        } catch (IOException | org.guestd.accounts.AccountException | RuntimeException e) {
             err.println("guestd deprovision: " + e.getMessage());
             return 1;
         }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.guestd.accounts.AccountException;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.env.CommandRunner;
 
 /**
@@ -50,7 +52,7 @@ public final class Deprovisioner {
      * @param deleteUser also delete the provisioned admin user (and its sudoers drop-in)
      * @param extra actions contributed by protocols, run before the state is removed
      */
-    public List<Action> plan(boolean deleteUser, List<Action> extra) throws IOException, org.guestd.core.AgentException {
+    public List<Action> plan(boolean deleteUser, List<Action> extra) throws IOException, AccountException {
         List<Action> out = new ArrayList<>();
         List<Path> hostKeys = glob(root.path("/etc/ssh"), "ssh_host_*");
         out.add(files("remove the SSH host keys", hostKeys));
@@ -66,11 +68,11 @@ public final class Deprovisioner {
             String user = s.map(ProvisioningState::user).orElse(null);
             if (user == null) {
                 out.add(new Action("delete the provisioned user: none is recorded in " + state.file() + " (skipped)", () -> { }));
-            } else if (accounts.lookup(user).isEmpty()) {
+            } else if (accounts.find(user).isEmpty()) {
                 out.add(new Action("delete the provisioned user " + user + ": it no longer exists (skipped)", () -> { }));
             } else {
                 out.add(new Action("delete the provisioned user " + user + " and its home directory (userdel -r)",
-                        () -> accounts.delete(user)));
+                        () -> system.deleteUser(user)));
             }
             out.add(files("remove the sudoers drop-in", existing(root.path(ProvisioningSettings.SUDOERS_FILE))));
         }

@@ -2,6 +2,7 @@
 package org.guestd.provisioning;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.guestd.accounts.AccountException;
+import org.guestd.accounts.Accounts;
+import org.guestd.accounts.User;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
@@ -21,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * each action idempotent and audited (logger {@code org.guestd.audit}, and the state file). The
  * first failure stops provisioning with a reason (≤ 512 characters) and leaves the state FAILED,
  * so the next start tries again; nothing is changed before the whole request has been checked.
+ * The account actions QGA shares (lookup, password, keys) go through the {@code accounts}
+ * feature; the ones only provisioning takes through {@link SystemChanges}.
  */
 public final class Provisioner {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.guestd.audit");
@@ -36,6 +42,11 @@ public final class Provisioner {
     private final Clock clock;
     private final SecureRandom random;
 
+    /**
+     * @param root the file system provisioning writes ({@code /}, or a fixture root in tests)
+     * @param accounts the accounts of that same system
+     * @param runner runs the shadow tools, hostname, visudo, eject, systemctl
+     */
     public Provisioner(SystemRoot root, Accounts accounts, CommandRunner runner, ProvisioningSettings settings,
             Clock clock, SecureRandom random) {
         this.accounts = accounts;
@@ -85,9 +96,9 @@ public final class Provisioner {
             steps.add(step("check", req.sources(), Step.Result.DONE, "user " + req.adminUser().value() + ", "
                     + keys.size() + " key(s)" + (req.hostName() == null ? "" : ", host name " + req.hostName().value())));
             hostName(req, steps);
-            Account account = user(req, steps);
+            User account = user(req, steps);
             if (!settings.groups().isEmpty()) {
-                List<String> missing = accounts.addToGroups(account.name(), settings.groups());
+                List<String> missing = system.addToGroups(account.name(), settings.groups());
                 steps.add(step("groups", "config", Step.Result.DONE, String.join(",", settings.groups())
                         + (missing.isEmpty() ? "" : " (missing, skipped: " + String.join(",", missing) + ")")));
             }
@@ -109,7 +120,7 @@ public final class Provisioner {
             steps.add(step(f.step, f.source, Step.Result.FAILED, f.getMessage()));
             status = ProvisioningState.Status.FAILED;
             reason = cap(f.step + ": " + f.getMessage());
-        } catch (AgentException | IOException | RuntimeException e) {
+        } catch (AgentException | AccountException | IOException | RuntimeException e) {
             String name = steps.isEmpty() ? "check" : nextStepName(steps);
             steps.add(step(name, "-", Step.Result.FAILED, String.valueOf(e.getMessage())));
             status = ProvisioningState.Status.FAILED;
@@ -159,9 +170,9 @@ public final class Provisioner {
         steps.add(step("host-name", req.hostName().source(), Step.Result.DONE, name + " (" + how + ")"));
     }
 
-    private Account user(ProvisioningRequest req, List<Step> steps) throws AgentException, StepFailure {
+    private User user(ProvisioningRequest req, List<Step> steps) throws AgentException, AccountException, StepFailure {
         String name = req.adminUser().value();
-        Optional<Account> existing = accounts.lookup(name);
+        Optional<User> existing = accounts.find(name);
         if (existing.isPresent()) {
             if (existing.get().uid() < MIN_UID) {
                 throw new StepFailure("user", req.adminUser().source(), name + " is a system account (uid "
@@ -171,28 +182,31 @@ public final class Provisioner {
                     + existing.get().uid() + ")"));
             return existing.get();
         }
-        Account a = accounts.create(name);
+        system.createUser(name);
+        User a = accounts.find(name).orElseThrow(() -> AgentException.generic("useradd reported success but "
+                + name + " cannot be looked up"));
         steps.add(step("user", req.adminUser().source(), Step.Result.DONE, name + " created (uid " + a.uid()
                 + ", home " + a.home() + ")"));
         return a;
     }
 
     /** Sets the password hash, or locks the password; true when the account has a password. */
-    private boolean password(ProvisioningRequest req, Account a, List<Step> steps) throws AgentException {
+    private boolean password(ProvisioningRequest req, User a, List<Step> steps) throws AgentException, AccountException {
         if (req.password() != null) {
             String hash = Sha512Crypt.hash(req.password().value(), random);
             req.password().value().destroy();
-            accounts.setPasswordHash(a.name(), hash);
+            // chpasswd -e reads USER:HASH on its standard input: the hash is in no argument either
+            accounts.setPassword(a.name(), hash.getBytes(StandardCharsets.US_ASCII), true);
             steps.add(step("password", req.password().source(), Step.Result.DONE, "SHA-512 hash set"));
             return true;
         }
-        boolean changed = accounts.lockPassword(a.name());
+        boolean changed = system.lockPassword(a.name());
         steps.add(step("password", "-", changed ? Step.Result.DONE : Step.Result.UNCHANGED, "locked (key-only login)"));
         return false;
     }
 
-    private void sshKeys(ProvisioningRequest req, Map<SshKey, String> keys, Account a, List<Step> steps)
-            throws AgentException {
+    private void sshKeys(ProvisioningRequest req, Map<SshKey, String> keys, User a, List<Step> steps)
+            throws AccountException {
         if (keys.isEmpty()) {
             steps.add(step("ssh-keys", "-", Step.Result.SKIPPED, "none given"));
             return;
@@ -215,7 +229,7 @@ public final class Provisioner {
         }
         int added = 0;
         for (Map.Entry<Path, List<String>> e : byFile.entrySet()) {
-            added += accounts.addAuthorizedKeys(a, e.getKey(), e.getValue());
+            added += accounts.installAuthorizedKeys(a, e.getKey(), e.getValue());
         }
         String sources = String.join("+", keys.keySet().stream().map(SshKey::source).distinct().toList());
         steps.add(step("ssh-keys", sources, added > 0 ? Step.Result.DONE : Step.Result.UNCHANGED,

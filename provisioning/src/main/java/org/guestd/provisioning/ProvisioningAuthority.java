@@ -4,6 +4,7 @@ package org.guestd.provisioning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,11 @@ import org.guestd.core.env.HostPaths;
  *       cloud-init=disabled} on the kernel command line) and its {@code datasource_list}, if set,
  *       names Azure.
  * </ul>
+ *
+ * <p>And where guestd's pass runs ({@link #forResidentAgent}): when systemd runs and the packaged
+ * oneshot {@value #UNIT} is installed, that unit provisions at boot (with the privileges provisioning
+ * needs) and the resident agent, whose sandbox has no IP sockets and a read-only {@code /etc}, only
+ * keeps the KVP pools; elsewhere (no systemd, or a guestd started by hand) the resident agent runs it.
  */
 public final class ProvisioningAuthority {
     /** {@code [azure] provision}. */
@@ -40,7 +46,33 @@ public final class ProvisioningAuthority {
      */
     public record Decision(boolean guestd, String who, String line) {}
 
+    /** The packaged oneshot unit that runs {@code guestd provision} at boot on an Azure VM. */
+    public static final String UNIT = "guestd-provision.service";
+    /** Where systemd finds units, in its order of precedence. */
+    static final List<String> UNIT_DIRS = List.of("/etc/systemd/system", "/run/systemd/system",
+            "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system");
+
     private ProvisioningAuthority() {}
+
+    /**
+     * The decision for the resident agent: when guestd provisions and {@link #UNIT} is installed on a
+     * system that runs systemd ({@code /run/systemd/system} exists, as {@code sd_booted()} checks),
+     * the unit does it and the agent does not ({@code guestd} false, {@code who} the unit). A masked
+     * unit (a link to /dev/null) still counts: the administrator chose that nobody provisions.
+     */
+    public static Decision forResidentAgent(Decision d, SystemRoot root) {
+        if (!d.guestd() || !Files.isDirectory(root.path("/run/systemd/system"))) {
+            return d;
+        }
+        for (String dir : UNIT_DIRS) {
+            Path unit = root.path(dir + "/" + UNIT);
+            if (Files.exists(unit, LinkOption.NOFOLLOW_LINKS)) {
+                return new Decision(false, UNIT, d.line() + ", at boot in " + UNIT + " (" + dir + "/" + UNIT
+                        + "): this agent only keeps the KVP pools");
+            }
+        }
+        return d;
+    }
 
     /** Decides for this machine. */
     public static Decision decide(Mode mode, boolean onAzure, SystemRoot root, HostPaths paths) {

@@ -8,14 +8,21 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 
 /**
- * The system-wide provisioning changes besides the account: host name, sudoers drop-in, sshd
- * drop-in, ejecting the provisioning medium. Files are written under the {@link SystemRoot};
- * programs run through the injected {@link CommandRunner}.
+ * The operating-system actions only provisioning takes, in one place: host name, the account's
+ * creation, groups, password lock and deletion with the shadow tools ({@code useradd}, {@code
+ * usermod}, {@code passwd -l}, {@code userdel}), the sudoers drop-in checked by visudo, the sshd
+ * drop-in, ejecting the provisioning medium. What QGA does too — looking a user up, setting a
+ * password (hash) with chpasswd, installing keys with owner and modes — is the {@code accounts}
+ * feature's. Files are written under the {@link SystemRoot}; programs run through the injected
+ * {@link CommandRunner}.
  */
 final class SystemChanges {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -39,13 +46,14 @@ final class SystemChanges {
     }
 
     /**
-     * Sets the host name: {@code hostnamectl set-hostname} under systemd, else /etc/hostname and
-     * {@code hostname NAME} (busybox and sysvinit systems).
+     * Sets the host name: {@code hostnamectl set-hostname} under systemd with a system bus to reach
+     * systemd-hostnamed through, else /etc/hostname and {@code hostname NAME} (busybox and sysvinit
+     * systems, minimal images without D-Bus).
      *
      * @return how ("hostnamectl" or "/etc/hostname + hostname")
      */
     String setHostName(String name) throws AgentException, IOException {
-        if (Files.isDirectory(root.path("/run/systemd/system"))
+        if (Files.isDirectory(root.path("/run/systemd/system")) && Files.exists(root.path("/run/dbus/system_bus_socket"))
                 && (Files.isExecutable(root.path("/usr/bin/hostnamectl")) || Files.isExecutable(root.path("/bin/hostnamectl")))) {
             run(List.of("hostnamectl", "set-hostname", name));
             return "hostnamectl";
@@ -53,6 +61,53 @@ final class SystemChanges {
         SafeFiles.write(root.path("/etc/hostname"), (name + "\n").getBytes(StandardCharsets.UTF_8), 0644, null, null);
         run(List.of("hostname", name));
         return "/etc/hostname + hostname";
+    }
+
+    /**
+     * Creates the account with a home directory ({@code useradd -m}, with {@code -s /bin/bash} when
+     * bash is installed, else useradd's default shell).
+     */
+    void createUser(String name) throws AgentException {
+        List<String> argv = new ArrayList<>(List.of("useradd", "-m"));
+        if (Files.isExecutable(root.path("/bin/bash"))) {
+            argv.addAll(List.of("-s", "/bin/bash"));
+        }
+        argv.add(name);
+        run(argv);
+    }
+
+    /** Adds the account to those of {@code groups} that exist; returns the others (skipped). */
+    List<String> addToGroups(String name, List<String> groups) throws AgentException {
+        Set<String> existing = new LinkedHashSet<>();
+        for (String line : lines("/etc/group")) {
+            existing.add(line.split(":", 2)[0]);
+        }
+        List<String> present = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String g : groups) {
+            (existing.contains(g) ? present : missing).add(g);
+        }
+        if (!present.isEmpty()) {
+            run(List.of("usermod", "-a", "-G", String.join(",", present), name));
+        }
+        return missing;
+    }
+
+    /** Locks the account's password (key-only login); false when shadow says it is locked already. */
+    boolean lockPassword(String name) throws AgentException {
+        for (String line : lines("/etc/shadow")) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 2 && f[0].equals(name) && f[1].startsWith("!")) {
+                return false;
+            }
+        }
+        run(List.of("passwd", "-l", name));
+        return true;
+    }
+
+    /** Deletes the account and its home directory ({@code userdel -r}). */
+    void deleteUser(String name) throws AgentException {
+        run(List.of("userdel", "-r", name));
     }
 
     /**
@@ -135,7 +190,19 @@ final class SystemChanges {
     private void run(List<String> argv) throws AgentException {
         CommandRunner.CommandResult r = runner.run(argv, null, TIMEOUT);
         if (!r.ok()) {
-            throw AgentException.generic(argv.get(0) + " failed (exit " + r.exitCode() + "): " + firstLine(r));
+            String first = firstLine(r);
+            throw AgentException.generic(argv.get(0) + " failed (exit " + r.exitCode() + ")"
+                    + (first.isEmpty() ? "" : ": " + first));
+        }
+    }
+
+    private List<String> lines(String absolute) throws AgentException {
+        try {
+            return Files.readAllLines(root.path(absolute), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw AgentException.generic("cannot read " + absolute + ": " + e.getMessage(), e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.testing.FakeClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class DeprovisionTest {
         sys = new SimulatedSystem(tmp.resolve("root"));
         state = tmp.resolve("state");
         SystemRoot r = new SystemRoot(sys.root);
-        ProvisioningState s = new Provisioner(r, new SystemAccounts(r, sys), sys, ProvisioningSettings.defaults(state),
+        ProvisioningState s = new Provisioner(r, Accounts.under(r.root(), sys), sys, ProvisioningSettings.defaults(state),
                 new FakeClock(0), new SecureRandom()).provision(new ProvisioningRequest("vm", Sourced.of("vm-01", "imds"),
                 Sourced.of("azureuser", "imds"), List.of(new SshKey(ProvisionerTest.KEY, null, "imds")),
                 Sourced.of(true, "imds"), null, Sourced.of(new byte[] {1}, "ovf-env"), null));
@@ -54,7 +55,7 @@ class DeprovisionTest {
 
     int run(String stdin, String... args) {
         SystemRoot r = new SystemRoot(sys.root);
-        return DeprovisionCommand.run(List.of(args), dir -> new Deprovisioner(r, new SystemAccounts(r, sys), sys,
+        return DeprovisionCommand.run(List.of(args), dir -> new Deprovisioner(r, Accounts.under(r.root(), sys), sys,
                 new StateFile(dir)), List.of(new Deprovisioner.Action("extra protocol step", () -> extraRan.add("kvp"))),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true),
                 new PrintStream(err, true));

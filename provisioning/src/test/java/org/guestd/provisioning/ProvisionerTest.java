@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.stream.Stream;
+import org.guestd.accounts.Accounts;
 import org.guestd.core.testing.FakeClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ProvisionerTest {
 
     Provisioner provisioner() {
         SystemRoot r = new SystemRoot(root);
-        return new Provisioner(r, new SystemAccounts(r, sys), sys, ProvisioningSettings.defaults(state),
+        return new Provisioner(r, Accounts.under(r.root(), sys), sys, ProvisioningSettings.defaults(state),
                 new FakeClock(1_767_225_600_000_000_000L), new SecureRandom());
     }
 
@@ -209,6 +210,8 @@ class ProvisionerTest {
     void sshdAndHostNameFollowWhatIsInstalled() throws Exception {
         Files.writeString(root.resolve("etc/ssh/sshd_config"), "UsePAM yes\n");
         Files.createDirectories(root.resolve("run/systemd/system"));
+        Files.createDirectories(root.resolve("run/dbus"));
+        Files.writeString(root.resolve("run/dbus/system_bus_socket"), "");
         Files.createDirectories(root.resolve("usr/bin"));
         Files.writeString(root.resolve("usr/bin/hostnamectl"), "");
         root.resolve("usr/bin/hostnamectl").toFile().setExecutable(true);
@@ -229,7 +232,7 @@ class ProvisionerTest {
         SimulatedSystem sys2 = new SimulatedSystem(noSsh);
         Files.walk(noSsh.resolve("etc/ssh")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         SystemRoot r2 = new SystemRoot(noSsh);
-        ProvisioningState s2 = new Provisioner(r2, new SystemAccounts(r2, sys2), sys2,
+        ProvisioningState s2 = new Provisioner(r2, Accounts.under(r2.root(), sys2), sys2,
                 ProvisioningSettings.defaults(tmp.resolve("state2")), new FakeClock(0), new SecureRandom()).provision(request());
         Step sshd2 = s2.steps().stream().filter(x -> x.name().equals("sshd")).findFirst().orElseThrow();
         assertEquals(Step.Result.SKIPPED, sshd2.result());
@@ -239,7 +242,7 @@ class ProvisionerTest {
     @Test
     void groupsThatExistAreAddedOthersNoted() throws Exception {
         SystemRoot r = new SystemRoot(root);
-        Provisioner withGroups = new Provisioner(r, new SystemAccounts(r, sys), sys,
+        Provisioner withGroups = new Provisioner(r, Accounts.under(r.root(), sys), sys,
                 new ProvisioningSettings(state, List.of("sudo", "adm", "lxd"), false), new FakeClock(0), new SecureRandom());
         ProvisioningState s = withGroups.provision(request());
         assertTrue(sys.argvs().contains(List.of("usermod", "-a", "-G", "sudo,adm", "azureuser")), sys.argvs().toString());
@@ -247,6 +250,22 @@ class ProvisionerTest {
         assertTrue(g.detail().contains("missing, skipped: lxd"), g.detail());
         assertTrue(read("/etc/group").contains("sudo:x:27:azureuser"));
         assertTrue(s.steps().stream().noneMatch(x -> x.name().equals("sudo")), "sudo=false: no drop-in");
+    }
+
+    @Test
+    void withoutASystemBusTheHostNameIsSetWithoutHostnamectl() throws Exception {
+        // systemd runs, hostnamectl is installed, but there is no D-Bus (a minimal image): hostnamectl
+        // could not reach systemd-hostnamed, so /etc/hostname + hostname, as without systemd
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/hostnamectl"), "");
+        root.resolve("usr/bin/hostnamectl").toFile().setExecutable(true);
+        ProvisioningState s = p.provision(request());
+        assertEquals(ProvisioningState.Status.PROVISIONED, s.status(), s.reason());
+        assertTrue(sys.argvs().contains(List.of("hostname", "vm-01")), sys.argvs().toString());
+        assertFalse(sys.argvs().stream().anyMatch(a -> a.get(0).equals("hostnamectl")), sys.argvs().toString());
+        assertEquals("vm-01\n", read("/etc/hostname"));
+        assertEquals(0644, mode("/etc/hostname"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guestd.core.env.HostPaths;
-import org.guestd.provisioning.SystemRoot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,5 +99,28 @@ class ProvisioningAuthorityTest {
         file("/proc/cmdline", "console=ttyS0\n");
         file("/etc/cloud/cloud-init.disabled", "");
         assertEquals("guestd", auto().who());
+    }
+
+    @Test
+    void theResidentAgentLeavesItToThePackagedUnitUnderSystemd() throws Exception {
+        ProvisioningAuthority.Decision d = auto();
+        assertEquals(d, ProvisioningAuthority.forResidentAgent(d, sr), "no systemd, no unit: the agent provisions");
+        file("/lib/systemd/system/guestd-provision.service", "[Unit]\n");
+        assertEquals(d, ProvisioningAuthority.forResidentAgent(d, sr), "the unit is installed but systemd does not run");
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        ProvisioningAuthority.Decision r = ProvisioningAuthority.forResidentAgent(d, sr);
+        assertFalse(r.guestd());
+        assertEquals("guestd-provision.service", r.who());
+        assertEquals("azure: Azure VM; guestd provisions this VM (neither waagent nor cloud-init is set to), at boot in "
+                + "guestd-provision.service (/lib/systemd/system/guestd-provision.service): this agent only keeps the KVP pools",
+                r.line());
+        // masked by the administrator: still the unit's (nobody provisions), not the agent's
+        Files.delete(root.resolve("lib/systemd/system/guestd-provision.service"));
+        Files.createDirectories(root.resolve("etc/systemd/system"));
+        Files.createSymbolicLink(root.resolve("etc/systemd/system/guestd-provision.service"), Path.of("/dev/null"));
+        assertFalse(ProvisioningAuthority.forResidentAgent(d, sr).guestd());
+        // someone else provisions: unchanged
+        ProvisioningAuthority.Decision no = ProvisioningAuthority.decide(ProvisioningAuthority.Mode.NO, true, sr, paths);
+        assertEquals(no, ProvisioningAuthority.forResidentAgent(no, sr));
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
  * A strict RFC 8259 parser into the {@link Json} value model, for well-formed text such as an
  * agent's replies. (The QGA endpoint has its own streaming lexer with qemu-ga's error behaviour.)
  * Integers become {@link Long}, or {@link BigInteger} when too large; other numbers {@link Double}.
+ * Nesting deeper than {@value #MAX_DEPTH} is refused; the descent is recursive, so a thread whose
+ * stack runs out first (a small stack, or JIT-compiled frames larger than usual) gets the same
+ * refusal instead of a {@link StackOverflowError}: bad input is an error, never the end of a thread.
  */
 public final class JsonReader {
     private final String s;
@@ -20,11 +23,20 @@ public final class JsonReader {
         this.s = s;
     }
 
+    /** How deep arrays and objects may nest. */
+    static final int MAX_DEPTH = 1024;
+
     /** Parses one JSON text; surrounding white space is allowed, anything else is not. */
     public static Object parse(String text) {
         JsonReader r = new JsonReader(text);
         r.ws();
-        Object v = r.value(0);
+        Object v;
+        try {
+            v = r.value(0);
+        } catch (StackOverflowError e) {
+            // nothing is shared while parsing: the half-built values are garbage, the thread goes on
+            throw r.error("nesting too deep for this thread's stack");
+        }
         r.ws();
         if (r.pos != text.length()) {
             throw r.error("trailing characters");
@@ -48,7 +60,7 @@ public final class JsonReader {
     }
 
     private Object value(int depth) {
-        if (depth > 1024) {
+        if (depth > MAX_DEPTH) {
             throw error("nesting too deep");
         }
         if (pos >= s.length()) {

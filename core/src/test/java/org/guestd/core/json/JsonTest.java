@@ -3,6 +3,7 @@ package org.guestd.core.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -66,5 +67,29 @@ class JsonTest {
         for (String bad : new String[] {"{", "{\"a\" 1}", "[1,]", "tru", "{\"a\":1} x", "\"\u0001\"", "'a'"}) {
             assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(bad), bad);
         }
+    }
+
+    @Test
+    void nestingThatOutrunsTheStackIsAnErrorNotAStackOverflow() throws Exception {
+        // a 64 KiB stack runs out long before the depth limit: the caller still gets the parse error
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        Throwable[] seen = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                JsonReader.parse(deep);
+            } catch (Throwable e) {
+                seen[0] = e;
+            }
+        }, "small-stack", 64 * 1024);
+        t.start();
+        t.join();
+        assertTrue(seen[0] instanceof IllegalArgumentException, String.valueOf(seen[0]));
+        assertTrue(seen[0].getMessage().startsWith("JSON: nesting too deep"),
+                seen[0].getMessage());
+        // and on an ordinary stack the limit answers first
+        String tooDeep = "[".repeat(JsonReader.MAX_DEPTH + 2) + "]".repeat(JsonReader.MAX_DEPTH + 2);
+        assertEquals("JSON: nesting too deep at offset 1025",
+                assertThrows(IllegalArgumentException.class,
+                        () -> JsonReader.parse(tooDeep)).getMessage());
     }
 }

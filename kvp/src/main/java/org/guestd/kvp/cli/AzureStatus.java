@@ -28,7 +28,7 @@ import org.guestd.kvp.file.FileKvpStore;
  * 4 provisioning failed or its report is not delivered; 2 usage; 3 a file cannot be read.
  */
 final class AzureStatus {
-    static final String HELP = "usage: guestctl azure status [--json] [--state-dir DIR] [--pool-dir DIR]";
+    static final String HELP = "usage: guestctl azure status [--json] [--state-dir DIR] [--pool-dir DIR] [--sys DIR]";
     static final String DEFAULT_STATE_DIR = "/var/lib/guestd/provisioning";
     private static final String ASSET_TAG = "7783-7084-3265-9085-8269-3286-77";
 

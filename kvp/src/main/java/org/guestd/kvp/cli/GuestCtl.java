@@ -32,8 +32,12 @@ public final class GuestCtl {
             "       guestctl kvp set    KEY VALUE [--pool N] [--pool-dir DIR]",
             "       guestctl kvp delete KEY [--pool N] [--pool-dir DIR]",
             "Hyper-V KVP pools 0-4 (.kvp_pool_N); default pool 1 (guest to host); list without --pool: all pools.",
+            "Exit status: 0 ok, 1 key not found, 2 usage error, 3 pool file error.",
             "       guestctl azure status [--json] [--state-dir DIR] [--pool-dir DIR]",
-            "Exit status: 0 ok, 1 key not found, 2 usage error, 3 pool file error.");
+            "Azure: guestd's provisioning state and last report (the state file, Ready/NotReady, PROVISIONING_REPORT).",
+            "Exit status: 0 provisioned and Ready delivered, 1 nothing recorded, 4 failed or not delivered.",
+            "Provisioning itself: guestd provision (run at boot by guestd-provision.service);",
+            "preparing an image: guestd deprovision [--user] [--dry-run] [--force].");
 
     private GuestCtl() {}
 

@@ -81,6 +81,11 @@ public final class FileKvpStore implements KvpStore {
         }
     }
 
+    /** The directory, modes and durability this store was made with. */
+    public Options options() {
+        return options;
+    }
+
     /** The pool file of {@code pool} (tests, guestctl). */
     public PoolFile pool(int pool) throws KvpException {
         if (pool < 0 || pool >= POOL_COUNT) {

@@ -2,6 +2,7 @@
 package org.guestd.kvp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,5 +49,15 @@ class GuestCtlTest {
         assertEquals(2, run("kvp", "list", "--pool", "7"));
         assertEquals(2, run("kvp", "set", "k", "x".repeat(2048)));
         assertEquals(2, run("bogus"));
+    }
+
+    @Test
+    void helpNamesTheAzureCommandsToo() {
+        assertEquals(0, GuestCtl.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream())));
+        String help = out();
+        assertTrue(help.contains("guestctl azure status [--json] [--state-dir DIR] [--pool-dir DIR]"), help);
+        assertTrue(help.contains("guestd provision"), help);
+        assertTrue(help.contains("guestd deprovision [--user] [--dry-run] [--force]"), help);
     }
 }

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The nested-Xen suite: boots Xen 4.17 + PV dom0 + PV domU running guestd under QEMU TCG
- * ({@link XenVm}), then checks, from dom0's xenstore, the keys guestd wrote, dom0's own checks, and
- * that {@code xl shutdown} powered the domU off. A boot that failed before the domU ran (the nested
+ * The nested-Xen suite: boots Xen 4.17 + PV dom0 + PV domU running the agent as its service runs it
+ * under QEMU TCG ({@link XenVm}), then checks, from dom0's xenstore, every key guestd wrote (against the
+ * domU's os-release and its own view: {@link DomUChecks}), an address change in the domU reaching dom0
+ * within 2 s, dom0's own checks, and that {@code xl shutdown} powered the domU off. A boot that failed before the domU ran (the nested
  * machine itself) is retried once, with the reason printed; the dom0 and domU consoles are printed
  * whenever the suite fails. The report goes to {@code OUT/report.md}.
  *
@@ -77,15 +78,22 @@ public final class XenSuite {
         if (home == null) {
             r.add(new Result("keys", false, "no attr/PVAddons/Installed in dom0's view of the domU"));
         } else {
-            String updated = run.keys().get(home + "/data/updated");
+            Map<String, String> keys = new LinkedHashMap<>();
+            run.keys().forEach((k, v) -> {
+                if (k.startsWith(home + "/")) {
+                    keys.put(k.substring(home.length() + 1), v);
+                }
+            });
+            String updated = keys.get("data/updated");
             r.add(new Result("data/updated", updated != null
                     && updated.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3][0-9] \\d{2}:\\d{2}:\\d{2} \\d{4}"),
                     "xe-guest-utilities' format, dom0 read " + (updated == null ? "nothing" : "\"" + updated + "\"")));
             for (Map.Entry<String, String> e : expectedKeys(image).entrySet()) {
-                String got = run.keys().get(home + "/" + e.getKey());
+                String got = keys.get(e.getKey());
                 r.add(new Result(e.getKey(), e.getValue().equals(got),
                         "expected \"" + e.getValue() + "\", dom0 read " + (got == null ? "nothing" : "\"" + got + "\"")));
             }
+            r.addAll(DomUChecks.check(keys, DomUView.parse(run.domUView()), run.addressChangeMillis()));
         }
         run.checks().forEach((name, outcome) -> r.add(new Result("dom0 " + name, outcome.equals("ok"), outcome)));
         r.add(new Result("xl shutdown", run.saw("xl shutdown returned rc=0") && run.saw("domU gone"),
@@ -137,7 +145,8 @@ public final class XenSuite {
         if (run != null) {
             sb.append("\n| step (host seconds since QEMU start) | at |\n|---|---|\n");
             for (String step : List.of("dom0 init started", "xenstored up", "xl create start", "xl create returned",
-                    "domU unpaused", "guestd keys present", "checks done", "xl shutdown returned", "domU gone")) {
+                    "domU unpaused", "guestd keys present", "guestd keys settled", "checks done", "xl shutdown returned",
+                    "domU gone")) {
                 OptionalLong t = run.markAt(step);
                 sb.append("| ").append(step).append(" | ")
                         .append(t.isPresent() ? String.format("%.1f s", t.getAsLong() / 1000.0) : "-").append(" |\n");
@@ -148,7 +157,18 @@ public final class XenSuite {
                 sb.append(String.format("%ndomU unpaused → guestd's keys seen by dom0: %.1f s%n",
                         (keys.getAsLong() - up.getAsLong()) / 1000.0));
             }
+            if (run.addressChangeMillis() >= 0) {
+                sb.append(String.format("address added in the domU → in dom0's xenstore: %d ms%n", run.addressChangeMillis()));
+            }
             sb.append("QEMU exit status ").append(run.qemuExit()).append('\n');
+            sb.append("\n| key (dom0's xenstore-ls of the domU, guestd's keys) | value |\n|---|---|\n");
+            run.keys().forEach((k, v) -> {
+                String rel = k.replaceFirst("^/local/domain/\\d+/", "");
+                if (rel.startsWith("attr/") || rel.startsWith("data/") || rel.equals("control/feature-balloon")) {
+                    sb.append("| ").append(rel).append(" | ").append(v.isEmpty() ? "\"\"" : v.replace("|", "\\|"))
+                            .append(" |\n");
+                }
+            });
         }
         return sb.toString();
     }

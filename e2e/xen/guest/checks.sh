@@ -21,6 +21,10 @@ check vbd-backend-connected '[ "$(xenstore-read /local/domain/0/backend/vbd/$DOM
 ctl 'grep -E "^(MemTotal|MemAvailable):" /proc/meminfo; df -k /mnt/data | tail -n 1; echo "eth0 $(cat /sys/class/net/eth0/device/nodename)"; echo "xvda $(cat /sys/block/xvda/device/nodename)"' \
     | sed 's/^/XENE2E-DOMU-VIEW /' > /dev/console
 check domu-control-port 'ctl "echo pong" | grep -qx pong'
+# the device the packaged udev rule matches (KERNEL=="xen/xenbus": udev's name of sysfs's xen!xenbus)
+ctl 'for d in /sys/class/misc/*xenbus*; do echo "misc $(basename "$d") $(grep DEVNAME= "$d/uevent")"; done' \
+    | sed 's/^/XENE2E-DOMU-VIEW /' > /dev/console
+check xenbus-misc-device 'ctl "cat /sys/class/misc/xen!xenbus/uevent" | grep -qx DEVNAME=xen/xenbus'
 # an address added in the domU is in dom0's xenstore within 2 s (rtnetlink → guestd's interface facts → a batch)
 t0=$(ms)
 ctl 'ip addr add 192.0.2.11/24 dev eth0' > /dev/console

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class KeyPublisher implements FactListener {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.xen");
     /** How long a flush waits for more changes of the same burst. */
-    static final long FLUSH_DELAY_MILLIS = 100;
+    static final long FLUSH_DELAY_MILLIS = 20;
     /** Entries looked at per directory when adopting what an earlier run left. */
     private static final int SCAN_LIMIT = 64;
 

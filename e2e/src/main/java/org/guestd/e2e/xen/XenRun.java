@@ -132,6 +132,9 @@ public final class XenRun {
         if (!saw("XENE2E-DOMU") ) {
             return "the domU's /init never ran";
         }
+        if (saw("domU died before guestd wrote its keys")) {
+            return "the domU died (its kernel, not guestd, which its init restarts)";
+        }
         return null;
     }
 

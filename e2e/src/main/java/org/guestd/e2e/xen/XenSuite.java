@@ -12,20 +12,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The nested-Xen suite: boots Xen 4.17 + PV dom0 + PV domU running the agent as its service runs it
  * under QEMU TCG ({@link XenVm}), then checks, from dom0's xenstore, every key guestd wrote (against the
  * domU's os-release and its own view: {@link DomUChecks}), an address change in the domU reaching dom0
- * within 2 s, dom0's own checks, and that {@code xl shutdown} powered the domU off. A boot that failed before the domU ran (the nested
- * machine itself) is retried once, with the reason printed; the dom0 and domU consoles are printed
- * whenever the suite fails. The report goes to {@code OUT/report.md}.
+ * within 2 s, dom0's own checks, and that {@code xl shutdown} powered the domU off. One more boot is
+ * made, with the reason and the consoles printed, when the first failed for the nested machine's sake
+ * (before the domU ran, or the domU's kernel died) or only its timing checks failed; a wrong key fails
+ * at once. The dom0 and domU consoles are printed whenever the suite fails. The report goes to
+ * {@code OUT/report.md}.
  *
  * <pre>java -cp e2e/target/classes org.guestd.e2e.xen.XenSuite [REPO] [OUT]</pre>
  */
 public final class XenSuite {
     /** Hard limit per boot. */
     public static final Duration BOOT_LIMIT = Duration.ofMinutes(8);
+    /** The checks whose failure alone is worth a second boot: times measured under nested TCG. */
+    static final Set<String> TIMING_CHECKS = Set.of("address change → dom0",
+            "dom0 address-change-within-2s");
     /** How long dom0 waits for guestd's keys after unpausing the domU. */
     public static final int WAIT_FOR_KEYS_SECONDS = 240;
 
@@ -39,6 +45,7 @@ public final class XenSuite {
         Files.createDirectories(out);
         XenRun run = null;
         String bootFailure = null;
+        List<Result> results = null;
         List<String> notes = new ArrayList<>();
         for (int attempt = 1; attempt <= 2; attempt++) {
             Path dir = out.resolve("boot-" + attempt);
@@ -49,17 +56,24 @@ public final class XenSuite {
                 run = new XenRun(vm.lines(), rc);
             }
             bootFailure = run.bootFailure();
-            if (bootFailure == null) {
-                break;
+            String retry;
+            if (bootFailure != null) {
+                retry = "boot " + attempt + " failed: " + bootFailure;
+            } else {
+                results = check(run, image);
+                List<String> failed = results.stream().filter(r -> !r.ok()).map(Result::name).toList();
+                if (failed.isEmpty() || !TIMING_CHECKS.containsAll(failed)) {
+                    break; // passed, or a failure a second boot would not excuse
+                }
+                retry = "boot " + attempt + ": only the timing checks failed " + failed + " (nested TCG on a shared machine)";
             }
-            String note = "boot " + attempt + " failed: " + bootFailure;
-            notes.add(note);
-            log.println("[xen-suite] " + note + (attempt == 1 ? "; retrying once" : ""));
+            notes.add(retry);
+            log.println("[xen-suite] " + retry + (attempt == 1 ? "; retrying once" : ""));
             printConsoles(run, log);
         }
-        List<Result> results = bootFailure != null
-                ? List.of(new Result("boot", false, bootFailure))
-                : check(run, image);
+        if (bootFailure != null) {
+            results = List.of(new Result("boot", false, bootFailure));
+        }
         boolean ok = results.stream().allMatch(Result::ok);
         String report = report(results, run, notes, image);
         Files.writeString(out.resolve("report.md"), report, StandardCharsets.UTF_8);

@@ -52,6 +52,8 @@ class XenRunTest {
         assertTrue(run(0, BOOTED[0], "(XEN) d1v0 Triple fault - invoking HVM shutdown action 1").bootFailure()
                 .contains("crashed"));
         assertEquals("the domU's /init never ran", run(0, BOOTED[0], BOOTED[1], BOOTED[2], BOOTED[3]).bootFailure());
+        assertTrue(run(0, BOOTED[0], BOOTED[1], BOOTED[2], BOOTED[3], BOOTED[4],
+                "XENE2E-MARK t=40 domU died before guestd wrote its keys").bootFailure().contains("the domU died"));
     }
 
     @Test

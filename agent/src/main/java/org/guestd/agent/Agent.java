@@ -74,7 +74,7 @@ final class Agent {
             log.info("probed channels: {}", String.join("; ", channel.probeReport()));
         }
         if (channel.fallback()) {
-            log.info("no hypervisor channel found: serving QGA on unix socket {} (use -m/-p to choose a channel)",
+            log.info("no QGA channel found: serving QGA on unix socket {} (use -m/-p to choose a channel)",
                     channel.path());
         }
         Path pidfile = settings.general().get("pidfile").map(Path::of).orElse(null);

@@ -30,6 +30,9 @@ enum Option {
     FCOPY_DEVICE('\0', "fcopy-device", Arg.REQUIRED, "Hyper-V file-copy device, fd:N or off (default /dev/vmbus/hv_fcopy)"),
     FCOPY_UIO_DEVICE('\0', "fcopy-uio-device", Arg.REQUIRED,
             "Hyper-V file copy over uio_hv_generic: auto (found in sysfs when there is no char device), fd:MAP,EVENT (testing) or off"),
+    // Xen (xen module): the xenbus device, fd:N (an inherited stream descriptor) or off.
+    XENBUS_DEVICE('\0', "xenbus-device", Arg.REQUIRED,
+            "Xen xenstore device, fd:N or off (default /dev/xen/xenbus, else /proc/xen/xenbus; off when neither exists)"),
     // Test seams (OSHI ProcPath, qga -t): where /proc, /sys, /etc and /run are read from.
     KVP_POOL_DIR('\0', "kvp-pool-dir", Arg.REQUIRED, "Hyper-V KVP pool files directory (default /var/lib/hyperv)"),
     PROC_ROOT('\0', "proc-root", Arg.REQUIRED, "read procfs from this directory (testing)"),

@@ -51,6 +51,7 @@ import org.guestd.timesync.SystemTimeSync;
 import org.guestd.timesync.TimeHealer;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.Transport;
+import org.guestd.xen.XenService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,7 @@ final class Wiring {
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
                 Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")));
+        XenService xen = new XenService(loop, facts, power, healer::check);
 
         // start order: features with a lifecycle, the publisher, then the channels
         List<AgentService> services = new ArrayList<>();
@@ -144,6 +146,7 @@ final class Wiring {
         services.add(healer);
         services.add(qga);
         services.add(hyperv);
+        services.add(xen);
         provisioning.ifPresent(services::add);
         return new Assembly(List.copyOf(services), freeze, facts);
     }

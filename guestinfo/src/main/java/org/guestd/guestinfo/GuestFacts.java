@@ -23,7 +23,9 @@ import org.guestd.core.facts.VolumeFact;
 
 /**
  * Publishes what {@link GuestInfo} knows as facts: the OS, the host name, every network interface
- * (instance = interface name) and every local filesystem (instance = mountpoint). They are read
+ * (instance = interface name) and every local filesystem (instance = mountpoint), each interface and
+ * volume with the paravirtual bus node its device sits on (a Xen vif or vbd: the key its channel
+ * reports it under). They are read
  * every {@code [guestinfo] facts-interval} (default 60 s, as xe-guest-utilities polls) while a
  * channel listens, and at once when the agent asks (an address change from netlink, a resume).
  */
@@ -47,7 +49,7 @@ public final class GuestFacts {
         facts.addSource(FactKind.OS, interval, FactSource.single(() -> os(info.osInfo())));
         facts.addSource(FactKind.HOST_NAME, interval, FactSource.single(() -> new HostNameFact(info.hostName())));
         facts.addSource(FactKind.INTERFACE, interval, () -> interfaces(info.interfaces(), paths));
-        facts.addSource(FactKind.VOLUME, interval, () -> volumes(info.filesystems()));
+        facts.addSource(FactKind.VOLUME, interval, () -> volumes(info.filesystems(), paths));
     }
 
     static OsFact os(GuestInfo.OsInfo o) {
@@ -73,7 +75,10 @@ public final class GuestFacts {
         if (ifname.contains("/") || ifname.startsWith(".")) {
             return null;
         }
-        Path p = paths.sys("class/net").resolve(ifname).resolve("device/nodename");
+        return readNode(paths.sys("class/net").resolve(ifname).resolve("device/nodename"));
+    }
+
+    private static String readNode(Path p) {
         try {
             String s = new String(Files.readAllBytes(p), StandardCharsets.UTF_8).strip();
             return s.isEmpty() ? null : s;
@@ -82,13 +87,32 @@ public final class GuestFacts {
         }
     }
 
-    static Map<String, VolumeFact> volumes(List<GuestInfo.Filesystem> fss) {
+    static Map<String, VolumeFact> volumes(List<GuestInfo.Filesystem> fss, HostPaths paths) {
         Map<String, VolumeFact> out = new LinkedHashMap<>();
         for (GuestInfo.Filesystem f : fss) {
             long size = f.totalBytesPrivileged() == null ? -1 : f.totalBytesPrivileged();
             long free = f.totalBytes() == null || f.usedBytes() == null ? -1 : f.totalBytes() - f.usedBytes();
-            out.putIfAbsent(f.mountpoint(), new VolumeFact("/dev/" + f.name(), f.mountpoint(), f.type(), size, free));
+            out.putIfAbsent(f.mountpoint(), new VolumeFact("/dev/" + f.name(), f.mountpoint(), f.type(), size, free,
+                    diskBusNode(paths, f.name())));
         }
         return out;
+    }
+
+    /**
+     * The bus node of the disk a block device is on: {@code /sys/class/block/<dev>/device/nodename}
+     * for a whole disk, {@code /sys/class/block/<part>/../device/nodename} for a partition (sysfs
+     * puts a partition's directory inside its disk's; the kernel resolves the {@code ..} after the
+     * link), or null (LVM, loop, a disk on no paravirtual bus).
+     */
+    static String diskBusNode(HostPaths paths, String dev) {
+        if (dev == null || dev.isEmpty() || dev.contains("/") || dev.startsWith(".")) {
+            return null;
+        }
+        Path block = paths.sys("class/block").resolve(dev);
+        String own = readNode(block.resolve("device/nodename"));
+        if (own != null) {
+            return own;
+        }
+        return Files.exists(block.resolve("partition")) ? readNode(block.resolve("../device/nodename")) : null;
     }
 }

@@ -227,7 +227,7 @@ final class XenbusLink implements Link {
         LOG.debug("{}: message refused: {}", describe, e.getMessage());
         if (handler instanceof XenbusTransport.RefusalHandler) {
             ByteBuffer view = message.asReadOnlyBuffer();
-            safe("refused", () -> ((XenbusTransport.RefusalHandler) handler).refused(this, view, e));
+            safe("refused", () -> ((XenbusTransport.RefusalHandler) handler).refused(this, view, e.errno(), e.errnoName()));
         }
     }
 

@@ -3,7 +3,9 @@ package org.guestd.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.guestd.jna.linux.NativeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.guestd.jna.linux.Posix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +34,25 @@ public final class XenbusTransport implements Transport {
     /** Told about messages the device refused at write time. */
     public interface RefusalHandler extends Link.Handler {
         /**
-         * The device refused {@code message} (the whole message as written, read-only) with
-         * {@code error}; nothing will be read back for it. Called on the event loop.
+         * The device refused {@code message} (the whole message as written, read-only) with the
+         * Linux errno {@code errno} ({@code errnoName}, e.g. "EINVAL"); nothing will be read back for
+         * it. Called on the event loop. (Numbers, not native's exception: protocol modules see no
+         * {@code org.guestd.jna} type.)
          */
-        void refused(Link link, ByteBuffer message, NativeException error);
+        void refused(Link link, ByteBuffer message, int errno, String errnoName);
+    }
+
+    /**
+     * Where libxenstore's {@code xs_domain_dev()} finds the device on Linux: {@code <dev>/xen/xenbus}
+     * when it exists, else {@code <proc>/xen/xenbus} (xenfs on older kernels), else empty.
+     */
+    public static Optional<Path> defaultDevice(Path devRoot, Path procRoot) {
+        Path dev = devRoot.resolve("xen/xenbus");
+        if (Files.exists(dev)) {
+            return Optional.of(dev);
+        }
+        Path proc = procRoot.resolve("xen/xenbus");
+        return Files.exists(proc) ? Optional.of(proc) : Optional.empty();
     }
 
     private final String path;

@@ -89,8 +89,8 @@ class XenbusTransportTest {
         transport = new XenbusTransport("fd:" + efd, loop);
         transport.start(new XenbusTransport.RefusalHandler() {
             @Override
-            public void refused(Link link, ByteBuffer message, NativeException error) {
-                refusals.add(error.errno());
+            public void refused(Link link, ByteBuffer message, int errno, String errnoName) {
+                refusals.add(errno);
                 sizes.add(message.remaining());
                 refused.countDown();
             }

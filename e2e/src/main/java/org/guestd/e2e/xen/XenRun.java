@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
 public final class XenRun {
     private static final Pattern KEY = Pattern.compile("^XENE2E-KEY (/\\S+) = \"(.*)\"\\s*$");
     private static final Pattern CHECK = Pattern.compile("^XENE2E-CHECK (\\S+) (ok|fail)(.*)$");
+    private static final Pattern VIEW = Pattern.compile("^XENE2E-DOMU-VIEW (.*)$");
+    private static final Pattern ADDR = Pattern.compile("^XENE2E-ADDR ms=(\\d+)\\s*$");
 
     private final List<XenVm.Line> lines;
     private final int qemuExit;
     private final Map<String, String> keys = new LinkedHashMap<>();
     private final Map<String, String> checks = new LinkedHashMap<>();
+    private final List<String> domUView = new ArrayList<>();
+    private long addressChangeMillis = -1;
 
     public XenRun(List<XenVm.Line> lines, int qemuExit) {
         this.lines = List.copyOf(lines);
@@ -34,6 +38,14 @@ public final class XenRun {
             Matcher c = CHECK.matcher(l.text());
             if (c.matches()) {
                 checks.put(c.group(1), c.group(2) + c.group(3));
+            }
+            Matcher v = VIEW.matcher(l.text());
+            if (v.matches()) {
+                domUView.add(v.group(1).strip());
+            }
+            Matcher a = ADDR.matcher(l.text());
+            if (a.matches()) {
+                addressChangeMillis = Long.parseLong(a.group(1));
             }
         }
     }
@@ -66,6 +78,16 @@ public final class XenRun {
     /** The domU's keys, by absolute path. */
     public Map<String, String> keys() {
         return keys;
+    }
+
+    /** The domU's own view as its control port printed it (meminfo lines, df -k, bus nodes), in order. */
+    public List<String> domUView() {
+        return domUView;
+    }
+
+    /** Milliseconds (dom0's clock) from the address added in the domU to its key in xenstore, or -1. */
+    public long addressChangeMillis() {
+        return addressChangeMillis;
     }
 
     /** dom0's checks: name → "ok" or "fail (...)". */
@@ -109,6 +131,9 @@ public final class XenRun {
         }
         if (!saw("XENE2E-DOMU") ) {
             return "the domU's /init never ran";
+        }
+        if (saw("domU died before guestd wrote its keys")) {
+            return "the domU died (its kernel, not guestd, which its init restarts)";
         }
         return null;
     }

@@ -12,19 +12,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
- * The nested-Xen suite: boots Xen 4.17 + PV dom0 + PV domU running guestd under QEMU TCG
- * ({@link XenVm}), then checks, from dom0's xenstore, the keys guestd wrote, dom0's own checks, and
- * that {@code xl shutdown} powered the domU off. A boot that failed before the domU ran (the nested
- * machine itself) is retried once, with the reason printed; the dom0 and domU consoles are printed
- * whenever the suite fails. The report goes to {@code OUT/report.md}.
+ * The nested-Xen suite: boots Xen 4.17 + PV dom0 + PV domU running the agent as its service runs it
+ * under QEMU TCG ({@link XenVm}), then checks, from dom0's xenstore, every key guestd wrote (against the
+ * domU's os-release and its own view: {@link DomUChecks}), an address change in the domU reaching dom0
+ * within 2 s, dom0's own checks, and that {@code xl shutdown} powered the domU off. One more boot is
+ * made, with the reason and the consoles printed, when the first failed for the nested machine's sake
+ * (before the domU ran, or the domU's kernel died) or only its timing checks failed; a wrong key fails
+ * at once. The dom0 and domU consoles are printed whenever the suite fails. The report goes to
+ * {@code OUT/report.md}.
  *
  * <pre>java -cp e2e/target/classes org.guestd.e2e.xen.XenSuite [REPO] [OUT]</pre>
  */
 public final class XenSuite {
     /** Hard limit per boot. */
     public static final Duration BOOT_LIMIT = Duration.ofMinutes(8);
+    /** The checks whose failure alone is worth a second boot: times measured under nested TCG. */
+    static final Set<String> TIMING_CHECKS = Set.of("address change → dom0",
+            "dom0 address-change-within-2s");
     /** How long dom0 waits for guestd's keys after unpausing the domU. */
     public static final int WAIT_FOR_KEYS_SECONDS = 240;
 
@@ -38,6 +45,7 @@ public final class XenSuite {
         Files.createDirectories(out);
         XenRun run = null;
         String bootFailure = null;
+        List<Result> results = null;
         List<String> notes = new ArrayList<>();
         for (int attempt = 1; attempt <= 2; attempt++) {
             Path dir = out.resolve("boot-" + attempt);
@@ -48,17 +56,24 @@ public final class XenSuite {
                 run = new XenRun(vm.lines(), rc);
             }
             bootFailure = run.bootFailure();
-            if (bootFailure == null) {
-                break;
+            String retry;
+            if (bootFailure != null) {
+                retry = "boot " + attempt + " failed: " + bootFailure;
+            } else {
+                results = check(run, image);
+                List<String> failed = results.stream().filter(r -> !r.ok()).map(Result::name).toList();
+                if (failed.isEmpty() || !TIMING_CHECKS.containsAll(failed)) {
+                    break; // passed, or a failure a second boot would not excuse
+                }
+                retry = "boot " + attempt + ": only the timing checks failed " + failed + " (nested TCG on a shared machine)";
             }
-            String note = "boot " + attempt + " failed: " + bootFailure;
-            notes.add(note);
-            log.println("[xen-suite] " + note + (attempt == 1 ? "; retrying once" : ""));
+            notes.add(retry);
+            log.println("[xen-suite] " + retry + (attempt == 1 ? "; retrying once" : ""));
             printConsoles(run, log);
         }
-        List<Result> results = bootFailure != null
-                ? List.of(new Result("boot", false, bootFailure))
-                : check(run, image);
+        if (bootFailure != null) {
+            results = List.of(new Result("boot", false, bootFailure));
+        }
         boolean ok = results.stream().allMatch(Result::ok);
         String report = report(results, run, notes, image);
         Files.writeString(out.resolve("report.md"), report, StandardCharsets.UTF_8);
@@ -77,15 +92,22 @@ public final class XenSuite {
         if (home == null) {
             r.add(new Result("keys", false, "no attr/PVAddons/Installed in dom0's view of the domU"));
         } else {
-            String updated = run.keys().get(home + "/data/updated");
+            Map<String, String> keys = new LinkedHashMap<>();
+            run.keys().forEach((k, v) -> {
+                if (k.startsWith(home + "/")) {
+                    keys.put(k.substring(home.length() + 1), v);
+                }
+            });
+            String updated = keys.get("data/updated");
             r.add(new Result("data/updated", updated != null
                     && updated.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3][0-9] \\d{2}:\\d{2}:\\d{2} \\d{4}"),
                     "xe-guest-utilities' format, dom0 read " + (updated == null ? "nothing" : "\"" + updated + "\"")));
             for (Map.Entry<String, String> e : expectedKeys(image).entrySet()) {
-                String got = run.keys().get(home + "/" + e.getKey());
+                String got = keys.get(e.getKey());
                 r.add(new Result(e.getKey(), e.getValue().equals(got),
                         "expected \"" + e.getValue() + "\", dom0 read " + (got == null ? "nothing" : "\"" + got + "\"")));
             }
+            r.addAll(DomUChecks.check(keys, DomUView.parse(run.domUView()), run.addressChangeMillis()));
         }
         run.checks().forEach((name, outcome) -> r.add(new Result("dom0 " + name, outcome.equals("ok"), outcome)));
         r.add(new Result("xl shutdown", run.saw("xl shutdown returned rc=0") && run.saw("domU gone"),
@@ -137,7 +159,8 @@ public final class XenSuite {
         if (run != null) {
             sb.append("\n| step (host seconds since QEMU start) | at |\n|---|---|\n");
             for (String step : List.of("dom0 init started", "xenstored up", "xl create start", "xl create returned",
-                    "domU unpaused", "guestd keys present", "checks done", "xl shutdown returned", "domU gone")) {
+                    "domU unpaused", "guestd keys present", "guestd keys settled", "checks done", "xl shutdown returned",
+                    "domU gone")) {
                 OptionalLong t = run.markAt(step);
                 sb.append("| ").append(step).append(" | ")
                         .append(t.isPresent() ? String.format("%.1f s", t.getAsLong() / 1000.0) : "-").append(" |\n");
@@ -148,7 +171,18 @@ public final class XenSuite {
                 sb.append(String.format("%ndomU unpaused → guestd's keys seen by dom0: %.1f s%n",
                         (keys.getAsLong() - up.getAsLong()) / 1000.0));
             }
+            if (run.addressChangeMillis() >= 0) {
+                sb.append(String.format("address added in the domU → in dom0's xenstore: %d ms%n", run.addressChangeMillis()));
+            }
             sb.append("QEMU exit status ").append(run.qemuExit()).append('\n');
+            sb.append("\n| key (dom0's xenstore-ls of the domU, guestd's keys) | value |\n|---|---|\n");
+            run.keys().forEach((k, v) -> {
+                String rel = k.replaceFirst("^/local/domain/\\d+/", "");
+                if (rel.startsWith("attr/") || rel.startsWith("data/") || rel.equals("control/feature-balloon")) {
+                    sb.append("| ").append(rel).append(" | ").append(v.isEmpty() ? "\"\"" : v.replace("|", "\\|"))
+                            .append(" |\n");
+                }
+            });
         }
         return sb.toString();
     }

@@ -52,6 +52,8 @@ class XenRunTest {
         assertTrue(run(0, BOOTED[0], "(XEN) d1v0 Triple fault - invoking HVM shutdown action 1").bootFailure()
                 .contains("crashed"));
         assertEquals("the domU's /init never ran", run(0, BOOTED[0], BOOTED[1], BOOTED[2], BOOTED[3]).bootFailure());
+        assertTrue(run(0, BOOTED[0], BOOTED[1], BOOTED[2], BOOTED[3], BOOTED[4],
+                "XENE2E-MARK t=40 domU died before guestd wrote its keys").bootFailure().contains("the domU died"));
     }
 
     @Test
@@ -66,5 +68,30 @@ class XenRunTest {
         assertEquals("X Linux 3.7", k.get("data/os_name"));
         assertEquals("7", k.get("data/os_minorver"));
         assertEquals("6.1.0-1-amd64", k.get("data/os_uname"));
+    }
+
+    @Test
+    void theDomUsViewAndTheKeysThatDependOnIt() {
+        XenRun r = run(0, "XENE2E-DOMU-VIEW MemTotal:         467008 kB", "XENE2E-DOMU-VIEW MemAvailable:     305848 kB",
+                "XENE2E-DOMU-VIEW /dev/xvda                25844        14     23537   0% /mnt/data",
+                "XENE2E-DOMU-VIEW eth0 device/vif/0", "XENE2E-DOMU-VIEW xvda device/vbd/51712", "XENE2E-ADDR ms=570");
+        DomUView v = DomUView.parse(r.domUView());
+        assertEquals(new DomUView(467008, 305848, "/dev/xvda", 25844, 23537, "/mnt/data", "device/vif/0",
+                "device/vbd/51712"), v);
+        assertEquals("0", v.vifId());
+        assertEquals(570, r.addressChangeMillis());
+        Map<String, String> keys = new java.util.HashMap<>(Map.of("data/meminfo_total", "467008",
+                "data/meminfo_free", "308180", "attr/vif/0/ipv4/0", "192.0.2.10", "attr/vif/0/ipv6/1", "2001:db8::10",
+                "data/volumes/0/name", "/dev/xvda", "data/volumes/0/mount_points/0", "/mnt/data",
+                "data/volumes/0/filesystem", "ext4", "data/volumes/0/extents/0", "xvda"));
+        keys.put("data/volumes/0/size", "26464256");
+        keys.put("data/volumes/0/free", "24101888");
+        List<XenSuite.Result> ok = DomUChecks.check(keys, v, 570);
+        assertTrue(ok.stream().allMatch(XenSuite.Result::ok), ok.toString());
+        keys.put("data/meminfo_total", "467000");
+        keys.put("data/volumes/0/free", "1");
+        List<XenSuite.Result> bad = DomUChecks.check(keys, v, 2500);
+        assertEquals(List.of("data/meminfo_total", "data/volumes/0/free", "address change → dom0"),
+                bad.stream().filter(x -> !x.ok()).map(XenSuite.Result::name).toList());
     }
 }

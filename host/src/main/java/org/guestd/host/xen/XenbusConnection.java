@@ -230,6 +230,11 @@ public final class XenbusConnection implements AutoCloseable {
         send(new XsWire.Msg(XsWire.WATCH_EVENT, 0, 0, XsWire.strings(path, token)).bytes(), -1);
     }
 
+    /** The guest kernel registered every watch again (a resume): each fires once (under the store's lock). */
+    void reregistered() {
+        requests.reregistered();
+    }
+
     /** Called by the store for every change (under its lock). */
     void changed(String path, boolean removal, List<String> removed) {
         requests.changed(path, removal, removed);

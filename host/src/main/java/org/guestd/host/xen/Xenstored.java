@@ -50,14 +50,18 @@ public final class Xenstored implements AutoCloseable {
             mk(home + "/domid", "n0", ro).value = bytes(Integer.toString(domid));
             mk(home + "/device", "n0", ro);
             mk(home + "/control", "n0", controlWritable ? "b" + domid : ro);
-            for (String own : List.of("control/shutdown", "control/feature-poweroff", "control/feature-reboot",
-                    "control/feature-suspend", "control/sysrq", "data", "drivers", "feature", "attr", "error")) {
+            for (String own : GUEST_OWNED) {
                 mk(home + "/" + own, "n" + domid);
             }
             mk(home + "/memory", "n0", ro);
             mk(home + "/memory/target", "n0", ro).value = bytes("524288");
         }
     }
+
+    /** The nodes the guest owns in its directory (libxl's layout), emptied by a restore. */
+    private static final List<String> GUEST_OWNED = List.of("control/shutdown", "control/feature-poweroff",
+            "control/feature-reboot", "control/feature-suspend", "control/sysrq", "data", "drivers", "feature", "attr",
+            "error");
 
     private XsTree.Node mk(String path, String... perms) {
         tree.mkdir(path, 0);
@@ -153,6 +157,45 @@ public final class Xenstored implements AutoCloseable {
                 }
             });
             return out;
+        }
+    }
+
+    /**
+     * XAPI's {@code unique-domain-id}: written by dom0, readable by the guest (a new one marks a
+     * migration or restore); fires the guest's watches.
+     */
+    public void setUniqueDomainId(String id) {
+        synchronized (lock) {
+            String p = home + "/unique-domain-id";
+            tree.write(p, bytes(id), 0);
+            tree.setPerms(p, List.of("n0", "r" + domid));
+            fire(p, false, List.of(p));
+        }
+    }
+
+    /**
+     * The guest resumes: its kernel's {@code xs_resume} registers every watch again, so each of the
+     * guest's watches fires once. With {@code newDomain} the domain was restored or migrated into a
+     * directory built anew (libxl's {@code xl restore}; a migration to another host): what the guest
+     * wrote is gone and, for a migration, {@code uniqueDomainId} (if not null) is its new id.
+     */
+    public void resume(boolean newDomain, String uniqueDomainId) {
+        synchronized (lock) {
+            if (newDomain) {
+                for (String own : GUEST_OWNED) {
+                    tree.rm(home + "/" + own);
+                    mk(home + "/" + own, "n" + domid);
+                }
+                tree.rm(home + "/control/feature-balloon");
+            }
+            if (uniqueDomainId != null) {
+                String p = home + "/unique-domain-id";
+                tree.write(p, bytes(uniqueDomainId), 0);
+                tree.setPerms(p, List.of("n0", "r" + domid));
+            }
+            for (XenbusConnection c : connections) {
+                c.reregistered();
+            }
         }
     }
 

@@ -286,6 +286,13 @@ final class XsRequests {
         }
     }
 
+    /** Fires each watch once, as xenstored does when a watch is registered (again). */
+    void reregistered() {
+        for (Watch w : watches) {
+            conn.event(w.path, w.token);
+        }
+    }
+
     void closed() {
         synchronized (store.lock) {
             watches.clear();

@@ -2,7 +2,6 @@
 package org.guestd.xen.client;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -55,12 +54,7 @@ public final class XenbusConnector implements XenstoreClient.Connector {
 
     /** The default device: {@code dev/xen/xenbus} if present, else {@code proc/xen/xenbus} if present, else empty. */
     public static Optional<Path> findDevice(Path devRoot, Path procRoot) {
-        Path dev = devRoot.resolve("xen/xenbus");
-        if (Files.exists(dev)) {
-            return Optional.of(dev);
-        }
-        Path proc = procRoot.resolve("xen/xenbus");
-        return Files.exists(proc) ? Optional.of(proc) : Optional.empty();
+        return XenbusTransport.defaultDevice(devRoot, procRoot);
     }
 
     @Override

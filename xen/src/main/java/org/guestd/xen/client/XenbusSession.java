@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.guestd.jna.linux.NativeException;
 import org.guestd.transport.Backoff;
 import org.guestd.transport.Link;
 import org.guestd.transport.Transport;
@@ -37,7 +36,7 @@ final class XenbusSession {
         void message(XsMessage m);
 
         /** The device refused the request with this {@code req_id} at write time. */
-        void refused(int reqId, NativeException error);
+        void refused(int reqId, int errno, String errnoName);
 
         void down(String why);
 
@@ -207,9 +206,9 @@ final class XenbusSession {
         }
     }
 
-    private void onRefused(Link l, ByteBuffer message, NativeException error) {
+    private void onRefused(Link l, ByteBuffer message, int errno, String errnoName) {
         if (l == link && message.remaining() >= XsMessage.HEADER) {
-            events.refused(message.order(ByteOrder.LITTLE_ENDIAN).getInt(4), error);
+            events.refused(message.order(ByteOrder.LITTLE_ENDIAN).getInt(4), errno, errnoName);
         }
     }
 
@@ -240,10 +239,10 @@ final class XenbusSession {
         }
 
         @Override
-        public void refused(Link l, ByteBuffer message, NativeException error) {
+        public void refused(Link l, ByteBuffer message, int errno, String errnoName) {
             ByteBuffer copy = ByteBuffer.allocate(message.remaining());
             copy.put(message.duplicate()).flip();
-            onLoop(() -> onRefused(l, copy, error));
+            onLoop(() -> onRefused(l, copy, errno, errnoName));
         }
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.guestd.jna.linux.NativeException;
 import org.guestd.transport.Backoff;
 import org.guestd.transport.Link;
 import org.guestd.transport.Transport;
@@ -335,10 +334,10 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
         }
 
         @Override
-        public void refused(int reqId, NativeException error) {
+        public void refused(int reqId, int errno, String errnoName) {
             PendingRequest r = queue.take(reqId);
             if (r != null) {
-                r.fail(XsError.ofErrno(error.errno()), "refused by the device: " + error.errnoName());
+                r.fail(XsError.ofErrno(errno), "refused by the device: " + errnoName);
             }
             queue.pump();
         }

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * value changes or the cache is forgotten, so a refusal never becomes a retry storm. Other errors
  * leave the key out of the cache; the next apply tries it again.
  *
+ * <p>A removal answered ENOENT counts as done: the key is gone (its parent was removed before it).
+ *
  * <p>Applies are serialized: one runs at a time, in call order.
  */
 public final class XenKeyWriter {
@@ -70,7 +72,27 @@ public final class XenKeyWriter {
         });
     }
 
-    /** A snapshot of the keys believed written. */
+    /**
+     * Takes keys found in the store (left by an earlier run or another agent) as this writer's own:
+     * the next apply removes those it does not want and writes the others unless their value is
+     * already the wanted one. A null value means "present, value unknown" (written again if wanted).
+     * Ordered with the applies, like {@link #forget()}.
+     */
+    public synchronized void adopt(Map<String, String> existing) {
+        Map<String, String> copy = new HashMap<>(existing);
+        last = last.handle((r, t) -> null).thenApply(ignored -> {
+            synchronized (this) {
+                copy.forEach((k, v) -> {
+                    if (!written.containsKey(k) && !refused.containsKey(k)) {
+                        written.put(k, v);
+                    }
+                });
+            }
+            return null;
+        });
+    }
+
+    /** A snapshot of the keys believed written (null: adopted, value unknown). */
     public synchronized Map<String, String> written() {
         return new TreeMap<>(written);
     }
@@ -128,6 +150,10 @@ public final class XenKeyWriter {
         }
         XsException x = XsException.unwrap(t);
         XsError e = x == null ? XsError.UNKNOWN : x.error();
+        if (value == null && e == XsError.ENOENT) {
+            settle(key, null, null, done, refusedNow, failed); // already gone (its parent was removed first)
+            return;
+        }
         if (e == XsError.EACCES || e == XsError.EPERM || e == XsError.EROFS) {
             written.remove(key);
             if (value != null) {

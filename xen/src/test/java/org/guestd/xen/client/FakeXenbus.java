@@ -109,7 +109,7 @@ final class FakeXenbus implements XenstoreClient.Connector {
 
         /** The device refuses a written message at write time. */
         void refuse(XsMessage m, int errno) {
-            ((XenbusTransport.RefusalHandler) handler).refused(this, m.encode(), new NativeException("write(9)", errno));
+            ((XenbusTransport.RefusalHandler) handler).refused(this, m.encode(), errno, "E" + errno);
         }
 
         /** The device goes away. */

@@ -65,7 +65,18 @@ final class Context implements ServiceContext {
 
     @Override
     public AutoCloseable every(Duration period, String taskName, Runnable task) {
-        Periodic p = new Periodic(Math.max(1, period.toMillis()), taskName, task);
+        Periodic p = new Periodic(Math.max(1, period.toMillis()), taskName, task, false);
+        tasks.add(p);
+        p.scheduleNext();
+        return () -> {
+            p.cancel();
+            tasks.remove(p);
+        };
+    }
+
+    @Override
+    public AutoCloseable once(Duration delay, String taskName, Runnable task) {
+        Periodic p = new Periodic(Math.max(1, delay.toMillis()), taskName, task, true);
         tasks.add(p);
         p.scheduleNext();
         return () -> {
@@ -76,19 +87,21 @@ final class Context implements ServiceContext {
 
     /**
      * A task run on the worker pool every {@code periodMs} counted from the end of the previous run,
-     * so a slow run never overlaps the next one.
+     * so a slow run never overlaps the next one; or, {@code oneShot}, run once after {@code periodMs}.
      */
     private final class Periodic {
         private final long periodMs;
         private final String name;
         private final Runnable task;
+        private final boolean oneShot;
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> next;
 
-        Periodic(long periodMs, String name, Runnable task) {
+        Periodic(long periodMs, String name, Runnable task, boolean oneShot) {
             this.periodMs = periodMs;
             this.name = name;
             this.task = task;
+            this.oneShot = oneShot;
         }
 
         void scheduleNext() {
@@ -103,10 +116,18 @@ final class Context implements ServiceContext {
         }
 
         private void runOnce() {
+            if (cancelled) {
+                return;
+            }
             try {
                 runTask(name, task);
             } finally {
-                scheduleNext();
+                if (oneShot) {
+                    cancelled = true;
+                    tasks.remove(this);
+                } else {
+                    scheduleNext();
+                }
             }
         }
 

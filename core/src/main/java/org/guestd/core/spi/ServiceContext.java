@@ -3,6 +3,8 @@ package org.guestd.core.spi;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
@@ -40,6 +42,33 @@ public interface ServiceContext {
      * @return a handle that cancels the task; tasks are cancelled when the service stops anyway
      */
     AutoCloseable every(Duration period, String taskName, Runnable task);
+
+    /**
+     * Runs {@code task} once, after {@code delay}, on a worker thread (a debounce, a retry). The default
+     * is built on {@link #every}; the runtime schedules it directly.
+     *
+     * @return a handle that cancels the task if it has not run yet; cancelled when the service stops anyway
+     */
+    default AutoCloseable once(Duration delay, String taskName, Runnable task) {
+        AtomicReference<AutoCloseable> handle = new AtomicReference<>();
+        AtomicBoolean ran = new AtomicBoolean();
+        AutoCloseable h = every(delay, taskName, () -> {
+            if (!ran.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                AutoCloseable self = handle.get();
+                if (self != null) {
+                    self.close();
+                }
+            } catch (Exception ignored) {
+                // cancelling is best effort: the flag above keeps it from running twice
+            }
+            task.run();
+        });
+        handle.set(h);
+        return h;
+    }
 
     /** Stops the agent with a non-zero exit status; for fatal conditions only. */
     void fail(String reason);

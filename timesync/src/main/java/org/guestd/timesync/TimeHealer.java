@@ -62,6 +62,9 @@ public final class TimeHealer implements AgentService {
     private long lastDaemonAskNanos = Long.MIN_VALUE; // guarded by this
     private volatile Correction last;
     private volatile long lastOffsetNanos;
+    private volatile long lastCheckNanos; // wall clock of the last check, 0 before the first
+    private volatile String sourceName; // the source's description while one is in use
+    private volatile Runnable afterCorrection = () -> { };
 
     /**
      * @param clock the system clock, settable (the agent's native clock)
@@ -114,6 +117,7 @@ public final class TimeHealer implements AgentService {
         }
         synchronized (this) {
             source = s.get();
+            sourceName = source.describe();
         }
         LOG.info("clock healing against {} every {} s (threshold {} ms, mode {})", s.get().describe(),
                 interval.toSeconds(), threshold.toMillis(), mode.name().toLowerCase(Locale.ROOT));
@@ -125,6 +129,7 @@ public final class TimeHealer implements AgentService {
         if (source != null) {
             source.close();
             source = null;
+            sourceName = null;
         }
     }
 
@@ -155,6 +160,7 @@ public final class TimeHealer implements AgentService {
             throw new IllegalStateException(e.getMessage(), e); // the runtime logs it, rate-limited
         }
         lastOffsetNanos = offset;
+        lastCheckNanos = clock.realtimeNanos();
         long slack = Math.max(threshold.toNanos(), source.resolutionNanos());
         if (Math.abs(offset) <= slack) {
             return;
@@ -207,6 +213,32 @@ public final class TimeHealer implements AgentService {
         last = c;
         LOG.info("clock was {} ms off {}: {}", offset / 1_000_000, source.describe(), action);
         AUDIT.info("timesync heal: source={} offset={}ns action={}", source.describe(), offset, action);
+        afterCorrection.run();
+    }
+
+    /** Registers what runs after each correction (the status file is rewritten). Must be quick. */
+    public void afterCorrection(Runnable r) {
+        this.afterCorrection = Objects.requireNonNull(r);
+    }
+
+    /** The configured mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The configured threshold. */
+    public Duration threshold() {
+        return threshold;
+    }
+
+    /** The time source in use ({@link TimeSource#describe}), or empty when the clock is not healed. */
+    public Optional<String> sourceName() {
+        return Optional.ofNullable(sourceName);
+    }
+
+    /** When the last check ran (wall clock, ns), or 0 when none has. */
+    public long lastCheckNanos() {
+        return lastCheckNanos;
     }
 
     /** The last correction, if any. */

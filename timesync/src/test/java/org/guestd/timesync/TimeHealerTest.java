@@ -160,4 +160,24 @@ class TimeHealerTest {
         assertEquals(Optional.of(NtpDaemons.Daemon.CHRONYD), NtpDaemons.running(t.paths().proc()));
         assertTrue(NtpDaemons.running(tmp.resolve("none")).isEmpty());
     }
+
+    @Test
+    void statusAccessorsAndTheCorrectionSignal() throws Exception {
+        TimeHealer h = healer(Map.of("threshold", "1500ms"));
+        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        h.afterCorrection(signals::incrementAndGet);
+        assertEquals(TimeHealer.Mode.AUTO, h.mode());
+        assertEquals(Duration.ofMillis(1500), h.threshold());
+        assertEquals(Optional.of("ptp0 (KVM virtual PTP)"), h.sourceName());
+        assertEquals(0, h.lastCheckNanos(), "no check yet");
+        clock.advance(7);
+        h.check();
+        assertEquals(T0 + 7, h.lastCheckNanos());
+        assertEquals(0, signals.get(), "no correction, no signal");
+        pause(20);
+        h.check();
+        assertEquals(1, signals.get());
+        h.stop();
+        assertEquals(Optional.empty(), h.sourceName(), "stopped: no source in use");
+    }
 }

@@ -21,8 +21,10 @@ import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.FactSource;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
+import org.guestd.core.status.StatusFile;
 import org.guestd.files.FileHandles;
 import org.guestd.files.FileReceiver;
+import org.guestd.freeze.FreezeListener;
 import org.guestd.freeze.FreezeService;
 import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
@@ -65,12 +67,21 @@ final class Wiring {
      * @param services in start order
      * @param freeze the freeze feature (the agent thaws through it first on SIGTERM), or empty
      * @param facts the fact publisher
+     * @param status the status file
      */
-    record Assembly(List<AgentService> services, Optional<FreezeService> freeze, FactPublisher facts) {}
+    record Assembly(List<AgentService> services, Optional<FreezeService> freeze, FactPublisher facts,
+            StatusFile status) {}
 
-    /** The agent's environment: where it reads the system, and the two outside inputs qemu-ga takes. */
+    /**
+     * The agent's environment: where it reads the system, the two outside inputs qemu-ga takes, and
+     * what the status file tells about the configuration.
+     *
+     * @param configFile the config file read, if any
+     * @param policyOrigins where the RPC block/allow list came from (empty: none was set)
+     */
     record Inputs(AgentConfig config, HostPaths paths, Clock clock, CommandRunner runner, Path stateDir,
-            Optional<Path> qgaOsRelease, Optional<String> tz, String version) {}
+            Optional<Path> qgaOsRelease, Optional<String> tz, String version, Optional<Path> configFile,
+            List<String> policyOrigins) {}
 
     private Wiring() {}
 
@@ -115,9 +126,32 @@ final class Wiring {
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
-                Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")));
+                Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")))
+                .heartbeat(heartbeat);
 
-        // start order: features with a lifecycle, the publisher, then the channels
+        // the status file guestctl reads: rewritten on changes, every 30 s, never while frozen
+        String policy = in.policyOrigins().isEmpty() ? null : String.join("; ", in.policyOrigins());
+        StatusFile status = new StatusFile(in.stateDir(), new StatusReport(new StatusReport.Sources(in.version(),
+                ProcessHandle.current().pid(), in.clock().realtimeNanos(), in.configFile().map(Path::toString)
+                .orElse(null), in.stateDir().toString(), policy, in.clock(), heartbeat,
+                freeze.map(FreezeService::freezer), memorySampler, healer, List.of(qga, hyperv), qga::commands)));
+        qga.onChange(status::changed);
+        hyperv.onChange(status::changed);
+        heartbeat.onNewSource(status::changed);
+        healer.afterCorrection(status::changed);
+        freeze.ifPresent(f -> f.addListener(new FreezeListener() {
+            @Override
+            public void beforeFreeze() {
+                status.beforeFreeze();
+            }
+
+            @Override
+            public void afterThaw() {
+                status.afterThaw();
+            }
+        }));
+
+        // start order: features with a lifecycle, the publisher, the channels, then the status file
         List<AgentService> services = new ArrayList<>();
         freeze.ifPresent(services::add);
         kvp.ifPresent(services::add);
@@ -127,7 +161,8 @@ final class Wiring {
         services.add(healer);
         services.add(qga);
         services.add(hyperv);
-        return new Assembly(List.copyOf(services), freeze, facts);
+        services.add(status);
+        return new Assembly(List.copyOf(services), freeze, facts, status);
     }
 
     /** How often liveness (alive or not) is re-judged while a channel reports it. */

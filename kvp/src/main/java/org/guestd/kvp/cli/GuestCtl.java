@@ -41,7 +41,7 @@ public final class GuestCtl {
     }
 
     /** Runs one command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> pos = new ArrayList<>();
         Integer pool = null;
         boolean json = false;

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
+import org.guestd.core.facts.MemoryFact;
 import org.guestd.core.status.AgentStatus;
 import org.guestd.core.status.ChannelState;
 import org.guestd.core.status.ChannelStatus;
@@ -23,8 +25,9 @@ import org.guestd.timesync.TimeHealer;
 /**
  * Takes the agent's status for the status file from the features and the channels: each channel's
  * state (its {@link ChannelStatus}) with the heartbeat's last contact on it, the freeze state, the
- * memory sampler's latest sample, the clock healer's last check and correction, and QGA's command
- * policy. Reads only what is already in memory: no sampling, no I/O, never blocks on a freeze.
+ * memory sampler's newest sample (a new one when that is older than the file's refresh period: one
+ * read of /proc), the clock healer's last check and correction, and QGA's command policy. Never blocks
+ * on a freeze: /proc is never frozen.
  */
 final class StatusReport implements StatusFile.Snapshot {
 
@@ -76,7 +79,16 @@ final class StatusReport implements StatusFile.Snapshot {
                 channels.add(new AgentStatus.Channel(st, last));
             }
         }
-        return new AgentStatus(agent, channels, freeze(), in.memory().latest().orElse(null), clock(), commands());
+        return new AgentStatus(agent, channels, freeze(), memory(), clock(), commands());
+    }
+
+    /** The newest sample if it is recent (the reporter's, while a channel listens), else a new one. */
+    private MemoryFact memory() {
+        try {
+            return in.memory().latestWithin(StatusFile.REFRESH);
+        } catch (AgentException e) {
+            return in.memory().latest().orElse(null); // no /proc/meminfo now: the last one known
+        }
     }
 
     private AgentStatus.Freeze freeze() {

@@ -8,6 +8,7 @@ import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.facts.FactKind;
 import org.guestd.core.facts.FactPublisher;
+import org.guestd.core.facts.FactSource;
 import org.guestd.core.facts.MemoryFact;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
@@ -20,7 +21,13 @@ import org.slf4j.LoggerFactory;
  * available-threshold} percent of total since the last report, or memory pressure (PSI "some"
  * over 10 s) crossed {@code pressure-threshold} in either direction — so a balloon controller on
  * the host sees a change within one check, not a minute later. Channels map the fact to their
- * wire (Xen {@code data/meminfo_*}); QGA answers its memory-stats command from the newest sample.
+ * wire (Xen {@code data/meminfo_*}); QGA answers its memory-stats command from the newest sample
+ * ({@link MemorySampler#latestWithin}).
+ *
+ * <p>The checks are the fact publisher's reads of the memory source: they run only while a channel
+ * listens to facts. With none (a QGA-only guest) nothing is sampled in the background and the
+ * agent's idle wake-ups stay low; a memory-stats request then samples when the last sample is older
+ * than a check interval.
  *
  * <p>Config section {@code [memory]}: {@code report-interval} (default 10 s), {@code check-interval}
  * (default 5 s, at most the report interval), {@code available-threshold} (percent, default 5),
@@ -81,39 +88,42 @@ public final class MemoryReporter implements AgentService {
         return "memory";
     }
 
+    /** How often memory is sampled while a channel listens (at most the report interval). */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
+    /**
+     * Registers the memory source with the fact publisher: read every check interval, and at once when
+     * the first channel subscribes, only while one listens. Nothing runs here otherwise.
+     */
     @Override
     public void start(ServiceContext ctx) {
         if (reportInterval.isZero()) {
             LOG.info("memory reporting is off ([memory] report-interval=0)");
             return;
         }
-        try {
-            check();
-        } catch (IllegalStateException e) { // no meminfo now: say so once, the periodic check retries
-            LOG.warn("memory sample failed: {}", e.getMessage());
-        }
-        ctx.every(checkInterval, "memory-check", this::check);
+        facts.addSource(FactKind.MEMORY, checkInterval, FactSource.single(this::check));
     }
 
-    /** One check: samples, and publishes when a report is due or a threshold was crossed. */
-    public void check() {
-        MemoryFact now;
-        try {
-            now = sampler.sample();
-        } catch (AgentException e) {
-            throw new IllegalStateException(e.getMessage(), e); // the runtime logs it, rate-limited
-        }
+    /**
+     * One check: samples; the result is the memory fact to publish — the new sample when a report is
+     * due or a threshold was crossed, else the last one reported (which the publisher does not send
+     * again).
+     */
+    public MemoryFact check() throws AgentException {
+        MemoryFact now = sampler.sample();
         long mono = clock.monotonicNanos();
         synchronized (this) {
             String why = reason(now, mono);
-            if (why == null) {
-                return;
+            if (why != null) {
+                LOG.debug("memory report ({}): available {} of {} bytes", why, now.availableBytes(),
+                        now.totalBytes());
+                lastReported = now;
+                lastReportNanos = mono;
             }
-            LOG.debug("memory report ({}): available {} of {} bytes", why, now.availableBytes(), now.totalBytes());
-            lastReported = now;
-            lastReportNanos = mono;
+            return lastReported;
         }
-        facts.put(FactKind.MEMORY, FactKind.SINGLE, now);
     }
 
     /** Why {@code now} must be reported, or null. */

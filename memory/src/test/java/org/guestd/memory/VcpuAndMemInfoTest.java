@@ -230,22 +230,38 @@ class VcpuAndMemInfoTest {
     }
 
     private final List<MemoryFact> reported = new ArrayList<>();
+    /** The fact publisher's context: where the memory source's periodic read is scheduled. */
+    private TestContext factsCtx;
 
-    private MemoryReporter reporter(FakeClock clock, Map<String, String> config) throws Exception {
+    private final FactListener recorder = new FactListener() {
+        @Override
+        public void changed(Fact<?> f) {
+            reported.add((MemoryFact) f.value());
+        }
+
+        @Override
+        public void withdrawn(Fact.Id id) {
+            throw new AssertionError("withdrawn " + id);
+        }
+    };
+
+    /** A reporter over a started publisher, with a channel listening unless {@code listening} is false. */
+    private MemoryReporter reporter(FakeClock clock, Map<String, String> config, boolean listening) throws Exception {
         FactPublisher facts = new FactPublisher();
-        facts.subscribe(new FactListener() {
-            @Override
-            public void changed(Fact<?> f) {
-                reported.add((MemoryFact) f.value());
-            }
-
-            @Override
-            public void withdrawn(Fact.Id id) {
-                throw new AssertionError("withdrawn " + id);
-            }
-        });
+        if (listening) {
+            facts.subscribe(recorder);
+        }
+        factsCtx = new TestContext("facts").recordPeriodic();
+        facts.start(factsCtx);
+        lastPublisher = facts;
         return new MemoryReporter(new ConfigSection("memory", config), new MemorySampler(tree.paths(), clock), facts,
                 clock);
+    }
+
+    private FactPublisher lastPublisher;
+
+    private MemoryReporter reporter(FakeClock clock, Map<String, String> config) throws Exception {
+        return reporter(clock, config, true);
     }
 
     private void available(long kb) {
@@ -257,31 +273,59 @@ class VcpuAndMemInfoTest {
         FakeClock clock = new FakeClock(0);
         available(5_000_000);
         MemoryReporter r = reporter(clock, Map.of());
-        TestContext ctx = new TestContext("memory").recordPeriodic();
-        r.start(ctx);
+        r.start(new TestContext("memory")); // its checks are the publisher's reads: none of its own
         assertEquals(1, reported.size(), "the first sample is reported at start");
-        assertEquals(Duration.ofSeconds(5), ctx.periodic.get(0).period);
+        TestContext.Periodic read = factsCtx.periodic.get(0);
+        assertEquals(Duration.ofSeconds(5), read.period);
         clock.advance(5_000_000_000L);
         available(5_010_000); // +10 MB of 8 GB: below 5 %
-        ctx.periodic.get(0).run();
+        read.run();
         assertEquals(1, reported.size(), "small move within the interval: not reported");
         clock.advance(5_000_000_000L);
-        ctx.periodic.get(0).run();
+        read.run();
         assertEquals(2, reported.size(), "the report interval (10 s) elapsed");
         clock.advance(1_000_000_000L);
         available(5_010_000 - 500_000); // -500 MB: more than 5 % of 7.7 GB
-        r.check();
+        read.run();
         assertEquals(3, reported.size(), "a big move is reported at once");
         clock.advance(1_000_000_000L);
         tree.file("proc/pressure/memory", "some avg10=25.00 avg60=3.00 avg300=1.00 total=1\n");
-        r.check();
+        read.run();
         assertEquals(4, reported.size(), "pressure crossed the threshold");
         clock.advance(1_000_000_000L);
-        r.check();
+        read.run();
         assertEquals(4, reported.size(), "still above: nothing new");
         tree.file("proc/pressure/memory", "some avg10=2.00 avg60=3.00 avg300=1.00 total=2\n");
-        r.check();
+        read.run();
         assertEquals(5, reported.size(), "back below");
+    }
+
+    @Test
+    void nothingIsSampledWhileNoChannelListens() throws Exception {
+        FakeClock clock = new FakeClock(0);
+        available(5_000_000);
+        MemoryReporter r = reporter(clock, Map.of(), false);
+        r.start(new TestContext("memory"));
+        assertEquals(List.of(), factsCtx.periodic, "no timer while nobody listens");
+        lastPublisher.subscribe(recorder);
+        assertEquals(1, reported.size(), "the first listener gets a sample at once");
+        assertEquals(1, factsCtx.periodic.size(), "and the checks run from then on");
+    }
+
+    @Test
+    void latestWithinSamplesOnlyWhenTheLastSampleIsOld() throws Exception {
+        available(5_000_000);
+        FakeClock clock = new FakeClock(1_000_000_000_000L);
+        MemorySampler s = new MemorySampler(tree.paths(), clock);
+        MemoryFact first = s.latestWithin(Duration.ofSeconds(5)); // none yet: sampled
+        assertSame(first, s.latest().orElseThrow());
+        clock.advance(5_000_000_000L);
+        assertSame(first, s.latestWithin(Duration.ofSeconds(5)), "5 s old: still recent");
+        clock.advance(1);
+        MemoryFact second = s.latestWithin(Duration.ofSeconds(5));
+        assertEquals(clock.realtimeNanos(), second.sampledAtNanos(), "older: a new sample");
+        clock.setRealtimeNanos(0); // the clock was set back: a sample "from the future" is not trusted
+        assertEquals(0, s.latestWithin(Duration.ofSeconds(5)).sampledAtNanos());
     }
 
     @Test
@@ -299,16 +343,17 @@ class VcpuAndMemInfoTest {
         assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("report-interval", "-5")));
         assertThrows(AgentException.class, () -> reporter(new FakeClock(0), Map.of("available-threshold", "150")));
         MemoryReporter off = reporter(new FakeClock(0), Map.of("report-interval", "0"));
-        off.start(new TestContext("memory")); // schedules nothing (TestContext would refuse)
+        off.start(new TestContext("memory"));
+        assertEquals(List.of(), factsCtx.periodic, "reporting off: no source, nothing scheduled");
         assertEquals(List.of(), reported);
         MemoryReporter unreadable = reporter(new FakeClock(0), Map.of());
-        TestContext c0 = new TestContext("memory").recordPeriodic();
-        unreadable.start(c0); // no /proc/meminfo yet: the agent starts anyway, the checks retry
-        assertEquals(1, c0.periodic.size());
+        unreadable.start(new TestContext("memory")); // no /proc/meminfo yet: the agent starts anyway, the checks retry
+        assertEquals(1, factsCtx.periodic.size());
+        assertEquals(List.of(), reported);
         MemoryReporter fast = reporter(new FakeClock(0), Map.of("report-interval", "2s"));
         tree.file("proc/meminfo", MEMINFO);
-        TestContext ctx = new TestContext("memory").recordPeriodic();
-        fast.start(ctx);
-        assertEquals(Duration.ofSeconds(2), ctx.periodic.get(0).period, "checks at most every report interval");
+        fast.start(new TestContext("memory"));
+        assertEquals(Duration.ofSeconds(2), factsCtx.periodic.get(0).period, "checks at most every report interval");
+        assertEquals(Duration.ofSeconds(2), fast.checkInterval());
     }
 }

@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
@@ -65,20 +67,17 @@ final class Context implements ServiceContext {
 
     @Override
     public AutoCloseable every(Duration period, String taskName, Runnable task) {
-        Periodic p = new Periodic(Math.max(1, period.toMillis()), taskName, task, false);
-        tasks.add(p);
-        p.scheduleNext();
-        return () -> {
-            p.cancel();
-            tasks.remove(p);
-        };
+        return add(new Periodic(Math.max(1, period.toMillis()), taskName, task, false));
     }
 
     @Override
     public AutoCloseable once(Duration delay, String taskName, Runnable task) {
-        Periodic p = new Periodic(Math.max(1, delay.toMillis()), taskName, task, true);
+        return add(new Periodic(Math.max(1, delay.toMillis()), taskName, task, true));
+    }
+
+    private AutoCloseable add(Periodic p) {
         tasks.add(p);
-        p.scheduleNext();
+        p.schedule();
         return () -> {
             p.cancel();
             tasks.remove(p);
@@ -86,14 +85,18 @@ final class Context implements ServiceContext {
     }
 
     /**
-     * A task run on the worker pool every {@code periodMs} counted from the end of the previous run,
-     * so a slow run never overlaps the next one; or, {@code oneShot}, run once after {@code periodMs}.
+     * A task run on the worker pool every {@code periodMs} (or, {@code oneShot}, once after it). The
+     * timer thread reschedules a periodic task itself (fixed delay from the hand-off), so an idle
+     * period costs two wake-ups — the timer's and a worker's — and not a third for a worker telling
+     * the timer about the next run. A run never overlaps the previous one: a period that comes due
+     * while the task still runs is skipped.
      */
     private final class Periodic {
         private final long periodMs;
         private final String name;
         private final Runnable task;
         private final boolean oneShot;
+        private final AtomicBoolean running = new AtomicBoolean();
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> next;
 
@@ -104,29 +107,38 @@ final class Context implements ServiceContext {
             this.oneShot = oneShot;
         }
 
-        void scheduleNext() {
-            if (cancelled) {
-                return;
-            }
+        void schedule() {
             try {
-                next = rt.scheduler().schedule(() -> rt.workers().execute(this::runOnce), periodMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                next = oneShot ? rt.scheduler().schedule(this::handOff, periodMs, TimeUnit.MILLISECONDS)
+                        : rt.scheduler().scheduleWithFixedDelay(this::handOff, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
                 cancelled = true; // the runtime is closing
             }
         }
 
-        private void runOnce() {
-            if (cancelled) {
+        /** On the timer thread: hands one run to a worker, unless the previous one is still running. */
+        private void handOff() {
+            if (cancelled || !running.compareAndSet(false, true)) {
                 return;
             }
             try {
-                runTask(name, task);
+                rt.workers().execute(this::runOnce);
+            } catch (RejectedExecutionException stopping) {
+                running.set(false);
+                cancel();
+            }
+        }
+
+        private void runOnce() {
+            try {
+                if (!cancelled) {
+                    runTask(name, task);
+                }
             } finally {
+                running.set(false);
                 if (oneShot) {
                     cancelled = true;
                     tasks.remove(this);
-                } else {
-                    scheduleNext();
                 }
             }
         }

@@ -36,8 +36,9 @@ public interface ServiceContext {
     Executor blocking();
 
     /**
-     * Runs {@code task} every {@code period} (first run after one period) on a worker thread.
-     * A task that throws is logged (rate-limited) and run again next period.
+     * Runs {@code task} every {@code period} (first run after one period) on a worker thread. A run
+     * never overlaps the previous one (a period that comes due while it still runs is skipped). A
+     * task that throws is logged (rate-limited) and run again next period.
      *
      * @return a handle that cancels the task; tasks are cancelled when the service stops anyway
      */

@@ -105,7 +105,7 @@ class ServiceRuntimeTest {
             });
             assertTrue(ticks.await(5, TimeUnit.SECONDS));
 
-            // a slow task never overlaps itself: the period counts from the end of a run
+            // a slow task never overlaps itself: periods that come due while it runs are skipped
             AtomicInteger running = new AtomicInteger();
             AtomicInteger maxRunning = new AtomicInteger();
             CountDownLatch slowRuns = new CountDownLatch(3);

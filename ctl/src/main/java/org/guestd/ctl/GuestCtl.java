@@ -32,7 +32,10 @@ public final class GuestCtl {
             "       guestctl doctor                              set-up problems, one line each with the fix",
             "       guestctl kvp list|get|set|delete ...         Hyper-V KVP pools (guestctl kvp --help)",
             "       guestctl --help",
-            "Common option: --root DIR reads the system under DIR (an image or a test tree) instead of /.");
+            "status and doctor also take --root DIR (read the system under DIR: an image or a test tree)",
+            "and --config FILE (instead of /etc/guestd/guestd.conf).",
+            "Exit status: status 0 running, 1 not running, 3 no status file; doctor 0 nothing found, 1 problems;",
+            "2 usage error.");
 
     private GuestCtl() {}
 

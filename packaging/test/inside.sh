@@ -74,7 +74,7 @@ journalctl -u guestd --no-pager -o cat
 check "no warnings or errors logged by guestd" test -z "$(journalctl -u guestd --no-pager -o cat -p warning)"
 check "status file 0644 in a 0755 state dir" test "$(stat -c %a /run/guestd):$(stat -c %a /run/guestd/status.json)" = 755:644
 check "guestctl status without root shows the channel" sh -c \
-    'runuser -u nobody -- guestctl status >/tmp/st.out 2>&1; rc=$?; cat /tmp/st.out; [ $rc -eq 0 ] && grep -q "qga *open  unix:/run/guestd/qga.sock" /tmp/st.out'
+    'runuser -u nobody -- guestctl status >/tmp/st.out 2>&1; rc=$?; cat /tmp/st.out; [ $rc -eq 0 ] && grep -q "qga *open  unix-listen:/run/guestd/qga.sock" /tmp/st.out'
 guestctl doctor || true
 check "watchdog armed" test "$(prop WatchdogUSec)" = 4s
 w1=$(prop WatchdogTimestampMonotonic)

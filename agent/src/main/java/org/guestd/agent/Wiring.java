@@ -99,7 +99,7 @@ final class Wiring {
         NativeClock systemClock = new NativeClock();
         SystemTimeSync time = SystemTimeSync.fromConfig(cfg.section("timesync"), systemClock, in.runner());
         TimeHealer healer = TimeHealer.create(cfg.section("timesync"), systemClock, in.runner(), in.paths());
-        time.afterSet(healer::hostSetTheClock); // a guest-set-time is the host's choice, not drift
+        time.listener(healer); // a guest-set-time is the host's choice, not drift: never undone, not even mid-set
         LinuxPowerControl power = LinuxPowerControl.fromConfig(cfg.section("shutdown"), in.runner(), in.paths());
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());

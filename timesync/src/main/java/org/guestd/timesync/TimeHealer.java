@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * auto), {@code threshold} (default 1 s), {@code interval} (default 10 s), {@code chronyc} (default
  * {@code chronyc}), {@code systemctl} (default {@code systemctl}).
  */
-public final class TimeHealer implements AgentService {
+public final class TimeHealer implements AgentService, SystemTimeSync.SetListener {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.timesync");
     private static final Logger AUDIT = LoggerFactory.getLogger("org.guestd.audit");
     private static final Duration DAEMON_RETRY = Duration.ofSeconds(60);
@@ -60,6 +60,7 @@ public final class TimeHealer implements AgentService {
     private TimeSource source; // guarded by this
     private long baselineNanos; // guarded by this: the offset the host chose (guest-set-time)
     private long lastDaemonAskNanos = Long.MIN_VALUE; // guarded by this
+    private int hostSetting; // guarded by this: host sets of the clock in progress
     private volatile Correction last;
     private volatile long lastOffsetNanos;
     private volatile long lastCheckNanos; // wall clock of the last check, 0 before the first
@@ -134,6 +135,27 @@ public final class TimeHealer implements AgentService {
     }
 
     /**
+     * A host is setting the clock (guest-set-time): no check corrects anything until {@link #afterSet},
+     * not even the one the clock step itself triggers — before hwclock and the new baseline are done,
+     * the host's own set would look like drift and be undone.
+     */
+    @Override
+    public synchronized void beforeSet() {
+        hostSetting++;
+    }
+
+    /** The host's set is over: when it changed the clock, the new offset is the host's choice. */
+    @Override
+    public synchronized void afterSet(boolean changed) {
+        if (hostSetting > 0) {
+            hostSetting--;
+        }
+        if (changed) {
+            hostSetTheClock();
+        }
+    }
+
+    /**
      * The host set the clock on purpose (guest-set-time): the offset to the source from now on is
      * the host's choice, not drift.
      */
@@ -150,7 +172,7 @@ public final class TimeHealer implements AgentService {
 
     /** Compares the clock with the source now and corrects it when it is off (also after a resume). */
     public synchronized void check() {
-        if (source == null) {
+        if (source == null || hostSetting > 0) {
             return;
         }
         long offset;

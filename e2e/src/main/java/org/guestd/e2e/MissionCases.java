@@ -87,21 +87,60 @@ final class MissionCases {
                 + REPORT_DEADLINE_NS / 1_000_000_000L + " s after the balloon got there");
     }
 
+    /** The guest's own MemAvailable, bytes (from the control shell, not the agent). */
+    private static long guestAvailable(Session s) throws IOException {
+        return 1024 * Long.parseLong(s.shell().sh("awk '/^MemAvailable:/{print $2}' /proc/meminfo"));
+    }
+
+    /**
+     * The agent's report must follow the balloon: about 256 MiB less available memory within the
+     * report interval + 2 s of the balloon getting there. "About" is checked twice: the guest's own
+     * MemAvailable must have moved by 50–125 % of the balloon (it did inflate), and the agent by at
+     * least 80 % of the guest's move and at most 125 % of the balloon. The baseline is a sample taken
+     * after the case began: an answer may be 5 s old, and the set-memory-blocks case just before this
+     * one onlines 128 MiB.
+     */
+    /**
+     * The agent's available memory from a sample taken now: its answers may be up to 5 s old, so the
+     * baseline waits for one taken after this call began (the hang guard is 30 s).
+     */
+    private static long freshAvailable(Session s) throws IOException {
+        long t0 = System.nanoTime();
+        while (true) {
+            Map<?, ?> m = memoryStats(s);
+            long ageMs = Json.asLong(m.get("sample-age-ms"));
+            if (ageMs * 1_000_000L < System.nanoTime() - t0) {
+                return Json.asLong(m.get("available-bytes"));
+            }
+            check(System.nanoTime() - t0 < 30_000_000_000L, "no fresh memory sample within 30 s: " + Json.write(m));
+            Sleep.millis(250);
+        }
+    }
+
     private static void memoryBalloon(Session s) throws Exception {
         Qmp q = s.qmp();
-        long before = available(s); // skips qemu-ga
+        available(s); // skips qemu-ga
+        long before = freshAvailable(s);
+        long guestBefore = guestAvailable(s);
         long full = balloonActual(q);
+        s.note(String.format("before: balloon at %d MiB, available %d MiB (agent), %d MiB (guest)", full >> 20,
+                before >> 20, guestBefore >> 20));
         try {
             long inflate = moveBalloon(q, full - BALLOON);
             long reached = System.nanoTime();
+            long guestDrop = guestBefore - guestAvailable(s);
+            check(guestDrop >= BALLOON / 2 && guestDrop <= BALLOON * 5 / 4, "the guest's own MemAvailable moved by "
+                    + (guestDrop >> 20) + " MiB when the balloon took " + (BALLOON >> 20) + " MiB");
             long[] seen = new long[1];
             long took = awaitReport(s, reached, a -> {
                 seen[0] = a;
-                return before - a >= BALLOON * 8 / 10;
-            }, "inflated by " + (BALLOON >> 20) + " MiB");
+                return before - a >= guestDrop * 8 / 10;
+            }, "inflated by " + (BALLOON >> 20) + " MiB (the guest's own MemAvailable dropped by " + (guestDrop >> 20)
+                    + " MiB)");
             long drop = before - seen[0];
-            s.note(String.format("inflate %d MiB: balloon there in %.1f s, agent reported %d MiB less %.1f s later",
-                    BALLOON >> 20, inflate / 1e9, drop >> 20, took / 1e9));
+            s.note(String.format("inflate %d MiB: balloon there in %.1f s, agent reported %d MiB less %.1f s later"
+                    + " (the guest's own MemAvailable: %d MiB less)", BALLOON >> 20, inflate / 1e9, drop >> 20,
+                    took / 1e9, guestDrop >> 20));
             check(drop <= BALLOON * 5 / 4, "available dropped by " + (drop >> 20) + " MiB, far more than the "
                     + (BALLOON >> 20) + " MiB the balloon took");
         } finally {

@@ -109,7 +109,7 @@ fi
 # --- the initramfs key: everything that goes into it
 JDKREL=$(sha256sum "$JAVA_HOME/release" | cut -c1-16)
 AGENTSUM=$( (sha256sum "$JAR"; find "$REPO/agent/target/lib" -name '*.jar' -print0 | sort -z | xargs -0 sha256sum) | sed 's# .*/# #' | sha256sum | cut -c1-16)
-SCRIPTSUM=$(cat "$HERE/prepare.sh" "$HERE"/guest/* "$REPO/bin/guestd" | sha256sum | cut -c1-16)
+SCRIPTSUM=$(cat "$HERE/prepare.sh" "$HERE"/guest/* "$REPO/bin/guestd" "$REPO/bin/guestctl" | sha256sum | cut -c1-16)
 IKEY=$(printf '%s\n' "$KDEB" "$BBDEB" "$QGADEB" "$JDKREL" "$AGENTSUM" "$SCRIPTSUM" "appcds=${GUESTD_E2E_APPCDS:-1}" | sha256sum | cut -c1-16)
 INITRD=$CACHE/initrd-$IKEY.cpio
 
@@ -189,7 +189,7 @@ if [ ! -f "$INITRD" ]; then
     cp -a "$JREDIR" "$ROOT/opt/jre"
     # The project's launcher with the layout it expects (bin/guestd -> agent/target/{guestd.jar,lib/}).
     mkdir -p "$ROOT/opt/guestd/bin" "$ROOT/opt/guestd/agent/target/lib"
-    install -m 0755 "$REPO/bin/guestd" "$ROOT/opt/guestd/bin/guestd"
+    install -m 0755 "$REPO/bin/guestd" "$REPO/bin/guestctl" "$ROOT/opt/guestd/bin/"
     cp "$JAR" "$ROOT/opt/guestd/agent/target/guestd.jar"
     cp "$REPO"/agent/target/lib/*.jar "$ROOT/opt/guestd/agent/target/lib/"
     # Netty's epoll and JNA's dispatch libraries are unpacked from their jars at run time; their

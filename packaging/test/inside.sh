@@ -50,7 +50,7 @@ check "not started without a channel" test "$(systemctl is-active guestd)" = ina
 check "CDS archive made by postinst" sh -c 'ls /var/cache/guestd/*.jsa'
 check "safe defaults read from the conffile" sh -c 'guestd -D | grep -q "^block-rpcs=guest-exec;guest-exec-status;guest-file-open;"'
 check "guestctl launcher runs or says clearly why not" sh -c \
-    'guestctl --help >/tmp/gc.out 2>&1; rc=$?; cat /tmp/gc.out; [ $rc -eq 0 ] || grep -q "does not include the KVP tool" /tmp/gc.out'
+    'guestctl --help >/tmp/gc.out 2>&1; rc=$?; cat /tmp/gc.out; [ $rc -eq 0 ] || grep -q "does not include guestctl" /tmp/gc.out'
 
 step=configure
 # The admin's edit of the conffile: a Unix socket, since a container has no hypervisor channel.
@@ -75,6 +75,10 @@ check "qgactl info (every guest-info command, network interfaces included) insid
     org.guestd.host.cli.QgaCtl -s /run/guestd/qga.sock info
 journalctl -u guestd --no-pager -o cat
 check "no warnings or errors logged by guestd" test -z "$(journalctl -u guestd --no-pager -o cat -p warning)"
+check "status file 0644 in a 0755 state dir" test "$(stat -c %a /run/guestd):$(stat -c %a /run/guestd/status.json)" = 755:644
+check "guestctl status without root shows the channel" sh -c \
+    'runuser -u nobody -- guestctl status >/tmp/st.out 2>&1; rc=$?; cat /tmp/st.out; [ $rc -eq 0 ] && grep -q "qga *open  unix-listen:/run/guestd/qga.sock" /tmp/st.out'
+guestctl doctor || true
 check "watchdog armed" test "$(prop WatchdogUSec)" = 4s
 w1=$(prop WatchdogTimestampMonotonic)
 sleep 3

@@ -96,7 +96,8 @@ final class Agent {
         try {
             Wiring.Inputs inputs = new Wiring.Inputs(effective.config(), settings.hostPaths(), Clock.SYSTEM,
                     new ProcessCommandRunner(), stateDir, Optional.ofNullable(env.get("QGA_OS_RELEASE")).map(Path::of),
-                    Optional.ofNullable(env.get("TZ")), Version.get());
+                    Optional.ofNullable(env.get("TZ")), Version.get(), Optional.ofNullable(settings.configFile()),
+                    settings.policyOrigins());
             Wiring.Assembly assembly = Wiring.build(inputs,
                     () -> Transports.create(channel.method(), channel.path(), loop, retryPath), loop);
             freeze = assembly.freeze();

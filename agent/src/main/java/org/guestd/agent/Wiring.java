@@ -24,8 +24,10 @@ import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.FactSource;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
+import org.guestd.core.status.StatusFile;
 import org.guestd.files.FileHandles;
 import org.guestd.files.FileReceiver;
+import org.guestd.freeze.FreezeListener;
 import org.guestd.freeze.FreezeService;
 import org.guestd.freeze.FsOps;
 import org.guestd.guestinfo.GuestFacts;
@@ -72,12 +74,21 @@ final class Wiring {
      * @param services in start order
      * @param freeze the freeze feature (the agent thaws through it first on SIGTERM), or empty
      * @param facts the fact publisher
+     * @param status the status file
      */
-    record Assembly(List<AgentService> services, Optional<FreezeService> freeze, FactPublisher facts) {}
+    record Assembly(List<AgentService> services, Optional<FreezeService> freeze, FactPublisher facts,
+            StatusFile status) {}
 
-    /** The agent's environment: where it reads the system, and the two outside inputs qemu-ga takes. */
+    /**
+     * The agent's environment: where it reads the system, the two outside inputs qemu-ga takes, and
+     * what the status file tells about the configuration.
+     *
+     * @param configFile the config file read, if any
+     * @param policyOrigins where the RPC block/allow list came from (empty: none was set)
+     */
     record Inputs(AgentConfig config, HostPaths paths, Clock clock, CommandRunner runner, Path stateDir,
-            Optional<Path> qgaOsRelease, Optional<String> tz, String version) {}
+            Optional<Path> qgaOsRelease, Optional<String> tz, String version, Optional<Path> configFile,
+            List<String> policyOrigins) {}
 
     private Wiring() {}
 
@@ -95,7 +106,7 @@ final class Wiring {
         NativeClock systemClock = new NativeClock();
         SystemTimeSync time = SystemTimeSync.fromConfig(cfg.section("timesync"), systemClock, in.runner());
         TimeHealer healer = TimeHealer.create(cfg.section("timesync"), systemClock, in.runner(), in.paths());
-        time.afterSet(healer::hostSetTheClock); // a guest-set-time is the host's choice, not drift
+        time.listener(healer); // a guest-set-time is the host's choice, not drift: never undone, not even mid-set
         LinuxPowerControl power = LinuxPowerControl.fromConfig(cfg.section("shutdown"), in.runner(), in.paths());
         SysfsMemoryBlocks memoryBlocks = new SysfsMemoryBlocks(in.paths());
         SysfsVcpuControl vcpus = new SysfsVcpuControl(in.paths());
@@ -134,10 +145,34 @@ final class Wiring {
         QgaService qga = new QgaService(qgaTransport, qgaFeatures, in.version());
         HypervService hyperv = new HypervService(loop,
                 kvp.map(k -> new HypervService.Kvp(k.store(), k.intrinsics())), freeze.map(FreezeService::freezer),
-                Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")));
+                Optional.of(fileReceiver)).vmbusPresent(Files.isDirectory(in.paths().dev().resolve("vmbus")))
+                .heartbeat(heartbeat);
         XenService xen = new XenService(loop, facts, power, healer::check);
 
-        // start order: features with a lifecycle, the publisher, then the channels
+        // the status file guestctl reads: rewritten on changes, every 30 s, never while frozen
+        String policy = in.policyOrigins().isEmpty() ? null : String.join("; ", in.policyOrigins());
+        StatusFile status = new StatusFile(in.stateDir(), new StatusReport(new StatusReport.Sources(in.version(),
+                ProcessHandle.current().pid(), in.clock().realtimeNanos(), in.configFile().map(Path::toString)
+                .orElse(null), in.stateDir().toString(), policy, in.clock(), heartbeat,
+                freeze.map(FreezeService::freezer), memorySampler, healer, List.of(qga, hyperv, xen), qga::commands)));
+        qga.onChange(status::changed);
+        hyperv.onChange(status::changed);
+        xen.onChange(status::changed);
+        heartbeat.onNewSource(status::changed);
+        healer.afterCorrection(status::changed);
+        freeze.ifPresent(f -> f.addListener(new FreezeListener() {
+            @Override
+            public void beforeFreeze() {
+                status.beforeFreeze();
+            }
+
+            @Override
+            public void afterThaw() {
+                status.afterThaw();
+            }
+        }));
+
+        // start order: features with a lifecycle, the publisher, the channels, then the status file
         List<AgentService> services = new ArrayList<>();
         freeze.ifPresent(services::add);
         kvp.ifPresent(services::add);
@@ -148,7 +183,8 @@ final class Wiring {
         services.add(hyperv);
         services.add(xen);
         provisioning.ifPresent(services::add);
-        return new Assembly(List.copyOf(services), freeze, facts);
+        services.add(status);
+        return new Assembly(List.copyOf(services), freeze, facts, status);
     }
 
     /**

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  *     code that binds the OS through JNA;
  * <li>features: what the guest is and can do, protocol-neutral;
  * <li>protocols: a hypervisor's wire, translated onto features; they do no OS work themselves;
+ * <li>tools: the guest administrator's tools ({@code guestctl}), which read what the agent and the
+ *     features leave on disk; they may use features, never protocols or the agent, and nothing uses them;
  * <li>agent: the composition root, the only module that sees everything;
  * <li>host side: host tools, emulators and the VM suites, never part of the agent.
  * </ul>
@@ -39,6 +41,7 @@ class ArchitectureTest {
         "org.guestd.process..", "org.guestd.files..", "org.guestd.accounts..", "org.guestd.provisioning.."};
     static final String[] PROTOCOLS = {"org.guestd.qga..", "org.guestd.hyperv..", "org.guestd.xen..",
         "org.guestd.azure.."};
+    static final String[] TOOLS = {"org.guestd.ctl.."};
     static final String[] AGENT = {"org.guestd.agent.."};
     static final String[] HOST_SIDE = {"org.guestd.host..", "org.guestd.e2e.."};
 
@@ -65,7 +68,7 @@ class ArchitectureTest {
     @Test
     void everyPackageHasALayer() {
         Set<String> unplaced = new TreeSet<>();
-        String[] known = all(CORE, NATIVE, FEATURES, PROTOCOLS, AGENT, HOST_SIDE);
+        String[] known = all(CORE, NATIVE, FEATURES, PROTOCOLS, TOOLS, AGENT, HOST_SIDE);
         classes.forEach(c -> {
             String pkg = c.getPackageName();
             boolean placed = false;
@@ -87,7 +90,7 @@ class ArchitectureTest {
     @Test
     void coreDependsOnNoOtherModule() {
         check(noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()
-                .resideInAnyPackage(all(NATIVE, FEATURES, PROTOCOLS, AGENT, HOST_SIDE)));
+                .resideInAnyPackage(all(NATIVE, FEATURES, PROTOCOLS, TOOLS, AGENT, HOST_SIDE)));
     }
 
     @Test
@@ -99,13 +102,22 @@ class ArchitectureTest {
     @Test
     void nativeSeesOnlyCore() {
         check(noClasses().that().resideInAnyPackage(NATIVE).should().dependOnClassesThat()
-                .resideInAnyPackage(all(FEATURES, PROTOCOLS, AGENT, HOST_SIDE)));
+                .resideInAnyPackage(all(FEATURES, PROTOCOLS, TOOLS, AGENT, HOST_SIDE)));
     }
 
     @Test
     void featuresNeverImportProtocolsTransportsOrTheAgent() {
         check(noClasses().that().resideInAnyPackage(FEATURES).should().dependOnClassesThat()
+                .resideInAnyPackage(all(PROTOCOLS, TOOLS, AGENT, HOST_SIDE, new String[] {"org.guestd.transport.."})));
+    }
+
+    @Test
+    void toolsSeeFeaturesNotProtocols() {
+        // guestctl reads files (the status file, the pools, /proc); it never speaks a channel's wire
+        check(noClasses().that().resideInAnyPackage(TOOLS).should().dependOnClassesThat()
                 .resideInAnyPackage(all(PROTOCOLS, AGENT, HOST_SIDE, new String[] {"org.guestd.transport.."})));
+        check(noClasses().that().resideInAnyPackage(all(PROTOCOLS)).should().dependOnClassesThat()
+                .resideInAnyPackage(TOOLS).allowEmptyShould(true));
     }
 
     @Test

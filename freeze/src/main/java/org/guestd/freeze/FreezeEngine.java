@@ -4,6 +4,7 @@ package org.guestd.freeze;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The freeze engine shared by every channel: one state, freeze and thaw never at the same time.
  *
  * <p>Freeze: hooks {@code freeze} → mount walk ({@link MountRules}) → frozen marker written →
- * listeners told (the log starts holding its output) → state FROZEN, watchdog armed → FIFREEZE
+ * state FROZEN, watchdog armed → listeners told (the log starts holding its output, the status file
+ * is written one last time) → FIFREEZE
  * each mount in order. Failures as qemu-ga ({@link FsOpException.Kind}, mapped from errno by
  * {@link FsOps}): NOT_SUPPORTED (EOPNOTSUPP: the filesystem cannot freeze) and ALREADY_FROZEN
  * (EBUSY: a second mount of one device, or someone else froze it) are skipped and not counted;
@@ -46,6 +48,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private final Object lock = new Object();
 
     private volatile Status status = Status.THAWED;
+    private volatile Frozen frozenInfo; // non-null exactly while FROZEN
     /** Mountpoints frozen by this engine, in freeze order; null after a restart with an empty marker. */
     private List<String> frozen = List.of();
     private String frozenBy;
@@ -69,6 +72,11 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     @Override
     public Status status() {
         return status;
+    }
+
+    @Override
+    public Optional<Frozen> frozen() {
+        return Optional.ofNullable(frozenInfo);
     }
 
     /** The mountpoints currently frozen by this engine (freeze order); empty when thawed. */
@@ -187,11 +195,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
                     by, marker.file(), watchdog.window());
             frozenBy = by + " (previous instance)";
             frozenAt = clock.monotonicNanos();
-            for (FreezeListener l : listeners) {
-                l.beforeFreeze();
-            }
-            status = Status.FROZEN;
-            watchdog.arm(this::autoThaw);
+            markFrozen();
         }
     }
 
@@ -256,17 +260,29 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private void enterFrozen(String requester) {
         frozenBy = requester;
         frozenAt = clock.monotonicNanos();
+        markFrozen();
+    }
+
+    /**
+     * State FROZEN, watchdog armed, then the listeners told: they see the freeze (who, until when the
+     * auto-thaw fires) while nothing is frozen yet.
+     */
+    private void markFrozen() {
+        long window = watchdog.window().toNanos();
+        long now = clock.realtimeNanos();
+        frozenInfo = new Frozen(frozenBy, now, window > 0 ? now + window : -1);
+        status = Status.FROZEN;
+        watchdog.arm(this::autoThaw);
         for (FreezeListener l : listeners) {
             l.beforeFreeze();
         }
-        status = Status.FROZEN;
-        watchdog.arm(this::autoThaw);
     }
 
     /** Back to THAWED: watchdog off, marker removed, listeners released. */
     private void leaveFrozen() {
         watchdog.cancel();
         status = Status.THAWED;
+        frozenInfo = null;
         frozen = List.of();
         try {
             marker.delete();

@@ -2,6 +2,7 @@
 package org.guestd.freeze;
 
 import java.util.List;
+import java.util.Optional;
 import org.guestd.core.AgentException;
 
 /**
@@ -15,6 +16,23 @@ public interface FsFreezer {
 
     /** The current state (FROZEN also after a restart while the frozen marker exists). */
     Status status();
+
+    /**
+     * A freeze in force.
+     *
+     * @param by who froze ("qga", "hyperv-vss"; "… (previous instance)" after a restart)
+     * @param sinceNanos since when, wall clock, ns since the epoch
+     * @param autoThawAtNanos when the auto-thaw watchdog thaws, wall clock, or -1 when it is off
+     */
+    record Frozen(String by, long sinceNanos, long autoThawAtNanos) {}
+
+    /**
+     * The freeze in force, or empty when thawed; set before the listeners are told of a freeze, cleared
+     * before they are told of the thaw. Never blocks, also while a freeze or thaw runs.
+     */
+    default Optional<Frozen> frozen() {
+        return Optional.empty();
+    }
 
     /**
      * Runs the freeze hooks, then freezes the given mountpoints, or every freezable filesystem

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.AgentException;
@@ -48,6 +49,9 @@ class FreezeServiceTest {
     FreezeService service;
     TestContext ctx;
     final List<String> gate = new ArrayList<>();
+    /** What {@link FsFreezer#frozen} said each time the listener was told. */
+    final List<Optional<FsFreezer.Frozen>> seen = new ArrayList<>();
+    FakeClock clock = new FakeClock(0);
     final Map<String, String> config = new HashMap<>();
     final Map<String, String> general = new HashMap<>();
 
@@ -71,15 +75,17 @@ class FreezeServiceTest {
         FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
+                t.paths(), clock, new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {
                 gate.add("hold");
+                seen.add(service.freezer().frozen());
             }
 
             @Override
             public void afterThaw() {
                 gate.add("release");
+                seen.add(service.freezer().frozen());
             }
         });
         service.start(ctx);
@@ -309,6 +315,45 @@ class FreezeServiceTest {
         assertTrue(released.await(30, TimeUnit.SECONDS));
         assertEquals(FsFreezer.Status.THAWED, f.status());
         assertTrue(ops.frozen.isEmpty());
+    }
+
+    @Test
+    void listenersSeeWhoFrozeAndWhenTheAutoThawFires() throws Exception {
+        long t = 1_795_000_000_000_000_000L;
+        clock = new FakeClock(t);
+        config.put("auto-thaw", "90s");
+        FsFreezer f = start();
+        assertEquals(Optional.empty(), f.frozen());
+        ops.onFreeze = () -> assertEquals(1, seen.size(), "the listener is told before the first FIFREEZE");
+        f.freeze(null, "hyperv-vss");
+        FsFreezer.Frozen expected = new FsFreezer.Frozen("hyperv-vss", t, t + 90_000_000_000L);
+        assertEquals(List.of(Optional.of(expected)), seen);
+        assertEquals(Optional.of(expected), f.frozen());
+        clock.advance(5_000_000_000L);
+        f.thaw("qga");
+        assertEquals(List.of(Optional.of(expected), Optional.empty()), seen, "thawed before the listener hears it");
+        assertEquals(Optional.empty(), f.frozen());
+    }
+
+    @Test
+    void withoutAWatchdogNoAutoThawTime() throws Exception {
+        config.put("auto-thaw", "0");
+        FsFreezer f = start();
+        f.freeze(List.of("/var"), "qga");
+        assertEquals(-1, f.frozen().orElseThrow().autoThawAtNanos());
+        f.thaw("qga");
+    }
+
+    @Test
+    void restartWithTheMarkerSaysWhoFrozeBefore() throws Exception {
+        Files.writeString(marker(), "requester=qga\nmount=/var\n");
+        ops.frozen.add("/var");
+        FsFreezer f = start();
+        FsFreezer.Frozen fr = f.frozen().orElseThrow();
+        assertEquals("qga (previous instance)", fr.by());
+        assertEquals(FreezeService.DEFAULT_AUTO_THAW.toNanos(), fr.autoThawAtNanos() - fr.sinceNanos());
+        assertEquals(List.of(Optional.of(fr)), seen);
+        f.thaw("qga");
     }
 
     @Test

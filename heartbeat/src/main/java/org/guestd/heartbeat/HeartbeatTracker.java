@@ -18,8 +18,10 @@ public final class HeartbeatTracker implements Heartbeat {
     private final Clock clock;
     private final Duration window;
     private final Map<String, Contact> lastBySource = new HashMap<>(); // guarded by this
+    private final Map<String, Long> countBySource = new HashMap<>(); // guarded by this
     private long count;
     private Contact last;
+    private volatile Runnable onNewSource = () -> { };
 
     /**
      * @param clock the monotonic time source
@@ -54,18 +56,36 @@ public final class HeartbeatTracker implements Heartbeat {
         return window;
     }
 
+    /**
+     * Registers what runs when a source makes its first contact (the status file is rewritten: a channel
+     * went from "no contact yet" to "in contact"). Runs on the contacting thread; must be quick.
+     */
+    public void onNewSource(Runnable r) {
+        this.onNewSource = Objects.requireNonNull(r);
+    }
+
     @Override
     public void contact(String source, ContactKind kind) {
         Contact c;
+        boolean newSource;
         synchronized (this) {
             count++;
             c = new Contact(source, kind, clock.monotonicNanos(), count);
             last = c;
-            lastBySource.put(source, c);
+            newSource = lastBySource.put(source, c) == null;
+            countBySource.merge(source, 1L, Long::sum);
         }
         if (c.count() == 1) {
             LOG.info("first host contact: {} {}", source, kind);
         }
+        if (newSource) {
+            onNewSource.run();
+        }
+    }
+
+    /** How many contacts {@code source} made since start. */
+    public synchronized long contacts(String source) {
+        return countBySource.getOrDefault(source, 0L);
     }
 
     @Override

@@ -87,4 +87,19 @@ class HeartbeatTest {
         assertThrows(AgentException.class, () -> HeartbeatTracker.fromConfig(
                 new ConfigSection("heartbeat", Map.of("alive-window", "soon")), clock));
     }
+
+    @Test
+    void aSourcesFirstContactIsSignalledOnceAndContactsAreCountedPerSource() {
+        HeartbeatTracker hb = new HeartbeatTracker(clock, Duration.ofSeconds(10));
+        java.util.List<String> signals = new java.util.ArrayList<>();
+        hb.onNewSource(() -> signals.add("new, last by " + hb.liveness().last().source()));
+        hb.contact("qga", Heartbeat.ContactKind.SYNC);
+        hb.contact("qga", Heartbeat.ContactKind.PING);
+        hb.contact("hyperv-kvp", Heartbeat.ContactKind.REQUEST);
+        hb.contact("qga", Heartbeat.ContactKind.PING);
+        assertEquals(java.util.List.of("new, last by qga", "new, last by hyperv-kvp"), signals);
+        assertEquals(3, hb.contacts("qga"));
+        assertEquals(1, hb.contacts("hyperv-kvp"));
+        assertEquals(0, hb.contacts("xen"));
+    }
 }

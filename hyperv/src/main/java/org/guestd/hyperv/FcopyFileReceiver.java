@@ -19,11 +19,21 @@ public final class FcopyFileReceiver implements FileReceiver {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
 
     private final org.guestd.files.FileReceiver files;
+    private final Runnable onMessage;
     private org.guestd.files.FileReceiver.Incoming in;
     private boolean strayWriteLogged;
 
     public FcopyFileReceiver(org.guestd.files.FileReceiver files) {
+        this(files, () -> { });
+    }
+
+    /**
+     * Over {@code files}; {@code onMessage} runs for each START, COMPLETE and CANCEL the host sends
+     * (its contacts, for the heartbeat), not per data chunk.
+     */
+    public FcopyFileReceiver(org.guestd.files.FileReceiver files, Runnable onMessage) {
         this.files = files;
+        this.onMessage = onMessage;
     }
 
     /** Over a files-feature receiver rooted at {@code root} (tests). */
@@ -33,6 +43,7 @@ public final class FcopyFileReceiver implements FileReceiver {
 
     @Override
     public Result start(String dir, String name, boolean overwrite, boolean createPath, long size) {
+        onMessage.run();
         drop("a new copy started");
         try {
             in = files.start(dir, name, overwrite, createPath);
@@ -75,6 +86,7 @@ public final class FcopyFileReceiver implements FileReceiver {
 
     @Override
     public Result complete() {
+        onMessage.run();
         org.guestd.files.FileReceiver.Incoming i = in;
         in = null;
         if (i == null) {
@@ -93,6 +105,7 @@ public final class FcopyFileReceiver implements FileReceiver {
 
     @Override
     public Result cancel() {
+        onMessage.run();
         if (in != null) {
             LOG.info("fcopy: cancelled; removing the partial {}", in.path());
             drop(null);

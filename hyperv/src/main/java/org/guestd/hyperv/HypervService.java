@@ -4,25 +4,30 @@ package org.guestd.hyperv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.status.ChannelState;
+import org.guestd.core.status.ChannelStatus;
 import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.hyperv.uio.UioFcopy;
-import org.guestd.vmbus.UioLocator;
-import org.guestd.vmbus.UioLocator;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
 import org.guestd.transport.ChannelOpenException;
 import org.guestd.transport.IoLoop;
 import org.guestd.transport.MessageFdTransport;
 import org.guestd.transport.Transport;
+import org.guestd.vmbus.UioLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +43,13 @@ import org.slf4j.LoggerFactory;
  * <p>Options (in {@code [general]} from the command line, or in {@code [hyperv]}): {@code kvp-device},
  * {@code vss-device}, {@code fcopy-device} — a path or {@code fd:N}, or {@code off}; {@code fcopy-root}
  * — the directory host files must land under (default {@code /}).
+ *
+ * <p>As a {@link ChannelStatus} it reports {@code kvp}, {@code vss} and {@code fcopy}: open on their
+ * device, or off and why (not a Hyper-V guest, turned off, not present, busy — another daemon holds
+ * it). Every message the host sends is a host contact ({@link #heartbeat}: sources {@code
+ * hyperv-kvp}, {@code hyperv-vss}, {@code hyperv-fcopy}).
  */
-public final class HypervService implements AgentService {
+public final class HypervService implements AgentService, ChannelStatus {
     /** Default device paths. */
     public static final String KVP_DEVICE = "/dev/vmbus/hv_kvp";
     public static final String VSS_DEVICE = "/dev/vmbus/hv_vss";
@@ -66,6 +76,9 @@ public final class HypervService implements AgentService {
     private final List<AutoCloseable> uio = new ArrayList<>();
     private final IoLoop loop;
     private volatile KvpProtocol kvp;
+    private volatile Heartbeat heartbeat;
+    private volatile List<ChannelState> states = offAll("not started");
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     /**
      * Channels on the agent's event loop.
@@ -85,6 +98,12 @@ public final class HypervService implements AgentService {
      */
     public HypervService vmbusPresent(boolean present) {
         this.vmbusPresent = present;
+        return this;
+    }
+
+    /** Where host contacts are recorded: every message of a channel (call before start). */
+    public HypervService heartbeat(Heartbeat h) {
+        this.heartbeat = Objects.requireNonNull(h);
         return this;
     }
 
@@ -129,35 +148,70 @@ public final class HypervService implements AgentService {
         if (isDefault(kvpDev, vssDev, fcopyDev) && !vmbusPresent && !fcopyUio.startsWith("fd:")
                 && !new UioLocator(ctx.paths().sys(), ctx.paths().dev()).busPresent()) {
             LOG.info("no {}: not a Hyper-V guest, channels off", ctx.paths().dev().resolve("vmbus"));
+            publish(offAll("no " + ctx.paths().dev().resolve("vmbus") + ": not a Hyper-V guest"));
             return;
         }
-        if (kvpFeature.isEmpty()) {
-            if (!"off".equals(kvpDev)) {
-                LOG.info("kvp: no KVP store (not a Hyper-V guest and no --kvp-pool-dir); KVP channel off");
-            }
-        } else if (!"off".equals(kvpDev)) {
+        Map<String, ChannelState> now = new LinkedHashMap<>();
+        if ("off".equals(kvpDev)) {
+            now.put("kvp", off("kvp", "turned off (kvp-device=off)"));
+        } else if (kvpFeature.isEmpty()) {
+            LOG.info("kvp: no KVP store (not a Hyper-V guest and no --kvp-pool-dir); KVP channel off");
+            now.put("kvp", off("kvp", "no KVP store (not a Hyper-V guest and no --kvp-pool-dir)"));
+        } else {
             KvpProtocol p = new KvpProtocol(kvpFeature.get().store(), kvpFeature.get().intrinsics());
-            if (open("kvp", kvpDev, KVP_BUFFER, new MessageEndpoint(p, ctx.blocking()))) {
+            ChannelState st = open(p, kvpDev, KVP_BUFFER, ctx);
+            if (st.state() == ChannelState.State.OPEN) {
                 kvp = p;
                 p.dumpPools();
             }
+            now.put("kvp", st);
         }
-        if (!"off".equals(vssDev)) {
-            open("vss", vssDev, SMALL_BUFFER,
-                    new MessageEndpoint(new VssProtocol(freezer), ctx.blocking()));
+        if ("off".equals(vssDev)) {
+            now.put("vss", off("vss", "turned off (vss-device=off)"));
+        } else {
+            now.put("vss", open(new VssProtocol(freezer), vssDev, SMALL_BUFFER, ctx));
         }
-        if (fcopy.isEmpty()) {
-            if (!"off".equals(fcopyDev)) {
-                LOG.info("fcopy: no file receiver; fcopy channel off");
-            }
-        } else if (!"off".equals(fcopyDev)) {
-            if (fcopyUio.startsWith("fd:") || (!"off".equals(fcopyUio) && usesUio(ctx, fcopyDev))) {
-                startUio(ctx, fcopyUio, new FcopyFileReceiver(fcopy.get()));
-            } else {
-                open("fcopy", fcopyDev, SMALL_BUFFER,
-                        new MessageEndpoint(new FcopyProtocol(fcopy.get()), ctx.blocking()));
-            }
+        if ("off".equals(fcopyDev)) {
+            now.put("fcopy", off("fcopy", "turned off (fcopy-device=off)"));
+        } else if (fcopy.isEmpty()) {
+            LOG.info("fcopy: no file receiver; fcopy channel off");
+            now.put("fcopy", off("fcopy", "no file receiver"));
+        } else if (fcopyUio.startsWith("fd:") || (!"off".equals(fcopyUio) && usesUio(ctx, fcopyDev))) {
+            now.put("fcopy", startUio(ctx, fcopyUio,
+                    new FcopyFileReceiver(fcopy.get(), () -> contact(source("fcopy")))));
+        } else {
+            now.put("fcopy", open(new FcopyProtocol(fcopy.get()), fcopyDev, SMALL_BUFFER, ctx));
         }
+        publish(List.copyOf(now.values()));
+    }
+
+    @Override
+    public List<ChannelState> channels() {
+        return states;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener));
+    }
+
+    private void publish(List<ChannelState> s) {
+        states = s;
+        for (Runnable r : changeListeners) {
+            r.run();
+        }
+    }
+
+    private static String source(String channel) {
+        return "hyperv-" + channel;
+    }
+
+    private static ChannelState off(String channel, String reason) {
+        return ChannelState.off(channel, reason, source(channel));
+    }
+
+    private static List<ChannelState> offAll(String reason) {
+        return List.of(off("kvp", reason), off("vss", reason), off("fcopy", reason));
     }
 
     /**
@@ -171,10 +225,11 @@ public final class HypervService implements AgentService {
         return !UioLocator.charDeviceExists(ctx.paths().dev());
     }
 
-    private void startUio(ServiceContext ctx, String spec, FcopyFileReceiver receiver) throws AgentException {
+    private ChannelState startUio(ServiceContext ctx, String spec, FcopyFileReceiver receiver)
+            throws AgentException {
         if (loop == null) {
             LOG.info("fcopy: no event loop for the UIO channel; fcopy off");
-            return;
+            return off("fcopy", "no event loop for the UIO channel");
         }
         try {
             if (spec.startsWith("fd:")) {
@@ -183,7 +238,7 @@ public final class HypervService implements AgentService {
                     uio.add(ch);
                 }
                 LOG.info("fcopy channel on {} (uio)", spec);
-                return;
+                return ChannelState.open("fcopy", "uio:" + spec, -1, source("fcopy"));
             }
         } catch (IOException e) {
             throw new AgentException("hyperv: fcopy: " + e.getMessage());
@@ -191,13 +246,22 @@ public final class HypervService implements AgentService {
         UioLocator locator = new UioLocator(ctx.paths().sys(), ctx.paths().dev());
         if (!locator.busPresent()) {
             LOG.info("fcopy: no {} and no VMBus; fcopy off", ctx.paths().dev().resolve("vmbus/hv_fcopy"));
-            return;
+            return off("fcopy", "no " + ctx.paths().dev().resolve("vmbus/hv_fcopy") + " and no VMBus");
         }
         UioFcopy f = new UioFcopy(loop, ctx.blocking(), receiver, locator);
         synchronized (running) {
             uio.add(f);
         }
         f.start();
+        // served through uio_hv_generic; the device may be bound later (the watch in UioFcopy)
+        return ChannelState.open("fcopy", "uio:vmbus fcopy (uio_hv_generic)", -1, source("fcopy"));
+    }
+
+    private void contact(String source) {
+        Heartbeat h = heartbeat;
+        if (h != null) {
+            h.contact(source, Heartbeat.ContactKind.REQUEST);
+        }
     }
 
     /** The version the kernel reported at KVP registration; empty until then. */
@@ -206,7 +270,12 @@ public final class HypervService implements AgentService {
         return p == null ? "" : p.driverVersion();
     }
 
-    private boolean open(String channel, String device, int buffer, MessageEndpoint endpoint) throws AgentException {
+    /** Opens one channel's device; its state: open, or off and why. */
+    private ChannelState open(DeviceProtocol protocol, String device, int buffer, ServiceContext ctx)
+            throws AgentException {
+        String channel = protocol.name();
+        String contactSource = source(channel);
+        MessageEndpoint endpoint = new MessageEndpoint(protocol, ctx.blocking(), () -> contact(contactSource));
         Transport t = transports.apply(device, buffer);
         try {
             t.start(endpoint);
@@ -214,15 +283,16 @@ public final class HypervService implements AgentService {
             t.close();
             if (e.reason() == ChannelOpenException.Reason.ABSENT) {
                 LOG.info("{}: {} not present; {} channel off", channel, device, channel.toUpperCase());
+                return off(channel, device + " not present");
             } else if (e.reason() == ChannelOpenException.Reason.BUSY) {
                 LOG.warn("{}: {} is busy: another daemon holds it (hv_{}_daemon? stop hv-{}-daemon.service"
                         + " to let guestd serve it); {} channel off", channel, device, channel, channel,
                         channel.toUpperCase());
-            } else {
-                LOG.warn("{}: cannot open {}: {}; {} channel off", channel, device, e.getMessage(),
-                        channel.toUpperCase());
+                return off(channel, device + " is busy: another daemon holds it (hv_" + channel + "_daemon?)");
             }
-            return false;
+            LOG.warn("{}: cannot open {}: {}; {} channel off", channel, device, e.getMessage(),
+                    channel.toUpperCase());
+            return off(channel, "cannot open " + device + ": " + e.getMessage());
         } catch (IOException | IllegalArgumentException e) {
             t.close();
             throw new AgentException("hyperv: " + channel + ": " + e.getMessage());
@@ -231,7 +301,7 @@ public final class HypervService implements AgentService {
             running.add(t);
         }
         LOG.info("{} channel on {}", channel, device);
-        return true;
+        return ChannelState.open(channel, device, -1, contactSource);
     }
 
     private static String option(ServiceContext ctx, String key, String dflt) {
@@ -249,7 +319,9 @@ public final class HypervService implements AgentService {
 
     @Override
     public void stop() {
+        boolean any;
         synchronized (running) {
+            any = !running.isEmpty() || !uio.isEmpty();
             for (Transport t : running) {
                 t.close();
             }
@@ -262,6 +334,9 @@ public final class HypervService implements AgentService {
                 }
             }
             uio.clear();
+        }
+        if (any) {
+            publish(offAll("stopped"));
         }
     }
 }

@@ -29,14 +29,26 @@ final class MessageEndpoint implements Link.Handler {
 
     private final DeviceProtocol protocol;
     private final LinkExecutor executor;
+    private final Runnable onMessage;
+    private boolean handshake; // event loop only: the next message is the kernel's answer to the registration
 
     MessageEndpoint(DeviceProtocol protocol, Executor workers) {
+        this(protocol, workers, () -> { });
+    }
+
+    /**
+     * @param onMessage run on the event loop for every message the host sends (its contact is recorded);
+     *     not for the first message after an open, the kernel's answer to the registration
+     */
+    MessageEndpoint(DeviceProtocol protocol, Executor workers, Runnable onMessage) {
         this.protocol = protocol;
         this.executor = new LinkExecutor(protocol.name(), LOG, workers, LinkExecutor.Limits.DEFAULT, null);
+        this.onMessage = onMessage;
     }
 
     @Override
     public void connected(Link link) {
+        handshake = true;
         executor.submit(link, 0, () -> {
             LOG.debug("{}: registration written on {}", protocol.name(), link.describe());
             return wrap(protocol.register());
@@ -47,6 +59,11 @@ final class MessageEndpoint implements Link.Handler {
     public void received(Link link, ByteBuffer data) {
         byte[] message = new byte[data.remaining()];
         data.get(message);
+        if (handshake) {
+            handshake = false;
+        } else {
+            onMessage.run();
+        }
         if (!executor.tryInline(link, () -> wrap(protocol.handleQuick(message)))) {
             executor.submit(link, message.length, () -> wrap(protocol.handle(message)));
         }

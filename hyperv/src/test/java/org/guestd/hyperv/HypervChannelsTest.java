@@ -22,6 +22,7 @@ import org.guestd.host.hyperv.KvpKernel;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.VssKernel;
 import org.guestd.kvp.KvpIntrinsics;
+import org.guestd.heartbeat.Heartbeat;
 import org.guestd.kvp.KvpStore;
 import org.guestd.transport.IoLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,9 @@ class HypervChannelsTest {
     private HypervService service;
     private final MemoryKvpStore store = new MemoryKvpStore();
     private final FakeIntrinsics intrinsics = new FakeIntrinsics().auto("FullyQualifiedDomainName", "vm");
+    private final org.guestd.heartbeat.HeartbeatTracker heartbeat = new org.guestd.heartbeat.HeartbeatTracker(
+            new org.guestd.core.testing.FakeClock(0), Duration.ofMinutes(5));
+    private final AtomicInteger changes = new AtomicInteger();
 
     @BeforeEach
     void loop() {
@@ -56,7 +60,8 @@ class HypervChannelsTest {
         TestContext ctx = new TestContext("hyperv").general(general);
         FileReceiver receiver = new FileReceiver(HypervService.fcopyRoot(ctx.general(), ctx.config()));
         service = new HypervService(loop, Optional.of(new HypervService.Kvp(store, intrinsics)),
-                Optional.ofNullable(freezer), Optional.of(receiver));
+                Optional.ofNullable(freezer), Optional.of(receiver)).heartbeat(heartbeat);
+        service.onChange(changes::incrementAndGet);
         service.start(ctx);
     }
 
@@ -119,6 +124,42 @@ class HypervChannelsTest {
         start(Map.of("kvp-device", dir.resolve("hv_kvp").toString(), "vss-device", "off", "fcopy-device", "off"),
                 null);
         assertEquals("", service.kvpDriverVersion());
+        assertEquals(List.of(
+                org.guestd.core.status.ChannelState.off("kvp", dir.resolve("hv_kvp") + " not present", "hyperv-kvp"),
+                org.guestd.core.status.ChannelState.off("vss", "turned off (vss-device=off)", "hyperv-vss"),
+                org.guestd.core.status.ChannelState.off("fcopy", "turned off (fcopy-device=off)", "hyperv-fcopy")),
+                service.channels());
+        assertEquals(1, changes.get());
+    }
+
+    @Test
+    void channelStatusSaysOpenAndEveryHostMessageIsAContact() throws Exception {
+        try (KvpKernel k = kvpKernel()) {
+            org.guestd.core.status.ChannelState kvp = service.channels().get(0);
+            assertEquals(org.guestd.core.status.ChannelState.State.OPEN, kvp.state());
+            assertTrue(kvp.transport().startsWith("fd:"), kvp.transport());
+            assertEquals("hyperv-kvp", kvp.contactSource());
+            assertEquals(0, heartbeat.contacts("hyperv-kvp"), "the registration is the guest's message, not the host's");
+            assertTrue(k.request(KvpMessages.set(1, "a", "b"), WAIT).ok());
+            assertTrue(k.request(KvpMessages.get(1, "a"), WAIT).ok());
+            assertEquals(2, heartbeat.contacts("hyperv-kvp"));
+            assertEquals(Heartbeat.ContactKind.REQUEST, heartbeat.lastContactBySource().get("hyperv-kvp").kind());
+        }
+        service.stop();
+        assertEquals("stopped", service.channels().get(0).reason());
+        assertEquals(2, changes.get(), "opened at start, closed at stop");
+        service = null;
+    }
+
+    @Test
+    void notAHypervGuestSaysSoForEveryChannel() throws Exception {
+        TestContext ctx = new TestContext("hyperv").paths(org.guestd.core.env.HostPaths.under(Path.of("/nonexistent")));
+        service = new HypervService(loop, Optional.empty(), Optional.empty(), Optional.empty()).vmbusPresent(false);
+        service.start(ctx);
+        assertEquals(3, service.channels().size());
+        for (org.guestd.core.status.ChannelState c : service.channels()) {
+            assertEquals("no /nonexistent/dev/vmbus: not a Hyper-V guest", c.reason(), c.name());
+        }
     }
 
     /** Records what the VSS channel asks of the freeze engine. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.guestd.core.AgentException;
@@ -58,5 +59,20 @@ public final class MemorySampler {
     /** The newest sample, if one was taken. */
     public Optional<MemoryFact> latest() {
         return Optional.ofNullable(latest);
+    }
+
+    /**
+     * The newest sample if it is at most {@code maxAge} old (wall clock; a sample from the future, after
+     * the clock was set back, counts as old), else a new one.
+     */
+    public MemoryFact latestWithin(Duration maxAge) throws AgentException {
+        MemoryFact f = latest;
+        if (f != null) {
+            long age = clock.realtimeNanos() - f.sampledAtNanos();
+            if (age >= 0 && age <= maxAge.toNanos()) {
+                return f;
+            }
+        }
+        return sample();
     }
 }

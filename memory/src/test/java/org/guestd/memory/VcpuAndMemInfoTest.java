@@ -327,4 +327,20 @@ class VcpuAndMemInfoTest {
                 new MemorySampler(tree.paths(), new FakeClock(0)), new FakeClock(0));
         assertEquals(Duration.ofSeconds(2), fast.checkInterval(), "checks at most every report interval");
     }
+
+    @Test
+    void latestWithinSamplesOnlyWhenTheLastSampleIsOld() throws Exception {
+        available(5_000_000);
+        FakeClock clock = new FakeClock(1_000_000_000_000L);
+        MemorySampler s = new MemorySampler(tree.paths(), clock);
+        MemoryFact first = s.latestWithin(Duration.ofSeconds(5)); // none yet: sampled
+        assertSame(first, s.latest().orElseThrow());
+        clock.advance(5_000_000_000L);
+        assertSame(first, s.latestWithin(Duration.ofSeconds(5)), "5 s old: still recent");
+        clock.advance(1);
+        MemoryFact second = s.latestWithin(Duration.ofSeconds(5));
+        assertEquals(clock.realtimeNanos(), second.sampledAtNanos(), "older: a new sample");
+        clock.setRealtimeNanos(0); // the clock was set back: a sample "from the future" is not trusted
+        assertEquals(0, s.latestWithin(Duration.ofSeconds(5)).sampledAtNanos());
+    }
 }

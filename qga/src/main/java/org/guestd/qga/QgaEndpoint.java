@@ -3,6 +3,7 @@ package org.guestd.qga;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.guestd.qga.codec.JsonStreamer;
@@ -69,6 +70,7 @@ public final class QgaEndpoint implements Link.Handler {
     private final Executor executor;
     private final LinkExecutor.Limits limits;
     private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
+    private volatile Runnable onSessionChange = () -> { };
 
     /** @param executor where commands run; must not be the I/O thread */
     public QgaEndpoint(Dispatcher dispatcher, Executor executor) {
@@ -86,10 +88,22 @@ public final class QgaEndpoint implements Link.Handler {
         this.limits = inlineAllowed ? l : l.withoutInline();
     }
 
+    /** Registers what runs (on the I/O thread; must be quick) when a session begins or ends. */
+    public QgaEndpoint onSessionChange(Runnable r) {
+        this.onSessionChange = Objects.requireNonNull(r);
+        return this;
+    }
+
+    /** The sessions open now: connected clients of a socket, 1 for an opened serial port. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
     @Override
     public void connected(Link link) {
         LOG.debug("qga: {} connected", link.describe());
         sessions.put(link, new Session(link));
+        onSessionChange.run();
     }
 
     @Override
@@ -107,7 +121,9 @@ public final class QgaEndpoint implements Link.Handler {
     @Override
     public void disconnected(Link link) {
         LOG.debug("qga: {} disconnected", link.describe());
-        sessions.remove(link);
+        if (sessions.remove(link) != null) {
+            onSessionChange.run();
+        }
     }
 
     /** What a request that threw is answered with: GenericError "internal error: ...", no id. */

@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.status.ChannelState;
+import org.guestd.core.status.ChannelStatus;
 import org.guestd.qga.command.QgaCommands;
 import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
@@ -27,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Config keys ({@code [general]}, lists as in qemu-ga's config file or comma-separated):
  * {@code block-rpcs} (also the deprecated 7.2 key {@code blacklist}) and {@code allow-rpcs}.
  * Giving both is refused with qemu-ga's message.
+ *
+ * <p>As a {@link ChannelStatus} it reports one channel, {@code qga}: the transport and its sessions
+ * (host contacts recorded as {@code "qga"}); {@link #commands()} is the command policy in effect.
  */
-public final class QgaService implements AgentService {
+public final class QgaService implements AgentService, ChannelStatus {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
 
     public static final String NAME = "qga";
@@ -43,6 +50,9 @@ public final class QgaService implements AgentService {
     private final QgaFeatures features;
     private final String version;
     private volatile Transport transport;
+    private volatile QgaEndpoint endpoint;
+    private volatile CommandRegistry registry;
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param transportSupplier creates the transport to serve (called once per start)
@@ -63,15 +73,18 @@ public final class QgaService implements AgentService {
     @Override
     public void start(ServiceContext ctx) throws AgentException {
         CommandRegistry reg = newRegistry(features, version, ctx.general());
-        QgaEndpoint endpoint = new QgaEndpoint(new Dispatcher(reg), ctx.blocking());
+        QgaEndpoint ep = new QgaEndpoint(new Dispatcher(reg), ctx.blocking()).onSessionChange(this::changed);
         Transport t = transportSupplier.get();
         try {
-            t.start(endpoint);
+            t.start(ep);
         } catch (IOException e) {
             t.close();
             throw AgentException.generic("cannot open " + t.describe() + ": " + e.getMessage(), e);
         }
+        registry = reg;
+        endpoint = ep;
         transport = t;
+        changed();
         LOG.info("serving QGA on {} ({} commands)", t.describe(), reg.commands().size());
     }
 
@@ -79,9 +92,54 @@ public final class QgaService implements AgentService {
     public void stop() {
         Transport t = transport;
         transport = null;
+        endpoint = null;
         if (t != null) {
             t.close();
+            changed();
         }
+    }
+
+    @Override
+    public List<ChannelState> channels() {
+        Transport t = transport;
+        QgaEndpoint ep = endpoint;
+        if (t == null || ep == null) {
+            return List.of(ChannelState.off(NAME, "not started", NAME));
+        }
+        return List.of(ChannelState.open(NAME, t.describe(), ep.sessionCount(), NAME));
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener));
+    }
+
+    private void changed() {
+        for (Runnable r : changeListeners) {
+            r.run();
+        }
+    }
+
+    /** The commands the block/allow lists enable and disable (frozen state aside), in schema order. */
+    public record Commands(List<String> enabled, List<String> disabled) {
+        public Commands {
+            enabled = List.copyOf(enabled);
+            disabled = List.copyOf(disabled);
+        }
+    }
+
+    /** The command policy in effect; empty before start. */
+    public Optional<Commands> commands() {
+        CommandRegistry reg = registry;
+        if (reg == null) {
+            return Optional.empty();
+        }
+        List<String> on = new ArrayList<>();
+        List<String> off = new ArrayList<>();
+        for (QgaCommand c : reg.commands()) {
+            (reg.enabledByPolicy(c.name()) ? on : off).add(c.name());
+        }
+        return Optional.of(new Commands(on, off));
     }
 
     /**

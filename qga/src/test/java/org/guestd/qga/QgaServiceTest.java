@@ -143,4 +143,43 @@ class QgaServiceTest {
         assertEquals(QgaService.commandNames().size(), d.registry().commands().size());
         assertTrue(d.registry().find("guest-network-get-interfaces").isPresent());
     }
+
+    @Test
+    void channelStatusFollowsTheTransportAndItsSessions() throws Exception {
+        FakeTransport t = new FakeTransport();
+        QgaService svc = service(t, "v");
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        svc.onChange(changes::incrementAndGet);
+        assertEquals(java.util.List.of(org.guestd.core.status.ChannelState.off("qga", "not started", "qga")),
+                svc.channels());
+        assertTrue(svc.commands().isEmpty(), "no policy before start");
+        svc.start(ctx(Map.of()));
+        assertEquals(1, changes.get(), "the channel opened");
+        assertEquals(java.util.List.of(org.guestd.core.status.ChannelState.open("qga", "fake-transport", 0, "qga")),
+                svc.channels());
+        FakeLink a = new FakeLink("a");
+        FakeLink b = new FakeLink("b");
+        t.handler.connected(a);
+        t.handler.connected(b);
+        assertEquals(2, svc.channels().get(0).sessions());
+        t.handler.disconnected(a);
+        assertEquals(1, svc.channels().get(0).sessions());
+        assertEquals(4, changes.get(), "each session that begins or ends is a change");
+        svc.stop();
+        assertEquals(org.guestd.core.status.ChannelState.State.OFF, svc.channels().get(0).state());
+        assertEquals(5, changes.get());
+    }
+
+    @Test
+    void commandPolicyListsEnabledAndDisabledWhateverTheFrozenState() throws Exception {
+        FakeTransport t = new FakeTransport();
+        QgaService svc = service(t, "v");
+        svc.start(ctx(Map.of("block-rpcs", "guest-exec;guest-file-open")));
+        QgaService.Commands c = svc.commands().orElseThrow();
+        assertTrue(c.disabled().containsAll(java.util.List.of("guest-exec", "guest-file-open")), c.disabled().toString());
+        assertTrue(c.enabled().contains("guest-ping") && c.enabled().contains("__org.guestd_guest-get-memory-stats"));
+        assertFalse(c.enabled().contains("guest-exec"));
+        assertEquals(QgaService.commandNames().size(), c.enabled().size() + c.disabled().size());
+        assertTrue(c.disabled().contains("guest-fsfreeze-freeze"), "no freeze feature here: unsupported, so disabled");
+    }
 }

@@ -37,7 +37,28 @@ public final class SystemTimeSync implements TimeSync {
     private final Duration timeout;
     private final ZoneId zone;
     private final Consumer<String> audit;
-    private volatile Runnable afterSet = () -> { };
+    private volatile SetListener listener = new SetListener() {
+        @Override
+        public void beforeSet() {}
+
+        @Override
+        public void afterSet(boolean changed) {}
+    };
+
+    /**
+     * Told around every set of the clock for a host, so that the clock healer never "corrects" a set
+     * while it is in progress (the clock step it sees before hwclock and the new baseline are done).
+     */
+    public interface SetListener {
+        /** The clock is about to be set: no correction until {@link #afterSet}. */
+        void beforeSet();
+
+        /**
+         * The set is over. {@code changed}: the system clock was set (also when hwclock failed after
+         * that); false when the set was refused before the clock was touched.
+         */
+        void afterSet(boolean changed);
+    }
 
     public static final String KEY_HWCLOCK = "hwclock";
     public static final String KEY_HWCLOCK_TIMEOUT = "hwclock-timeout";
@@ -80,6 +101,9 @@ public final class SystemTimeSync implements TimeSync {
     @Override
     public synchronized void setFromHost(long nanos, String requester) throws AgentException {
         long before = clock.realtimeNanos();
+        SetListener l = listener;
+        boolean changed = false;
+        l.beforeSet();
         try {
             checkHwclock();
             // C division truncates toward zero, as Java's does: tv_sec, tv_usec as qemu-ga computes them
@@ -94,6 +118,7 @@ public final class SystemTimeSync implements TimeSync {
             }
             try {
                 clock.setRealtimeNanos(sec * 1_000_000_000L + usec * 1000L);
+                changed = true;
             } catch (AgentException e) {
                 if (AgentException.UNSUPPORTED.equals(e.getMessage())) {
                     throw e;
@@ -102,31 +127,37 @@ public final class SystemTimeSync implements TimeSync {
             }
             hwclock("-w");
             audit.accept(line(requester, "set-from-host", nanos, "ok step=" + (nanos - before) + "ns"));
-            afterSet.run();
         } catch (AgentException e) {
             audit.accept(line(requester, "set-from-host", nanos, "failed error=" + e.getMessage()));
             throw e;
+        } finally {
+            l.afterSet(changed);
         }
     }
 
     @Override
     public synchronized void setFromRtc(String requester) throws AgentException {
         long before = clock.realtimeNanos();
+        SetListener l = listener;
+        boolean changed = false;
+        l.beforeSet();
         try {
             checkHwclock();
+            changed = true; // hwclock -s may have set the clock even when it then fails
             hwclock("-s");
             long after = clock.realtimeNanos();
             audit.accept(line(requester, "set-from-rtc", after, "ok step=" + (after - before) + "ns"));
-            afterSet.run();
         } catch (AgentException e) {
             audit.accept(line(requester, "set-from-rtc", before, "failed error=" + e.getMessage()));
             throw e;
+        } finally {
+            l.afterSet(changed);
         }
     }
 
-    /** Called after every successful set (the healer keeps the host's choice). */
-    public void afterSet(Runnable r) {
-        this.afterSet = Objects.requireNonNull(r);
+    /** Who is told around every set (the clock healer: it keeps the host's choice and does not fight it). */
+    public void listener(SetListener l) {
+        this.listener = Objects.requireNonNull(l);
     }
 
     @Override

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * auto), {@code threshold} (default 1 s), {@code interval} (default 10 s), {@code chronyc} (default
  * {@code chronyc}), {@code systemctl} (default {@code systemctl}).
  */
-public final class TimeHealer implements AgentService {
+public final class TimeHealer implements AgentService, SystemTimeSync.SetListener {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.timesync");
     private static final Logger AUDIT = LoggerFactory.getLogger("org.guestd.audit");
     private static final Duration DAEMON_RETRY = Duration.ofSeconds(60);
@@ -61,8 +61,12 @@ public final class TimeHealer implements AgentService {
     private TimeSource source; // guarded by this
     private long baselineNanos; // guarded by this: the offset the host chose (guest-set-time)
     private long lastDaemonAskNanos = Long.MIN_VALUE; // guarded by this
+    private int hostSetting; // guarded by this: host sets of the clock in progress
     private volatile Correction last;
     private volatile long lastOffsetNanos;
+    private volatile long lastCheckNanos; // wall clock of the last check, 0 before the first
+    private volatile String sourceName; // the source's description while one is in use
+    private volatile Runnable afterCorrection = () -> { };
 
     /**
      * @param clock the system clock, settable (the agent's native clock)
@@ -115,6 +119,7 @@ public final class TimeHealer implements AgentService {
         }
         synchronized (this) {
             source = s.get();
+            sourceName = source.describe();
         }
         LOG.info("clock healing against {} every {} s (threshold {} ms, mode {})", s.get().describe(),
                 interval.toSeconds(), threshold.toMillis(), mode.name().toLowerCase(Locale.ROOT));
@@ -126,6 +131,28 @@ public final class TimeHealer implements AgentService {
         if (source != null) {
             source.close();
             source = null;
+            sourceName = null;
+        }
+    }
+
+    /**
+     * A host is setting the clock (guest-set-time): no check corrects anything until {@link #afterSet},
+     * not even the one the clock step itself triggers — before hwclock and the new baseline are done,
+     * the host's own set would look like drift and be undone.
+     */
+    @Override
+    public synchronized void beforeSet() {
+        hostSetting++;
+    }
+
+    /** The host's set is over: when it changed the clock, the new offset is the host's choice. */
+    @Override
+    public synchronized void afterSet(boolean changed) {
+        if (hostSetting > 0) {
+            hostSetting--;
+        }
+        if (changed) {
+            hostSetTheClock();
         }
     }
 
@@ -146,7 +173,7 @@ public final class TimeHealer implements AgentService {
 
     /** Compares the clock with the source now and corrects it when it is off (also after a resume). */
     public synchronized void check() {
-        if (source == null) {
+        if (source == null || hostSetting > 0) {
             return;
         }
         long offset;
@@ -156,6 +183,7 @@ public final class TimeHealer implements AgentService {
             throw new IllegalStateException(e.getMessage(), e); // the runtime logs it, rate-limited
         }
         lastOffsetNanos = offset;
+        lastCheckNanos = clock.realtimeNanos();
         long slack = Math.max(threshold.toNanos(), source.resolutionNanos());
         if (Math.abs(offset) <= slack) {
             return;
@@ -208,6 +236,32 @@ public final class TimeHealer implements AgentService {
         last = c;
         LOG.info("clock was {} ms off {}: {}", offset / 1_000_000, source.describe(), action);
         AUDIT.info("timesync heal: source={} offset={}ns action={}", source.describe(), offset, action);
+        afterCorrection.run();
+    }
+
+    /** Registers what runs after each correction (the status file is rewritten). Must be quick. */
+    public void afterCorrection(Runnable r) {
+        this.afterCorrection = Objects.requireNonNull(r);
+    }
+
+    /** The configured mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The configured threshold. */
+    public Duration threshold() {
+        return threshold;
+    }
+
+    /** The time source in use ({@link TimeSource#describe}), or empty when the clock is not healed. */
+    public Optional<String> sourceName() {
+        return Optional.ofNullable(sourceName);
+    }
+
+    /** When the last check ran (wall clock, ns), or 0 when none has. */
+    public long lastCheckNanos() {
+        return lastCheckNanos;
     }
 
     /** The last correction, if any. */

@@ -162,4 +162,68 @@ class TimeHealerTest {
         assertEquals(Optional.of(NtpDaemons.Daemon.CHRONYD), NtpDaemons.running(t.paths().proc()));
         assertTrue(NtpDaemons.running(tmp.resolve("none")).isEmpty());
     }
+
+    @Test
+    void statusAccessorsAndTheCorrectionSignal() throws Exception {
+        TimeHealer h = healer(Map.of("threshold", "1500ms"));
+        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        h.afterCorrection(signals::incrementAndGet);
+        assertEquals(TimeHealer.Mode.AUTO, h.mode());
+        assertEquals(Duration.ofMillis(1500), h.threshold());
+        assertEquals(Optional.of("ptp0 (KVM virtual PTP)"), h.sourceName());
+        assertEquals(0, h.lastCheckNanos(), "no check yet");
+        clock.advance(7);
+        h.check();
+        assertEquals(T0 + 7, h.lastCheckNanos());
+        assertEquals(0, signals.get(), "no correction, no signal");
+        pause(20);
+        h.check();
+        assertEquals(1, signals.get());
+        h.stop();
+        assertEquals(Optional.empty(), h.sourceName(), "stopped: no source in use");
+    }
+
+    /**
+     * guest-set-time through the real TimeSync while the check the clock step triggers runs in the
+     * middle of it (as the clock-jump watch makes it run: before hwclock and the new baseline are
+     * done), with an RTC kept in local time (busybox's hwclock without /etc/adjtime, a dual-boot
+     * guest): the host's set must stand, and a later pause is healed relative to it.
+     */
+    @Test
+    void aCheckInTheMiddleOfTheHostsSetDoesNotUndoIt() throws Exception {
+        TimeHealer h = healer(Map.of());
+        java.nio.file.Path hwclock = tmp.resolve("hwclock");
+        java.nio.file.Files.writeString(hwclock, "#!/bin/sh\n");
+        assertTrue(hwclock.toFile().setExecutable(true));
+        long localOffset = 3_600_000_000_000L; // the RTC is written in CET
+        org.guestd.core.env.CommandRunner rtcWriter = (argv, stdin, timeout) -> {
+            h.check(); // the step's own check, before the RTC is written
+            hostNanos.set(clock.realtimeNanos() + localOffset); // hwclock -w: the RTC now shows local time
+            h.check(); // and after, still before the baseline
+            return new org.guestd.core.env.CommandRunner.CommandResult(0, new byte[0], new byte[0]);
+        };
+        SystemTimeSync sync = new SystemTimeSync(clock, rtcWriter, hwclock, Duration.ofSeconds(5),
+                java.time.ZoneOffset.UTC, line -> { });
+        sync.listener(h);
+        long target = T0 + 3_600_000_000_000L;
+        sync.setFromHost(target, "qga");
+        assertEquals(List.of(target), clock.sets(), "only the host's set: the checks in between did nothing");
+        h.check();
+        assertEquals(1, clock.sets().size(), "afterwards the host's choice is the baseline");
+        pause(20);
+        h.check();
+        assertEquals(target + 20_000_000_000L, clock.sets().get(1), "a pause is healed relative to the host's set");
+    }
+
+    @Test
+    void aRefusedSetChangesNothing() throws Exception {
+        TimeHealer h = healer(Map.of());
+        pause(20); // drift the healer has not seen yet
+        h.beforeSet();
+        h.check();
+        assertEquals(List.of(), clock.sets(), "no correction while a set is in progress");
+        h.afterSet(false); // refused before the clock was touched: the drift is not the host's choice
+        h.check();
+        assertEquals(List.of(T0 + 20_000_000_000L), clock.sets());
+    }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.timesync;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +146,33 @@ class TimeSyncTest {
         e = assertThrows(AgentException.class, () -> sync().setFromHost(NOW, "qga"));
         assertEquals("hwclock failed to set hardware clock to system time", e.getMessage());
         assertEquals(List.of(NOW / 1000 * 1000), clock.sets(), "the system clock was set before hwclock failed");
+    }
+
+    @Test
+    void theListenerIsToldAroundEverySetAndWhetherTheClockChanged() {
+        List<String> told = new ArrayList<>();
+        SystemTimeSync ts = (SystemTimeSync) sync();
+        ts.listener(new SystemTimeSync.SetListener() {
+            @Override
+            public void beforeSet() {
+                told.add("before " + clock.sets().size());
+            }
+
+            @Override
+            public void afterSet(boolean changed) {
+                told.add("after " + changed + " " + clock.sets().size() + " " + runner.calls().size());
+            }
+        });
+        runner.answer(hwclock.toString(), 0, "");
+        assertDoesNotThrow(() -> ts.setFromHost(NOW + 5, "qga"));
+        assertEquals(List.of("before 0", "after true 1 1"), told, "told before the step, after hwclock");
+        told.clear();
+        assertThrows(AgentException.class, () -> ts.setFromHost(4_102_444_800_000_000_000L, "qga")); // 2100
+        assertEquals(List.of("before 1", "after false 1 1"), told, "refused before the clock was touched");
+        told.clear();
+        runner.answer(hwclock.toString(), 1, "");
+        assertThrows(AgentException.class, () -> ts.setFromHost(NOW, "qga"));
+        assertEquals(List.of("before 1", "after true 2 2"), told, "hwclock failed, but the clock was set");
     }
 
     @Test

@@ -2,8 +2,10 @@
 package org.guestd.xen;
 
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.HostPaths;
@@ -11,6 +13,8 @@ import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.Availability;
 import org.guestd.core.spi.ServiceContext;
+import org.guestd.core.status.ChannelState;
+import org.guestd.core.status.ChannelStatus;
 import org.guestd.shutdown.PowerControl;
 import org.guestd.transport.IoLoop;
 import org.guestd.xen.client.XenbusConnector;
@@ -29,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Off, with one log line from the runtime, where there is no {@code /dev/xen/xenbus} nor
  * {@code /proc/xen/xenbus} (not a Xen guest) or with {@code --xenbus-device off}. Settings:
  * {@link XenSettings}.
+ *
+ * <p>As a {@link ChannelStatus} it reports {@code xen}: open on its device while connected to
+ * xenstore, else off and why (not a Xen guest, turned off, connection lost and being retried).
  */
-public final class XenService implements AgentService {
+public final class XenService implements AgentService, ChannelStatus {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.xen");
     public static final String NAME = "xen";
 
@@ -46,6 +53,8 @@ public final class XenService implements AgentService {
     private final PowerControl power;
     private final Runnable checkClock;
     private final XenstoreClient.Options options;
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private volatile ChannelState state = ChannelState.off(NAME, "not started", null);
     private XenstoreClient client;
     private AutoCloseable subscription;
 
@@ -83,13 +92,33 @@ public final class XenService implements AgentService {
         String device = ctx.general().get(XenSettings.KEY_DEVICE).or(() -> ctx.config().get(XenSettings.KEY_DEVICE))
                 .map(String::strip).orElse("");
         if (XenbusConnector.OFF.equals(device)) {
+            publish(ChannelState.off(NAME, "turned off (xenbus-device=off)", null));
             return Availability.unavailable("--xenbus-device off");
         }
         if (device.isEmpty() && XenbusConnector.findDevice(ctx.paths().dev(), ctx.paths().proc()).isEmpty()) {
-            return Availability.unavailable("no " + ctx.paths().dev().resolve("xen/xenbus") + " nor "
-                    + ctx.paths().proc().resolve("xen/xenbus") + ": not a Xen guest");
+            String why = "no " + ctx.paths().dev().resolve("xen/xenbus") + " nor "
+                    + ctx.paths().proc().resolve("xen/xenbus") + ": not a Xen guest";
+            publish(ChannelState.off(NAME, why, null));
+            return Availability.unavailable(why);
         }
         return Availability.available();
+    }
+
+    @Override
+    public List<ChannelState> channels() {
+        return List.of(state);
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener));
+    }
+
+    private void publish(ChannelState s) {
+        state = s;
+        for (Runnable r : changeListeners) {
+            r.run();
+        }
     }
 
     @Override
@@ -103,8 +132,10 @@ public final class XenService implements AgentService {
         }
         if (connector.isEmpty()) {
             LOG.info("xen channel off (--xenbus-device off)");
+            publish(ChannelState.off(NAME, "turned off (xenbus-device=off)", null));
             return;
         }
+        String where = connector.get().describe();
         XenstoreClient c = new XenstoreClient(connector.get(), loop, options, System::nanoTime);
         GuestKeys keys = new GuestKeys(ctx.clock()::monotonicNanos, settings.memoryInterval(), settings.balloon());
         KeyPublisher publisher = new KeyPublisher(c, new XenKeyWriter(c), keys, loop, ctx.clock(), ZoneId.systemDefault());
@@ -117,6 +148,7 @@ public final class XenService implements AgentService {
         c.addConnectionListener(new XenstoreClient.ConnectionListener() {
             @Override
             public void connected(int generation) {
+                publish(ChannelState.open(NAME, where, -1, null));
                 resume.connected();
                 publisher.connected(generation);
                 shutdown.connected();
@@ -124,13 +156,15 @@ public final class XenService implements AgentService {
 
             @Override
             public void disconnected() {
+                publish(ChannelState.off(NAME, "lost the connection to xenstore (" + where + "); reconnecting",
+                        null));
                 publisher.disconnected();
             }
         });
         resume.start();
         client = c;
         subscription = facts.subscribe(publisher);
-        LOG.info("xen channel on {}", connector.get().describe());
+        LOG.info("xen channel on {}", where);
         c.start();
     }
 
@@ -155,6 +189,7 @@ public final class XenService implements AgentService {
         if (client != null) {
             client.close();
             client = null;
+            publish(ChannelState.off(NAME, "stopped", null));
         }
     }
 }

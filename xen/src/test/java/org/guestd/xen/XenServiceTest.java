@@ -28,6 +28,7 @@ import org.guestd.core.facts.MemoryFact;
 import org.guestd.core.facts.OsFact;
 import org.guestd.core.facts.VolumeFact;
 import org.guestd.core.spi.Availability;
+import org.guestd.core.status.ChannelState;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
 import org.guestd.host.xen.XenbusConnection;
@@ -375,12 +376,34 @@ class XenServiceTest {
     }
 
     @Test
+    void theChannelStatusFollowsTheConnection() throws Exception {
+        AtomicInteger changes = new AtomicInteger();
+        xs = new Xenstored(DOMID, "guest", true);
+        start(true, Map.of());
+        service.onChange(changes::incrementAndGet);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (service.channels().get(0).state() != ChannelState.State.OPEN) {
+            assertTrue(System.nanoTime() < deadline, "never connected: " + service.channels());
+            Thread.sleep(10);
+        }
+        assertEquals(ChannelState.open("xen", "emulator", -1, null), service.channels().get(0));
+        XenService s = service;
+        service = null;
+        int before = changes.get();
+        s.stop();
+        assertEquals(ChannelState.off("xen", "stopped", null), s.channels().get(0));
+        assertTrue(changes.get() > before, "the status file is told");
+    }
+
+    @Test
     void probeTellsWhyTheChannelIsOff(@TempDir Path root) throws Exception {
         XenService s = new XenService(loop, facts, power, () -> { });
         HostPaths paths = HostPaths.under(root);
         Availability a = s.probe(new TestContext("xen").paths(paths));
         assertFalse(a.isAvailable());
         assertTrue(a.cause().contains("not a Xen guest"), a.cause());
+        assertEquals(ChannelState.State.OFF, s.channels().get(0).state());
+        assertEquals(a.cause(), s.channels().get(0).reason(), "the status file says why, too");
         assertEquals("--xenbus-device off", s.probe(new TestContext("xen").paths(paths)
                 .general(Map.of("xenbus-device", "off"))).cause());
         Files.createDirectories(root.resolve("proc/xen"));

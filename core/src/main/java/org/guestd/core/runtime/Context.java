@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.Clock;
 import org.guestd.core.env.CommandRunner;
@@ -66,9 +67,17 @@ final class Context implements ServiceContext {
 
     @Override
     public AutoCloseable every(Duration period, String taskName, Runnable task) {
-        Periodic p = new Periodic(Math.max(1, period.toMillis()), taskName, task);
+        return add(new Periodic(Math.max(1, period.toMillis()), taskName, task, false));
+    }
+
+    @Override
+    public AutoCloseable once(Duration delay, String taskName, Runnable task) {
+        return add(new Periodic(Math.max(1, delay.toMillis()), taskName, task, true));
+    }
+
+    private AutoCloseable add(Periodic p) {
         tasks.add(p);
-        p.scheduleNext();
+        p.schedule();
         return () -> {
             p.cancel();
             tasks.remove(p);
@@ -76,38 +85,61 @@ final class Context implements ServiceContext {
     }
 
     /**
-     * A task run on the worker pool every {@code periodMs} counted from the end of the previous run,
-     * so a slow run never overlaps the next one.
+     * A task run on the worker pool every {@code periodMs} (or, {@code oneShot}, once after it). The
+     * timer thread reschedules a periodic task itself (fixed delay from the hand-off), so an idle
+     * period costs two wake-ups — the timer's and a worker's — and not a third for a worker telling
+     * the timer about the next run. A run never overlaps the previous one: a period that comes due
+     * while the task still runs is skipped.
      */
     private final class Periodic {
         private final long periodMs;
         private final String name;
         private final Runnable task;
+        private final boolean oneShot;
+        private final AtomicBoolean running = new AtomicBoolean();
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> next;
 
-        Periodic(long periodMs, String name, Runnable task) {
+        Periodic(long periodMs, String name, Runnable task, boolean oneShot) {
             this.periodMs = periodMs;
             this.name = name;
             this.task = task;
+            this.oneShot = oneShot;
         }
 
-        void scheduleNext() {
-            if (cancelled) {
-                return;
-            }
+        void schedule() {
             try {
-                next = rt.scheduler().schedule(() -> rt.workers().execute(this::runOnce), periodMs, TimeUnit.MILLISECONDS);
+                next = oneShot ? rt.scheduler().schedule(this::handOff, periodMs, TimeUnit.MILLISECONDS)
+                        : rt.scheduler().scheduleWithFixedDelay(this::handOff, periodMs, periodMs, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 cancelled = true; // the runtime is closing
             }
         }
 
+        /** On the timer thread: hands one run to a worker, unless the previous one is still running. */
+        private void handOff() {
+            if (cancelled || !running.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                rt.workers().execute(this::runOnce);
+            } catch (RejectedExecutionException stopping) {
+                running.set(false);
+                cancel();
+            }
+        }
+
         private void runOnce() {
             try {
-                runTask(name, task);
+                if (!cancelled) {
+                    runTask(name, task);
+                }
             } finally {
-                scheduleNext();
+                running.set(false);
+                if (oneShot) {
+                    cancelled = true;
+                    tasks.remove(this);
+                }
             }
         }
 

@@ -105,7 +105,7 @@ class ServiceRuntimeTest {
             });
             assertTrue(ticks.await(5, TimeUnit.SECONDS));
 
-            // a slow task never overlaps itself: the period counts from the end of a run
+            // a slow task never overlaps itself: periods that come due while it runs are skipped
             AtomicInteger running = new AtomicInteger();
             AtomicInteger maxRunning = new AtomicInteger();
             CountDownLatch slowRuns = new CountDownLatch(3);
@@ -125,6 +125,25 @@ class ServiceRuntimeTest {
 
             a.ctx.fail("device vanished");
             assertTrue(log.contains("fatal a: device vanished"), log.toString());
+        }
+    }
+
+    @Test
+    void onceRunsOnceAndNotAfterCancel() throws Exception {
+        Svc a = new Svc("a", true, false);
+        try (ServiceRuntime rt = runtime(AgentConfig.empty())) {
+            rt.start(List.of(a));
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger cancelledRan = new AtomicInteger();
+            a.ctx.once(Duration.ofMillis(5), "debounce", ran::incrementAndGet);
+            AutoCloseable cancelled = a.ctx.once(Duration.ofMillis(40), "cancelled", cancelledRan::incrementAndGet);
+            cancelled.close();
+            // a witness: once it has ticked 20 times (each 5 ms after the previous run), both one-shots are long due
+            CountDownLatch witness = new CountDownLatch(20);
+            a.ctx.every(Duration.ofMillis(5), "witness", witness::countDown);
+            assertTrue(witness.await(10, TimeUnit.SECONDS));
+            assertEquals(1, ran.get(), "a one-shot task runs exactly once");
+            assertEquals(0, cancelledRan.get(), "a one-shot task cancelled before its time never runs");
         }
     }
 }

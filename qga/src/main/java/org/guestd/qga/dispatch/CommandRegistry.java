@@ -93,6 +93,11 @@ public final class CommandRegistry {
         if (frozen.getAsBoolean() && !FREEZE_ALLOWED.contains(name)) {
             return "the agent is in frozen state";
         }
+        return policyReason(name);
+    }
+
+    /** Why the lists (or the command's own support) disable the command: null if they do not. */
+    private String policyReason(String name) {
         Registered r = commands.get(name);
         if (blocked.contains(name) || (r != null && r.command().alwaysDisabled())) {
             return "";
@@ -106,6 +111,14 @@ public final class CommandRegistry {
 
     public boolean isEnabled(String name) {
         return commands.containsKey(name) && disableReason(name) == null;
+    }
+
+    /**
+     * Whether the block/allow lists and the command's support here enable {@code name}, whatever the
+     * frozen state: the policy the status file reports.
+     */
+    public boolean enabledByPolicy(String name) {
+        return commands.containsKey(name) && policyReason(name) == null;
     }
 
     /**

@@ -38,6 +38,21 @@ class CommandRegistryTest {
     }
 
     @Test
+    void policyIgnoresTheFrozenState() {
+        CommandRegistry r = TestCommands.registry(new GuestPing(), new GuestSync(),
+                new org.guestd.qga.command.system.GuestGetDevices());
+        r.setBlocked(List.of("guest-sync"));
+        r.setFrozenState(() -> true);
+        assertFalse(r.isEnabled("guest-ping") && r.isEnabled("guest-get-devices"));
+        assertTrue(r.enabledByPolicy("guest-ping"), "frozen, but the lists enable it");
+        assertFalse(r.enabledByPolicy("guest-sync"), "blocked");
+        assertFalse(r.enabledByPolicy("guest-get-devices"), "always disabled");
+        assertFalse(r.enabledByPolicy("guest-unknown"));
+        r.setAllowed(List.of("guest-sync"));
+        assertFalse(r.enabledByPolicy("guest-ping"), "not in the allow list");
+    }
+
+    @Test
     void duplicateNamesAreRejected() {
         CommandRegistry r = TestCommands.registry(new GuestPing());
         assertThrows(IllegalStateException.class, () -> r.register(new GuestPing()));

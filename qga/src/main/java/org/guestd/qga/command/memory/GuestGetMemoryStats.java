@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.qga.command.memory;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
 import org.guestd.core.facts.MemoryFact;
+import org.guestd.memory.MemoryReporter;
 import org.guestd.memory.MemorySampler;
 import org.guestd.qga.command.Wire;
 import org.guestd.qga.dispatch.Args;
@@ -15,8 +17,9 @@ import org.guestd.qga.dispatch.BaseCommand;
 /**
  * {@code __org.guestd_guest-get-memory-stats} — a downstream extension (QAPI names a vendor's
  * command {@code __RFQDN_name}), not in qemu-ga: the guest's memory as the guest sees it, which
- * hosts otherwise only get by {@code guest-exec cat /proc/meminfo}. Answers the memory
- * reporter's newest sample when it is at most 5 s old (one check interval), else takes one.
+ * hosts otherwise only get by {@code guest-exec cat /proc/meminfo}. Answers the newest sample when
+ * it is at most {@link #MAX_AGE} old (the memory reporter's, while a channel listens to facts), else
+ * takes one.
  *
  * <p>Reply: {@code {total-bytes, free-bytes, available-bytes, buffers-bytes, cached-bytes,
  * swap-total-bytes, swap-free-bytes, committed-bytes, hugepages-total, hugepages-free,
@@ -25,9 +28,8 @@ import org.guestd.qga.dispatch.BaseCommand;
  */
 public final class GuestGetMemoryStats extends BaseCommand {
     public static final String NAME = "__org.guestd_guest-get-memory-stats";
-
-    /** A sample at most this old (the reporter's check interval) is answered as it is. */
-    static final long FRESH_NANOS = 5_000_000_000L;
+    /** How old an answered sample may be: the reporter's default check interval. */
+    public static final Duration MAX_AGE = MemoryReporter.DEFAULT_CHECK_INTERVAL;
 
     private final Optional<MemorySampler> sampler;
     private final Clock clock;
@@ -41,11 +43,7 @@ public final class GuestGetMemoryStats extends BaseCommand {
     @Override
     public Object execute(Args args) throws AgentException {
         MemorySampler s = sampler.orElseThrow(AgentException::unsupported);
-        MemoryFact f = s.latest().filter(l -> clock.realtimeNanos() - l.sampledAtNanos() <= FRESH_NANOS)
-                .orElse(null);
-        if (f == null) {
-            f = s.sample(); // no reporter sampling (no channel listens), or an old sample: take one now
-        }
+        MemoryFact f = s.latestWithin(MAX_AGE);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total-bytes", Wire.u64(f.totalBytes()));
         m.put("free-bytes", Wire.u64(f.freeBytes()));

@@ -133,7 +133,7 @@ final class Doctor {
             for (Processes.Proc p : procs) {
                 if (c.matches(p.comm()) && reported.add(c.program())) {
                     add(c.program() + " (pid " + p.pid() + ") is running: it and guestd both open " + c.device()
-                            + ", which takes one opener, so one of them loses", "systemctl disable --now " + c.unit()
+                            + ", " + c.clash(), "systemctl disable --now " + c.unit()
                             + " (or remove " + c.packages() + ": guestd replaces it)");
                 }
             }
@@ -147,9 +147,10 @@ final class Doctor {
                 if (masked(unit)) {
                     continue;
                 }
-                Optional<String> how = enabledBy(unit).or(() -> udevRule(c.udevRule()));
+                Optional<String> how = enabledBy(unit)
+                        .or(() -> c.udevRule() == null ? Optional.empty() : udevRule(c.udevRule()));
                 if (how.isPresent() && reported.add(c.program())) {
-                    add(unit + " " + how.get() + ": at boot it races guestd for " + c.device(),
+                    add(unit + " " + how.get() + ": " + c.atBoot(),
                             "systemctl disable " + unit + " && systemctl mask " + unit + " (or remove " + c.packages()
                                     + ")");
                 }

@@ -97,6 +97,22 @@ class DoctorTest {
     }
 
     @Test
+    void theXenAgentsWriteTheSameKeys() {
+        t.file("dev/xen/xenbus", "");
+        CtlFixtures.guestdProcess(t, 412);
+        CtlFixtures.process(t, 800, "xe-daemon", "/usr/sbin/xe-daemon");
+        t.symlink("etc/systemd/system/multi-user.target.wants/xen-guest-agent.service",
+                "/lib/systemd/system/xen-guest-agent.service");
+        assertEquals(List.of(
+                "xe-daemon (pid 800) is running: it and guestd both open /dev/xen/xenbus, and both write the same"
+                        + " xenstore keys (attr/, data/), so each overwrites the other's — fix: systemctl disable --now"
+                        + " xe-linux-distribution.service (or remove xe-guest-utilities: guestd replaces it)",
+                "xen-guest-agent.service is enabled (multi-user.target.wants): at boot it starts beside guestd, and"
+                        + " both write the same xenstore keys — fix: systemctl disable xen-guest-agent.service && systemctl mask"
+                        + " xen-guest-agent.service (or remove xen-guest-agent)"), findings());
+    }
+
+    @Test
     void aQemuGuestWithoutTheAgentPort() {
         t.file("sys/class/dmi/id/sys_vendor", "QEMU\n");
         t.file("sys/class/virtio-ports/vport1p1/name", "org.guestd.e2e.ctl\n"); // another port

@@ -2,7 +2,6 @@
 package org.guestd.os;
 
 import java.io.IOException;
-import java.nio.file.AccessMode;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.CommandTimeoutException;
 import org.guestd.jna.linux.Errno;
+import org.guestd.jna.linux.NativeException;
+import org.guestd.jna.linux.PosixFiles;
 import org.slf4j.Logger;
 
 /**
@@ -96,11 +97,13 @@ public final class HookRunner {
      * for why not (e.g. {@code "No such file or directory"}, {@code "Permission denied"}).
      */
     public static Optional<String> accessError(Path script) {
+        // access(2) itself, not the JDK's checkAccess: the JDK maps some errnos to exception types
+        // whose text differs from strerror's (JDK 25 reports ENOTDIR as NoSuchFileException)
         try {
-            script.getFileSystem().provider().checkAccess(script, AccessMode.EXECUTE);
+            PosixFiles.access(script.toString(), PosixFiles.X_OK);
             return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(Errno.describe(e));
+        } catch (NativeException e) {
+            return Optional.of(e.errnoText());
         }
     }
 

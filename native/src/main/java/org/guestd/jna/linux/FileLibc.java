@@ -54,6 +54,8 @@ final class FileLibc {
 
     static native int rename(String from, String to) throws LastErrorException;
 
+    static native int access(String path, int mode) throws LastErrorException;
+
     static native int unlink(String path) throws LastErrorException;
 
     static native int fchmod(int fd, int mode) throws LastErrorException;

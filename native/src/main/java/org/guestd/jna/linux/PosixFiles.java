@@ -217,6 +217,23 @@ public final class PosixFiles {
         }
     }
 
+    /** access(2)'s X_OK. */
+    public static final int X_OK = 1;
+
+    /**
+     * access(2) of a path for the caller's real ids, e.g. {@code access(script, X_OK)} before a hook
+     * runs, as qemu-ga checks its fsfreeze hook.
+     *
+     * @throws NativeException with the real errno (ENOENT, EACCES, ENOTDIR, ELOOP…)
+     */
+    public static void access(String path, int mode) throws NativeException {
+        try {
+            FileLibc.access(path, mode);
+        } catch (LastErrorException e) {
+            throw NativeException.of("access(" + path + ")", e);
+        }
+    }
+
     /** rename(2). */
     public static void rename(String from, String to) throws NativeException {
         try {

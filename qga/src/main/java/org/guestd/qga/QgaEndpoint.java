@@ -37,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * parser on {@link #connected}. Clients that send the documented 0xFF first see the same replies
  * either way; clients that do not are no longer at the mercy of the previous one.
  *
- * <p>A peer that pipelines more than {@link #MAX_PENDING_BYTES} of unanswered requests is
- * disconnected (qemu-ga would simply stop reading; a {@link Link} cannot be paused).
+ * <p>Input back-pressure, as qemu-ga (which stops reading while its blocking write of a reply
+ * waits): the link stops reading while more than 1 MiB of its requests are queued or more than
+ * 1 MiB of replies wait for the peer, and reads again once they drain ({@link LinkExecutor},
+ * {@link Link#pauseReading}); a stream link reads at most 4 KiB at a time, so what one read can
+ * make this endpoint produce before the pause (one 82-byte error reply per stray byte) stays
+ * small. A host that floods requests without reading replies is held at a few MiB and gets every
+ * reply, in order, once it reads. A link whose queued requests still exceed {@link
+ * #MAX_PENDING_BYTES} is disconnected.
  *
  * <p>Failures that are not the peer's fault never end the session: when parsing throws (out of
  * memory on a huge string, or any bug) the link's parser is reset, {@code GenericError "internal

@@ -127,6 +127,41 @@ class BackPressureIT {
         }
     }
 
+    /**
+     * A 32 MiB request grows the heap (the agent went from 57 to 189 MB resident and stayed there);
+     * once the agent is quiet its heap relief gives the memory back: within 20 s RSS is back under
+     * 1.25x idle.
+     */
+    @Test
+    void memoryGoesBackAfterALargeRequest() throws Exception {
+        try (AgentProcess agent = AgentProcess.start(state, Map.of());
+                SocketChannel s = connect(agent)) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(s), 1 << 16);
+            s.write(ByteBuffer.wrap("{\"execute\":\"guest-ping\"}\n".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("{\"return\": {}}\n", readLine(in), agent.logText());
+            Thread.sleep(2000);
+            long idle = rssKb(agent.pid());
+            byte[] big = ("{\"execute\": \"guest-sync\", \"arguments\": {\"id\": 1, \"x\": \"" + "A".repeat(32 << 20)
+                    + "\"}}\n").getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer out = ByteBuffer.wrap(big);
+            while (out.hasRemaining()) {
+                s.write(out);
+            }
+            assertEquals("{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'x' is unexpected\"}}\n",
+                    readLine(in));
+            long burst = rssKb(agent.pid());
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            long after;
+            while ((after = rssKb(agent.pid())) > idle * 5 / 4 && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+            }
+            System.out.printf("BackPressureIT: idle %d kB, after a 32 MiB request %d kB, then %d kB (%.2fx)%n", idle,
+                    burst, after, (double) after / idle);
+            assertTrue(burst > idle * 3 / 2, "the request did not grow the heap: the test proves nothing");
+            assertTrue(after <= idle * 5 / 4, "RSS " + after + " kB 20 s after the burst; idle " + idle + " kB");
+        }
+    }
+
     private static SocketChannel connect(AgentProcess agent) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {

@@ -48,8 +48,8 @@ public interface Link {
     /** Bytes of unsent writes above which a link stops reading (1 MiB). */
     long READ_PAUSE_ABOVE_BYTES = 1L << 20;
 
-    /** Bytes of unsent writes at or below which a link paused for them reads again (256 KiB). */
-    long READ_RESUME_BELOW_BYTES = 256L << 10;
+    /** Bytes of unsent writes at or below which a link paused for them reads again (512 KiB). */
+    long READ_RESUME_BELOW_BYTES = 512L << 10;
 
     /**
      * Most bytes a stream link reads at once (qemu-ga's 4 KiB): what one {@code received} call can

@@ -36,6 +36,9 @@ public final class Dispatcher {
         if (!(request instanceof Map)) {
             return true;
         }
+        if (!registry.frozenStateSettled()) {
+            return false; // a thaw is under way: the frozen check would wait; not on the I/O thread
+        }
         Object name = ((Map<?, ?>) request).get("execute");
         if (!(name instanceof String)) {
             return true;

@@ -46,6 +46,7 @@ public final class VmSuite {
     public static List<Case> cases() {
         List<Case> all = new ArrayList<>(InfoCases.all());
         all.addAll(FeatureCases.all());
+        all.addAll(FreezeRestartCases.all());
         all.addAll(LifecycleCases.all());
         return all;
     }

@@ -18,10 +18,17 @@ import org.guestd.kvp.KvpIntrinsics.IpConfig;
  * {@code IF.nmconnection} (upstream since 6.6, second argument). Same keys, same numbering:
  * IPADDR0…, NETMASK0…, GATEWAY then GATEWAY1…, DNS1…; IPv6 addresses expanded to eight 4-digit
  * groups as IPV6ADDR, IPV6ADDR_1…, IPV6NETMASK…, IPV6_DEFAULTGW…. A list ends at its first empty
- * entry (the daemon's parse loop). An unparsable address is HV_INVALIDARG.
+ * entry (the daemon's parse loop). An unparsable address is HV_INVALIDARG; so is an IPv6 subnet
+ * that is not a prefix length (the reference would write it verbatim; found by SetIpInfoFuzzTest).
  */
 public final class IfcfgWriter {
     private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /**
+     * An IPv6 subnet given as a prefix length ({@code 64} or {@code /64}). The reference writes any
+     * other non-IPv4 subnet string verbatim as IPV6NETMASK; the file is sourced by a shell script,
+     * so a newline in it would be a command. guestd refuses it as an unparsable address instead.
+     */
+    private static final Pattern PREFIX = Pattern.compile("/?\\d{1,3}");
 
     private IfcfgWriter() {}
 
@@ -102,7 +109,7 @@ public final class IfcfgWriter {
                 } else {
                     sub = Integer.toString(i++);
                 }
-            } else if (parse(a) instanceof Inet6Address || type == Type.NETMASK) {
+            } else if (parse(a) instanceof Inet6Address || (type == Type.NETMASK && PREFIX.matcher(a).matches())) {
                 InetAddress v6 = parse(a);
                 if (v6 instanceof Inet6Address) {
                     value = expand(v6.getAddress());

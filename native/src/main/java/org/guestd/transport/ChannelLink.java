@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
+import org.guestd.core.log.HostWarnings;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+    private static final HostWarnings WARNINGS = new HostWarnings(LOG);
 
     private final Channel channel;
     private final String describe;
@@ -86,7 +88,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("{}: {}; closing", describe, cause.toString());
+        WARNINGS.warn("channel-exception", "{}: {}; closing", describe, cause.toString());
         ctx.close();
     }
 

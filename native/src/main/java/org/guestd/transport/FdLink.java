@@ -11,6 +11,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ final class FdLink implements Link {
      */
     static final int STREAM_READ = Link.STREAM_READ_BYTES;
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+    /** Device failures and oversized messages: one line a minute per device, with a count. */
+    static final HostWarnings WARNINGS = new HostWarnings(LOG);
     private static final int EPOLLIN = EpollIoOps.EPOLLIN.value();
     private static final int EPOLLOUT = EpollIoOps.EPOLLOUT.value();
     private static final int EPOLLERR = EpollIoOps.EPOLLERR.value();
@@ -89,7 +92,6 @@ final class FdLink implements Link {
     private int interest = -1;
     private boolean absent;
     private ScheduledFuture<?> absentTimer;
-    private boolean oversizeLogged;
     private boolean failureLogged;
     private final long createdNanos = System.nanoTime();
     /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
@@ -343,13 +345,8 @@ final class FdLink implements Link {
     }
 
     private void oversize(int n) {
-        if (!oversizeLogged) {
-            oversizeLogged = true;
-            LOG.warn("{}: dropped a {}-byte message, larger than the {}-byte buffer", describe, n,
-                    readBuf.capacity());
-        } else {
-            LOG.debug("{}: dropped a {}-byte message", describe, n);
-        }
+        WARNINGS.warn("oversize:" + describe, "{}: dropped a {}-byte message, larger than the {}-byte buffer", describe,
+                n, readBuf.capacity());
     }
 
     /** Writes queued data until done or EAGAIN. */
@@ -430,7 +427,7 @@ final class FdLink implements Link {
     }
 
     private void fail(String why) {
-        LOG.warn("{}: {}; closing", describe, why);
+        WARNINGS.warn("fail:" + describe, "{}: {}; closing", describe, why); // a flapping device: once a minute
         end(true, true);
     }
 

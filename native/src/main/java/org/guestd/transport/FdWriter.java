@@ -76,7 +76,8 @@ final class FdWriter {
             return false;
         }
         if (n < len) {
-            LOG.warn("{}: short write of a message: {} of {} bytes", describe, n, len);
+            FdLink.WARNINGS.warn("short-write:" + describe, "{}: short write of a message: {} of {} bytes", describe, n,
+                    len);
         }
         queue.remove();
         return true;

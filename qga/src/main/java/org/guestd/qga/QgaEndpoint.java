@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.QgaCommand;
@@ -73,6 +74,8 @@ public final class QgaEndpoint implements Link.Handler {
 
     private final Dispatcher dispatcher;
     private final Executor executor;
+    /** Bad input and internal errors, rate-limited over all connections: a host reconnecting in a loop cannot flood. */
+    private final HostWarnings warnings = new HostWarnings(LOG);
     private final LinkExecutor.Limits limits;
     private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
 
@@ -126,8 +129,6 @@ public final class QgaEndpoint implements Link.Handler {
         final Link link;
         final JsonStreamer streamer = new JsonStreamer(this);
         final LinkExecutor queue = new LinkExecutor("qga", LOG, executor, limits, QgaEndpoint::internalErrorReply);
-        private boolean badInputLogged;
-        private boolean internalErrorLogged;
 
         Session(Link link) {
             this.link = link;
@@ -160,16 +161,11 @@ public final class QgaEndpoint implements Link.Handler {
         }
 
         private void internalError(String doing, Throwable e) {
-            if (internalErrorLogged) {
-                LOG.debug("qga: {}: {} failed: {}", link.describe(), doing, e.toString());
-                return;
-            }
-            internalErrorLogged = true;
             if (e instanceof VirtualMachineError) { // its stack trace is noise, possibly 1024 frames
-                LOG.warn("qga: {}: {} failed: {}; answered with an internal error (logged once per connection)",
+                warnings.warn("qga-internal-error", "qga: {}: {} failed: {}; answered with an internal error",
                         link.describe(), doing, e.toString());
             } else {
-                LOG.warn("qga: {}: {} failed; answered with an internal error (logged once per connection)",
+                warnings.warn("qga-internal-error", "qga: {}: {} failed; answered with an internal error",
                         link.describe(), doing, e);
             }
         }
@@ -180,12 +176,9 @@ public final class QgaEndpoint implements Link.Handler {
                 // the 0xFF a client sends before guest-sync(-delimited) to reset the parser:
                 // protocol-normal, answered like qemu-ga does, not worth an info line
                 LOG.debug("qga: {}: parser reset by 0xFF", link.describe());
-            } else if (!badInputLogged) {
-                badInputLogged = true;
-                LOG.info("qga: {} sent bad input ({}); further parse errors on this connection are logged at debug",
-                        link.describe(), desc);
             } else {
-                LOG.debug("qga: {}: {}", link.describe(), desc);
+                warnings.warn("qga-bad-input", "qga: {} sent bad input ({}); answered with qemu-ga's error",
+                        link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
             // nothing ahead of it: no need for a worker to send an error

@@ -86,6 +86,8 @@ w2=$(prop WatchdogTimestampMonotonic)
 check "WATCHDOG=1 pings arrive ($w1 -> $w2)" test "$w1" != "$w2"
 systemd-analyze security guestd.service --no-pager >/ci/security.txt 2>&1
 grep -i "overall exposure" /ci/security.txt | sed 's/^/security: /' >>/ci/numbers.txt
+score=$(sed -n 's/.*guestd.service: \([0-9.]*\) .*/\1/p' /ci/security.txt)
+check "security score $score <= 3.0 (booted)" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 3.0) }'
 echo "rss_kb=$(awk '/VmRSS/ {print $2}' /proc/"$(prop MainPID)"/status)" >>/ci/numbers.txt
 
 step=restart

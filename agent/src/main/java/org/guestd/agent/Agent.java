@@ -92,6 +92,7 @@ final class Agent {
         Settings effective = settingsWithStateDir(stateDir);
         ServiceRuntime runtime = new ServiceRuntime(effective.config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
+        runtime.workers().afterEachTask(HeapRelief.forThisJvm()::afterTask); // memory back after a burst
         Optional<FreezeService> freeze = Optional.empty();
         try {
             Wiring.Inputs inputs = new Wiring.Inputs(effective.config(), settings.hostPaths(), Clock.SYSTEM,

@@ -47,6 +47,7 @@ public final class VmSuite {
         List<Case> all = new ArrayList<>(InfoCases.all());
         all.addAll(FeatureCases.all());
         all.addAll(MissionCases.all());
+        all.addAll(FreezeRestartCases.all());
         all.addAll(LifecycleCases.all());
         return all;
     }

@@ -2,6 +2,8 @@
 package org.guestd.freeze;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,8 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thaw: FITHAW each frozen mount in reverse freeze order, repeated until the kernel says it is
  * not frozen (NOT_FROZEN: EINVAL), as qemu-ga and hv_vss_daemon (EINVAL = thawed); then marker
- * removed, listeners told, hooks {@code thaw}. Every freeze and thaw is written to the
- * {@code guestd.audit} log: who, which mounts, how long the filesystems were frozen.
+ * removed, listeners told, audit line written, and only then the state THAWED — one change as far
+ * as commands see ({@link FreezeState}: {@link #status} waits while it is under way) — and last
+ * the hooks {@code thaw}. Every freeze and thaw is written to the {@code guestd.audit} log: who,
+ * which mounts, how long the filesystems were frozen.
+ *
+ * <p>The marker records when the freeze began (monotonic clock and boot id): an agent restarted
+ * while frozen arms its auto-thaw watchdog for what is left of the window since the original
+ * freeze, not a whole new window, and thaws at once when the window has already passed. A marker
+ * from another boot is stale (a reboot thaws everything) and is removed.
  */
 final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.freeze");
@@ -47,8 +56,9 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     private final List<FreezeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
-    private volatile Status status = Status.THAWED;
+    private final FreezeState state = new FreezeState();
     private volatile Frozen frozenInfo; // non-null exactly while FROZEN
+    private volatile String bootId; // read once
     /** Mountpoints frozen by this engine, in freeze order; null after a restart with an empty marker. */
     private List<String> frozen = List.of();
     private String frozenBy;
@@ -69,9 +79,16 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
         listeners.add(l);
     }
 
+    /** The state; waits while a thaw is under way (milliseconds), so it never says FROZEN once one began. */
     @Override
     public Status status() {
-        return status;
+        return state.get();
+    }
+
+    /** Whether {@link #status} answers without waiting now (callers on an event loop ask first). */
+    @Override
+    public boolean settled() {
+        return state.settled();
     }
 
     @Override
@@ -89,7 +106,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     @Override
     public int freeze(List<String> mountpoints, String requester) throws AgentException {
         synchronized (lock) {
-            if (status == Status.FROZEN) {
+            if (state.peek() == Status.FROZEN) {
                 throw AgentException.generic("filesystems are already frozen (by " + frozenBy + "); thaw them first");
             }
             long start = clock.monotonicNanos();
@@ -100,10 +117,12 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
                 throw e;
             }
             MountRules.Plan plan;
+            long at; // the freeze's time, as the marker records it and the watchdog counts from it
             try {
                 plan = rules.freezePlan(MountTable.read(paths), mountpoints);
                 List<String> planned = names(plan.freeze());
-                marker.write(requester, planned);
+                at = clock.monotonicNanos();
+                marker.write(requester, planned, new FrozenMarker.FrozenAt(at, bootId()));
             } catch (AgentException | IOException e) {
                 hooks.freezeFailed();
                 String msg = e instanceof IOException ? "cannot write the frozen marker " + marker.file() + ": "
@@ -117,7 +136,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
             if (!plan.unknown().isEmpty()) {
                 LOG.warn("freeze by {}: no mounted filesystem at {} (ignored, as qemu-ga)", requester, plan.unknown());
             }
-            enterFrozen(requester);
+            enterFrozen(requester, at);
             List<String> done = new ArrayList<>();
             for (Mount m : plan.freeze()) {
                 String mp = m.mountpoint();
@@ -136,9 +155,14 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
                 }
             }
             if (done.isEmpty()) {
-                leaveFrozen();
-                AUDIT.info("fsfreeze freeze by {}: nothing frozen (0 of {} filesystems)", requester,
-                        plan.freeze().size());
+                state.beginChange();
+                try {
+                    leaveFrozen();
+                    AUDIT.info("fsfreeze freeze by {}: nothing frozen (0 of {} filesystems)", requester,
+                            plan.freeze().size());
+                } finally {
+                    state.endChange();
+                }
                 runThawHooksLogged();
                 return 0;
             }
@@ -152,7 +176,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     @Override
     public int thaw(String requester) throws AgentException {
         synchronized (lock) {
-            if (status == Status.THAWED) {
+            if (state.peek() == Status.THAWED) {
                 return 0;
             }
             List<String> targets = frozen;
@@ -160,16 +184,21 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
                 targets = names(rules.freezePlan(MountTable.read(paths), null).freeze());
             }
             List<String> thawed = new ArrayList<>();
-            for (int i = targets.size() - 1; i >= 0; i--) {
-                if (thawFully(targets.get(i))) {
-                    thawed.add(targets.get(i));
+            state.beginChange(); // from the first FITHAW on, readers wait for the whole thaw
+            try {
+                for (int i = targets.size() - 1; i >= 0; i--) {
+                    if (thawFully(targets.get(i))) {
+                        thawed.add(targets.get(i));
+                    }
                 }
+                long frozenMs = (clock.monotonicNanos() - frozenAt) / 1_000_000;
+                String by = frozenBy;
+                leaveFrozen();
+                AUDIT.info("fsfreeze thaw by {}: {} thawed {} after {} ms frozen (frozen by {})", requester,
+                        thawed.size(), thawed, frozenMs, by);
+            } finally {
+                state.endChange();
             }
-            long frozenMs = (clock.monotonicNanos() - frozenAt) / 1_000_000;
-            String by = frozenBy;
-            leaveFrozen();
-            AUDIT.info("fsfreeze thaw by {}: {} thawed {} after {} ms frozen (frozen by {})", requester,
-                    thawed.size(), thawed, frozenMs, by);
             hooks.thaw();
             return thawed.size();
         }
@@ -182,6 +211,19 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
      */
     void recoverFromMarker() {
         synchronized (lock) {
+            long now = clock.monotonicNanos();
+            Optional<FrozenMarker.FrozenAt> at = marker.frozenAt();
+            String boot = bootId();
+            if (at.isPresent() && !at.get().bootId().isEmpty() && !boot.isEmpty() && !at.get().bootId().equals(boot)) {
+                LOG.warn("frozen marker {} is from another boot ({}): a reboot thawed everything; removed",
+                        marker.file(), at.get().bootId());
+                try {
+                    marker.delete();
+                } catch (IOException e) {
+                    LOG.warn("cannot remove the stale frozen marker {}: {}", marker.file(), e.getMessage());
+                }
+                return;
+            }
             List<String> listed;
             try {
                 listed = marker.mountpoints();
@@ -190,18 +232,40 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
             }
             frozen = listed.isEmpty() ? null : listed;
             String by = marker.requester();
-            LOG.warn("previous instance appears to have exited with frozen filesystems (frozen by {}, marker {}): "
-                    + "only the freeze-safe commands are accepted until guest-fsfreeze-thaw; auto-thaw in {}",
-                    by, marker.file(), watchdog.window());
+            // the window counts from the original freeze when the marker says when it was (same boot)
+            long since = at.map(FrozenMarker.FrozenAt::monotonicNanos).filter(t -> t <= now).orElse(now);
+            Duration left = watchdog.window().minusNanos(now - since);
+            LOG.warn("previous instance appears to have exited with frozen filesystems (frozen by {} {} s ago, marker "
+                    + "{}): only the freeze-safe commands are accepted until guest-fsfreeze-thaw; auto-thaw in {}",
+                    by, at.isPresent() ? Long.toString((now - since) / 1_000_000_000L) : "?", marker.file(),
+                    left.isNegative() ? Duration.ZERO : left);
             frozenBy = by + " (previous instance)";
-            frozenAt = clock.monotonicNanos();
-            markFrozen();
+            frozenAt = since;
+            markFrozen(left.isNegative() ? Duration.ZERO : left);
         }
+    }
+
+    /** This boot's id (/proc/sys/kernel/random/boot_id), or "" when it cannot be read. */
+    private String bootId() {
+        String b = bootId;
+        if (b == null) {
+            try {
+                b = Files.readString(paths.proc("sys/kernel/random/boot_id")).trim();
+            } catch (IOException | RuntimeException e) {
+                b = "";
+            }
+            bootId = b;
+        }
+        return b;
+    }
+
+    Duration watchdogDelay() {
+        return watchdog.lastDelay();
     }
 
     /** SIGTERM or service stop while frozen: thaw first. */
     void thawForShutdown() {
-        if (status != Status.FROZEN) {
+        if (state.peek() != Status.FROZEN) {
             return;
         }
         try {
@@ -214,7 +278,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     @Override
     public List<TrimResult> trim(Long minimum) throws AgentException {
         synchronized (lock) {
-            if (status == Status.FROZEN) {
+            if (state.peek() == Status.FROZEN) {
                 throw AgentException.generic("filesystems are frozen: guest-fstrim would block");
             }
             long min = minimum == null ? 0 : minimum;
@@ -245,7 +309,7 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
     }
 
     private void autoThaw() {
-        if (status != Status.FROZEN) {
+        if (state.peek() != Status.FROZEN) {
             return;
         }
         LOG.warn("no thaw within {} of the freeze by {}: thawing now (auto-thaw watchdog)", watchdog.window(),
@@ -257,31 +321,36 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
         }
     }
 
-    private void enterFrozen(String requester) {
+    private void enterFrozen(String requester, long at) {
         frozenBy = requester;
-        frozenAt = clock.monotonicNanos();
-        markFrozen();
+        frozenAt = at;
+        markFrozen(watchdog.window());
     }
 
     /**
-     * State FROZEN, watchdog armed, then the listeners told: they see the freeze (who, until when the
-     * auto-thaw fires) while nothing is frozen yet.
+     * The freeze in force recorded (who, since when, until when the auto-thaw fires), the listeners
+     * told (the log starts holding its output; the status file shows the freeze), then state FROZEN
+     * and the watchdog armed to fire after {@code left}: all while nothing is frozen yet.
      */
-    private void markFrozen() {
+    private void markFrozen(Duration left) {
         long window = watchdog.window().toNanos();
         long now = clock.realtimeNanos();
-        frozenInfo = new Frozen(frozenBy, now, window > 0 ? now + window : -1);
-        status = Status.FROZEN;
-        watchdog.arm(this::autoThaw);
+        long since = now - (clock.monotonicNanos() - frozenAt);
+        frozenInfo = new Frozen(frozenBy, since, window > 0 ? now + left.toNanos() : -1);
         for (FreezeListener l : listeners) {
             l.beforeFreeze();
         }
+        state.set(Status.FROZEN);
+        watchdog.arm(this::autoThaw, left);
     }
 
-    /** Back to THAWED: watchdog off, marker removed, listeners released. */
+    /**
+     * Back to THAWED: watchdog off, marker removed, listeners released. Called inside a state
+     * change, so readers see THAWED only once the caller has finished (audit line included).
+     */
     private void leaveFrozen() {
         watchdog.cancel();
-        status = Status.THAWED;
+        state.set(Status.THAWED);
         frozenInfo = null;
         frozen = List.of();
         try {
@@ -296,12 +365,17 @@ final class FreezeEngine implements FsFreezer, FsTrimmer, AutoCloseable {
 
     private void rollback(List<String> done, String requester, String cause) {
         List<String> undone = new ArrayList<>();
-        for (int i = done.size() - 1; i >= 0; i--) {
-            thawFully(done.get(i));
-            undone.add(done.get(i));
+        state.beginChange();
+        try {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                thawFully(done.get(i));
+                undone.add(done.get(i));
+            }
+            leaveFrozen();
+            AUDIT.info("fsfreeze freeze by {} failed: {}; rolled back (thawed {})", requester, cause, undone);
+        } finally {
+            state.endChange();
         }
-        leaveFrozen();
-        AUDIT.info("fsfreeze freeze by {} failed: {}; rolled back (thawed {})", requester, cause, undone);
         hooks.freezeFailed();
     }
 

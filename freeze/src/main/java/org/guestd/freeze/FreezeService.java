@@ -87,6 +87,11 @@ public final class FreezeService implements AgentService {
         return engine;
     }
 
+    /** The delay the auto-thaw watchdog was last armed with (null before any freeze); tests. */
+    Duration watchdogDelay() {
+        return engine.watchdogDelay();
+    }
+
     @Override
     public void start(ServiceContext ctx) throws AgentException {
         if (marker.exists()) {

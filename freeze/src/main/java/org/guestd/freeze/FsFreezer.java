@@ -14,7 +14,11 @@ public interface FsFreezer {
     /** Whether this engine holds filesystems frozen. */
     enum Status { THAWED, FROZEN }
 
-    /** The current state (FROZEN also after a restart while the frozen marker exists). */
+    /**
+     * The current state (FROZEN also after a restart while the frozen marker exists). Changes
+     * atomically with a thaw: while one is under way this waits for its end (milliseconds), so
+     * a caller never sees FROZEN after a filesystem was thawed.
+     */
     Status status();
 
     /**
@@ -32,6 +36,14 @@ public interface FsFreezer {
      */
     default Optional<Frozen> frozen() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@link #status} answers without waiting right now; a caller on an event loop that
+     * must not block asks this first and otherwise hands its work to a worker.
+     */
+    default boolean settled() {
+        return true;
     }
 
     /**

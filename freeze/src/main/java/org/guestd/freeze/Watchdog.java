@@ -15,6 +15,7 @@ final class Watchdog implements AutoCloseable {
     private final Duration window;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> pending;
+    private Duration lastDelay;
 
     /** @param window how long filesystems may stay frozen; zero or negative disables the watchdog */
     Watchdog(Duration window) {
@@ -26,10 +27,19 @@ final class Watchdog implements AutoCloseable {
     }
 
     synchronized void arm(Runnable onExpiry) {
+        arm(onExpiry, window);
+    }
+
+    /**
+     * Arms the timer to fire after {@code delay} (the rest of the window of a freeze that began
+     * before this instance started; zero or less: at once). Does nothing when the watchdog is off.
+     */
+    synchronized void arm(Runnable onExpiry, Duration delay) {
         cancel();
         if (window.isZero() || window.isNegative()) {
             return;
         }
+        lastDelay = delay.isNegative() ? Duration.ZERO : delay;
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "guestd-freeze-watchdog");
@@ -37,7 +47,7 @@ final class Watchdog implements AutoCloseable {
                 return t;
             });
         }
-        pending = timer.schedule(onExpiry, window.toMillis(), TimeUnit.MILLISECONDS);
+        pending = timer.schedule(onExpiry, lastDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     synchronized void cancel() {
@@ -45,6 +55,11 @@ final class Watchdog implements AutoCloseable {
             pending.cancel(false);
             pending = null;
         }
+    }
+
+    /** The delay the timer was last armed with (null before), for tests and the log. */
+    synchronized Duration lastDelay() {
+        return lastDelay;
     }
 
     synchronized boolean armed() {

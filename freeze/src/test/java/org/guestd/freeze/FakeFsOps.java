@@ -31,6 +31,8 @@ final class FakeFsOps implements FsOps {
     final Map<String, Integer> trimErrno = new HashMap<>();
     /** Run at each FIFREEZE, before it takes effect (to observe the engine mid-freeze). */
     Runnable onFreeze = () -> {};
+    /** Run after each FITHAW that thawed something (a writer on that filesystem goes on now). */
+    Runnable onThaw = () -> {};
 
     @Override
     public synchronized void freeze(String mp) throws FsOpException {
@@ -53,6 +55,7 @@ final class FakeFsOps implements FsOps {
         if (!frozen.remove(mp)) {
             throw NativeFsOps.thawFailure(new NativeException("FITHAW(" + mp + ")", EINVAL));
         }
+        onThaw.run();
     }
 
     @Override

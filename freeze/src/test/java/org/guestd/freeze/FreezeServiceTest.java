@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.ProcessCommandRunner;
@@ -265,10 +267,15 @@ class FreezeServiceTest {
     }
 
     private FsFreezer start2(CountDownLatch released) throws AgentException {
-        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
+        return start2(released, new FakeClock(0));
+    }
+
+    private FsFreezer start2(CountDownLatch released, FakeClock clock) throws AgentException {
+        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO)
+                .file("proc/sys/kernel/random/boot_id", BOOT + "\n");
         ctx = new TestContext("freeze");
         service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), new FakeClock(0), new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
+                t.paths(), clock, new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
             @Override
             public void beforeFreeze() {}
 
@@ -315,6 +322,119 @@ class FreezeServiceTest {
         assertTrue(released.await(30, TimeUnit.SECONDS));
         assertEquals(FsFreezer.Status.THAWED, f.status());
         assertTrue(ops.frozen.isEmpty());
+    }
+
+    static final String BOOT = "6f1c5a64-3a3e-4d0e-9a0b-1d2c3e4f5a6b";
+
+    /** A FakeClock whose monotonic time is {@code nanos}. */
+    private static FakeClock clockAt(long nanos) {
+        FakeClock c = new FakeClock(0);
+        c.advance(nanos);
+        return c;
+    }
+
+    @Test
+    void aFreezeRecordsWhenAndInWhichBootInTheMarker() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        FsFreezer f = start2(never, clockAt(7_000_000_000L));
+        f.freeze(List.of("/var"), "qga");
+        String m = Files.readString(marker());
+        assertTrue(m.contains("\nfrozen-at-monotonic-ns=7000000000\n"), m);
+        assertTrue(m.contains("\nboot-id=" + BOOT + "\n"), m);
+        assertTrue(m.contains("\nmount=/var\n"), m);
+    }
+
+    @Test
+    void theWatchdogOfARestartedAgentCountsFromTheOriginalFreeze() throws Exception {
+        // frozen at 100 s by the instance that died; this one starts at 109.8 s with a 10 s window
+        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=100000000000\nboot-id=" + BOOT
+                + "\nmount=/var\n");
+        ops.frozen.add("/var");
+        config.put("auto-thaw", "10s");
+        CountDownLatch released = new CountDownLatch(1);
+        FsFreezer f = start2(released, clockAt(109_800_000_000L));
+        assertEquals(Duration.ofMillis(200), service.watchdogDelay(), "the rest of the window");
+        assertTrue(released.await(30, TimeUnit.SECONDS), "auto-thaw");
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertTrue(ops.frozen.isEmpty());
+        assertFalse(Files.exists(marker()));
+    }
+
+    @Test
+    void aRestartAfterTheWindowPassedThawsAtOnce() throws Exception {
+        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=100000000000\nboot-id=" + BOOT
+                + "\nmount=/var\n");
+        ops.frozen.add("/var");
+        config.put("auto-thaw", "10s");
+        CountDownLatch released = new CountDownLatch(1);
+        FsFreezer f = start2(released, clockAt(118_000_000_000L)); // 18 s after the freeze
+        assertEquals(Duration.ZERO, service.watchdogDelay());
+        assertTrue(released.await(30, TimeUnit.SECONDS), "thawed at once");
+        assertEquals(FsFreezer.Status.THAWED, f.status());
+        assertTrue(ops.frozen.isEmpty());
+    }
+
+    @Test
+    void aMarkerWithoutATimeGetsAWholeWindow() throws Exception {
+        Files.writeString(marker(), "requester=qga\nmount=/var\n"); // an older guestd's marker
+        ops.frozen.add("/var");
+        config.put("auto-thaw", "10s");
+        FsFreezer f = start2(new CountDownLatch(1), clockAt(500_000_000_000L));
+        assertEquals(Duration.ofSeconds(10), service.watchdogDelay());
+        assertEquals(FsFreezer.Status.FROZEN, f.status());
+    }
+
+    @Test
+    void aMarkerFromAnotherBootIsStaleAndRemoved() throws Exception {
+        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=5\nboot-id=another-boot\nmount=/var\n");
+        FsFreezer f = start2(new CountDownLatch(1), clockAt(900_000_000_000L));
+        assertEquals(FsFreezer.Status.THAWED, f.status(), "a reboot thawed everything");
+        assertFalse(Files.exists(marker()));
+        assertTrue(ops.calls().isEmpty(), "no FITHAW for a freeze of another boot");
+    }
+
+    /**
+     * The race a VM test hit after a restart: the writer resumed at the first FITHAW, the host asked
+     * guest-fsfreeze-status and got "frozen". A reader that asks once a filesystem is thawed must
+     * wait for the whole thaw and then see THAWED with the marker gone and the log released.
+     */
+    @Test
+    void noReaderSeesFrozenOnceAFilesystemWasThawed() throws Exception {
+        FsFreezer f = start();
+        f.freeze(List.of("/var", "/home"), "qga");
+        AtomicReference<String> seen = new AtomicReference<>();
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        ops.onThaw = () -> {
+            if (reader.get() != null) {
+                return;
+            }
+            Thread r = new Thread(() -> {
+                FsFreezer.Status s = f.status();
+                seen.set(s + " marker=" + Files.exists(marker()) + " gate=" + gate);
+            }, "status-reader");
+            reader.set(r);
+            r.start();
+            long deadline = System.nanoTime() + 10_000_000_000L; // hang guard
+            while (r.getState() != Thread.State.WAITING && r.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(r.isAlive(), "the reader answered in the middle of the thaw: " + seen.get());
+            assertFalse(f.settled());
+        };
+        assertEquals(2, f.thaw("qga"));
+        reader.get().join(10_000);
+        assertEquals("THAWED marker=false gate=[hold, release]", seen.get());
+        assertTrue(f.settled());
+    }
+
+    @Test
+    void theThawingThreadItselfReadsWithoutWaiting() throws Exception {
+        FsFreezer f = start();
+        f.freeze(List.of("/var"), "qga");
+        List<FsFreezer.Status> inside = new ArrayList<>();
+        ops.onThaw = () -> inside.add(f.status());
+        f.thaw("qga");
+        assertEquals(List.of(FsFreezer.Status.FROZEN), inside, "its own view, not a deadlock");
     }
 
     @Test

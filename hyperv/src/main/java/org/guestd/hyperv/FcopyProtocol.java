@@ -2,6 +2,7 @@
 package org.guestd.hyperv;
 
 import java.nio.ByteBuffer;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.files.FileReceiver;
 import org.guestd.files.ReceiveException;
 import org.slf4j.Logger;
@@ -38,8 +39,10 @@ final class FcopyProtocol implements DeviceProtocol {
     static final int OFF_WRITE_DATA = 52;
     static final int DATA_FRAGMENT = 6144;
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+    private static final Logger AUDIT = LoggerFactory.getLogger("guestd.audit");
 
     private final FileReceiver receiver;
+    private final HostWarnings warnings = new HostWarnings(LOG);
     private boolean inHandshake = true;
     private FileReceiver.Incoming incoming;
 
@@ -70,7 +73,7 @@ final class FcopyProtocol implements DeviceProtocol {
         inHandshake = false;
         int status;
         if (m.length < 4) {
-            LOG.warn("fcopy: {}-byte message; answered HV_E_FAIL", m.length);
+            warnings.warn("fcopy-bad-size", "fcopy: {}-byte message; answered HV_E_FAIL", m.length);
             status = HvStatus.E_FAIL;
         } else {
             int op = Wire.u32(m, 0);
@@ -88,7 +91,7 @@ final class FcopyProtocol implements DeviceProtocol {
                     status = finish(true);
                     break;
                 default:
-                    LOG.warn("fcopy: unknown operation {}", op);
+                    warnings.warn("fcopy-unknown-op", "fcopy: unknown operation {}", op);
                     status = HvStatus.E_FAIL;
                     break;
             }
@@ -101,7 +104,7 @@ final class FcopyProtocol implements DeviceProtocol {
     private int start(byte[] m) {
         abandon(); // a START without COMPLETE before it: drop the old file handle, keep the file
         if (m.length < START_SIZE) {
-            LOG.warn("fcopy: START of {} bytes (expected {}); HV_E_FAIL", m.length, START_SIZE);
+            warnings.warn("fcopy-bad-size", "fcopy: START of {} bytes (expected {}); HV_E_FAIL", m.length, START_SIZE);
             return HvStatus.E_FAIL;
         }
         String name = Wire.cString(m, OFF_FILE_NAME, NAME_SIZE);
@@ -111,19 +114,19 @@ final class FcopyProtocol implements DeviceProtocol {
             incoming = receiver.start(dir, name, (flags & OVER_WRITE) != 0, (flags & CREATE_PATH) != 0);
         } catch (ReceiveException e) {
             if (e.reason() == ReceiveException.Reason.EXISTS) {
-                LOG.info("fcopy: {}", e.getMessage());
+                LOG.debug("fcopy: {}", e.getMessage()); // the host's choice: answered, nothing wrong here
                 return HvStatus.ERROR_ALREADY_EXISTS;
             }
-            LOG.warn("fcopy: {}", e.getMessage());
+            warnings.warn("fcopy-refused", "fcopy: {}", e.getMessage());
             return HvStatus.E_FAIL;
         }
-        LOG.info("fcopy: receiving {} ({} bytes)", incoming.path(), Wire.u64(m, OFF_FILE_SIZE));
+        LOG.debug("fcopy: receiving {} ({} bytes)", incoming.path(), Wire.u64(m, OFF_FILE_SIZE));
         return HvStatus.S_OK;
     }
 
     private int write(byte[] m) {
         if (incoming == null) {
-            LOG.warn("fcopy: WRITE without a started copy");
+            warnings.warn("fcopy-write-without-start", "fcopy: WRITE without a started copy");
             return HvStatus.E_FAIL;
         }
         if (m.length < OFF_WRITE_DATA) {
@@ -132,14 +135,15 @@ final class FcopyProtocol implements DeviceProtocol {
         long offset = Wire.u64(m, OFF_WRITE_OFFSET);
         long size = Wire.u32(m, OFF_WRITE_SIZE) & 0xffffffffL;
         if (size > DATA_FRAGMENT || OFF_WRITE_DATA + size > m.length || offset < 0) {
-            LOG.warn("fcopy: WRITE of {} bytes at {} does not fit the {}-byte message", size, offset, m.length);
+            warnings.warn("fcopy-bad-write", "fcopy: WRITE of {} bytes at {} does not fit the {}-byte message", size,
+                    offset, m.length);
             return HvStatus.E_FAIL;
         }
         try {
             incoming.write(offset, ByteBuffer.wrap(m, OFF_WRITE_DATA, (int) size));
             return HvStatus.S_OK;
         } catch (ReceiveException e) {
-            LOG.warn("fcopy: {}", e.getMessage());
+            warnings.warn("fcopy-write-failed", "fcopy: {}", e.getMessage());
             return e.reason() == ReceiveException.Reason.DISK_FULL ? HvStatus.ERROR_DISK_FULL : HvStatus.E_FAIL;
         }
     }
@@ -152,16 +156,16 @@ final class FcopyProtocol implements DeviceProtocol {
         }
         if (cancel) {
             in.cancel();
-            LOG.info("fcopy: cancelled, removed {}", in.path());
+            LOG.debug("fcopy: cancelled, removed {}", in.path());
             return HvStatus.S_OK;
         }
         try {
             in.complete();
         } catch (ReceiveException e) {
-            LOG.warn("fcopy: {}", e.getMessage());
+            warnings.warn("fcopy-complete-failed", "fcopy: {}", e.getMessage());
             return HvStatus.E_FAIL;
         }
-        LOG.info("fcopy: completed {}", in.path());
+        AUDIT.info("fcopy: host copied {} into the guest", in.path());
         return HvStatus.S_OK;
     }
 
@@ -172,7 +176,7 @@ final class FcopyProtocol implements DeviceProtocol {
             try {
                 in.complete();
             } catch (ReceiveException e) {
-                LOG.warn("fcopy: {}", e.getMessage());
+                warnings.warn("fcopy-complete-failed", "fcopy: {}", e.getMessage());
             }
         }
     }

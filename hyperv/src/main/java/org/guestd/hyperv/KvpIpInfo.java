@@ -5,6 +5,7 @@ import static org.guestd.hyperv.KvpWire.*;
 
 import java.util.List;
 import java.util.Optional;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KvpIpInfo {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.hyperv");
+    private static final HostWarnings WARNINGS = new HostWarnings(LOG);
 
     private KvpIpInfo() {}
 
@@ -47,7 +49,7 @@ final class KvpIpInfo {
     static int set(KvpIntrinsics intrinsics, byte[] m) throws KvpException {
         String guid = Wire.cString(m, OFF_IP_ADAPTER_ID, SIZE_IP_ADAPTER_ID);
         if (!intrinsics.hasAdapter(guid)) {
-            LOG.info("kvp: SET_IP_INFO: no adapter {}", guid);
+            WARNINGS.warn("kvp-ip-no-adapter", "kvp: SET_IP_INFO for an adapter that does not exist: {}", guid);
             return HvStatus.GUID_NOTFOUND;
         }
         KvpIntrinsics.IpConfig c = new KvpIntrinsics.IpConfig(

@@ -5,6 +5,7 @@ import static org.guestd.hyperv.KvpWire.*;
 
 import java.util.List;
 import java.util.Optional;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
@@ -26,8 +27,8 @@ final class KvpProtocol implements DeviceProtocol {
 
     private final KvpStore store;
     private final KvpIntrinsics intrinsics;
+    private final HostWarnings warnings = new HostWarnings(LOG);
     private boolean inHandshake = true;
-    private boolean badSizeLogged;
     private volatile String driverVersion = "";
 
 
@@ -58,11 +59,8 @@ final class KvpProtocol implements DeviceProtocol {
             // The kernel only ever sends whole 7432-byte messages; the reference reopens the device
             // on anything else, which fails the host's pending request. Failing it directly is the
             // same answer without dropping the registration.
-            if (!badSizeLogged) {
-                badSizeLogged = true;
-                LOG.warn("kvp: {}-byte message (expected {}); answered HV_E_FAIL (logged once)", request.length,
-                        MSG_SIZE);
-            }
+            warnings.warn("kvp-bad-size", "kvp: {}-byte message (expected {}); answered HV_E_FAIL", request.length,
+                    MSG_SIZE);
             byte[] reply = new byte[MSG_SIZE];
             System.arraycopy(request, 0, reply, 0, Math.min(request.length, MSG_SIZE));
             Wire.putU32(reply, OFF_ERROR, HvStatus.E_FAIL);
@@ -81,10 +79,10 @@ final class KvpProtocol implements DeviceProtocol {
         try {
             status = dispatch(op, pool, m);
         } catch (KvpException e) {
-            LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.getMessage());
+            warnings.warn("kvp-op-" + op, "kvp: op {} on pool {} failed: {}", op, pool, e.getMessage());
             status = statusOf(e);
         } catch (RuntimeException e) {
-            LOG.warn("kvp: op {} on pool {} failed: {}", op, pool, e.toString());
+            warnings.warn("kvp-op-" + op, "kvp: op {} on pool {} failed: {}", op, pool, e.toString());
             status = HvStatus.E_FAIL;
         }
         Wire.putU32(m, OFF_ERROR, status);

@@ -3,6 +3,7 @@ package org.guestd.hyperv;
 
 import java.util.Optional;
 import org.guestd.core.AgentException;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.freeze.FsFreezer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ final class VssProtocol implements DeviceProtocol {
 
     private final Optional<FsFreezer> freezer;
     private boolean inHandshake = true;
+    private final HostWarnings warnings = new HostWarnings(LOG);
     private boolean frozenByUs;
-    private boolean badSizeLogged;
 
     /** @param freezer the freeze feature; empty: freezes fail as without one */
     VssProtocol(Optional<FsFreezer> freezer) {
@@ -59,11 +60,8 @@ final class VssProtocol implements DeviceProtocol {
         }
         if (request.length != MSG_SIZE) {
             // the kernel sends exactly 12 bytes and accepts exactly 12 back
-            if (!badSizeLogged) {
-                badSizeLogged = true;
-                LOG.warn("vss: {}-byte message (expected {}); answered HV_E_FAIL (logged once)", request.length,
-                        MSG_SIZE);
-            }
+            warnings.warn("vss-bad-size", "vss: {}-byte message (expected {}); answered HV_E_FAIL", request.length,
+                    MSG_SIZE);
             byte[] reply = new byte[MSG_SIZE];
             System.arraycopy(request, 0, reply, 0, Math.min(request.length, MSG_SIZE));
             Wire.putU32(reply, 0, HvStatus.E_FAIL);
@@ -83,11 +81,11 @@ final class VssProtocol implements DeviceProtocol {
             case OP_HOT_BACKUP:
                 // The kernel would tell the host "no auto recovery" only if the reply's op byte were
                 // still HOT_BACKUP, but bytes 0..3 are the status, so like the reference we answer 0.
-                LOG.info("vss: host check (HOT_BACKUP)");
+                LOG.debug("vss: host check (HOT_BACKUP)"); // per request: debug
                 status = HvStatus.S_OK;
                 break;
             default:
-                LOG.warn("vss: illegal op {}", op);
+                warnings.warn("vss-illegal-op", "vss: illegal op {}", op);
                 status = HvStatus.S_OK; // as hv_vss_daemon
                 break;
         }
@@ -98,7 +96,7 @@ final class VssProtocol implements DeviceProtocol {
     private int freeze() {
         Optional<FsFreezer> f = freezer;
         if (f.isEmpty()) {
-            LOG.warn("vss: host asked to freeze, but no freeze engine is running: HV_E_FAIL");
+            warnings.warn("vss-no-freezer", "vss: host asked to freeze, but no freeze engine is running: HV_E_FAIL");
             return HvStatus.E_FAIL;
         }
         if (f.get().status() == FsFreezer.Status.FROZEN) {
@@ -113,7 +111,7 @@ final class VssProtocol implements DeviceProtocol {
             LOG.debug("vss: froze {} filesystems", n); // debug: nothing is written to disk while frozen
             return HvStatus.S_OK;
         } catch (AgentException | RuntimeException e) {
-            LOG.warn("vss: freeze failed: {}", e.getMessage());
+            warnings.warn("vss-freeze-failed", "vss: freeze failed: {}", e.getMessage());
             return HvStatus.E_FAIL;
         }
     }
@@ -126,10 +124,10 @@ final class VssProtocol implements DeviceProtocol {
         try {
             int n = f.get().thaw(REQUESTER);
             frozenByUs = false;
-            LOG.info("vss: thawed {} filesystems", n);
+            LOG.debug("vss: thawed {} filesystems", n); // the freeze engine's audit line has it
             return HvStatus.S_OK;
         } catch (AgentException | RuntimeException e) {
-            LOG.warn("vss: thaw failed: {}", e.getMessage());
+            warnings.warn("vss-thaw-failed", "vss: thaw failed: {}", e.getMessage());
             return HvStatus.E_FAIL;
         }
     }

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
+import org.guestd.core.log.HostWarnings;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Link} over a Netty stream channel (an accepted Unix domain socket client). Writes go
  * through the same ordered {@link OutboundQueue} as the fd links and are handed to Netty while
- * the channel is writable.
+ * the channel is writable. Reading is paused by turning Netty's auto-read off (the epoll read
+ * interest goes with it), for the owner's {@link #pauseReading} or while more than {@link
+ * Link#READ_PAUSE_ABOVE_BYTES} wait in the queue.
  */
 final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+    private static final HostWarnings WARNINGS = new HostWarnings(LOG);
 
     private final Channel channel;
     private final String describe;
@@ -26,6 +30,8 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
     private final OutboundQueue out = new OutboundQueue(OutboundQueue.DEFAULT_LIMIT);
     private volatile boolean active;
     private volatile boolean closeRequested;
+    private volatile boolean ownerPaused;
+    private volatile boolean outputPaused; // written on the loop only
     private boolean failureLogged; // loop-confined
 
     ChannelLink(Channel channel, String describe, Link.Handler handler, Consumer<ChannelLink> onClosed) {
@@ -57,6 +63,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
         } finally {
             buf.release();
         }
+        pauseForOutput(); // the peer does not read what it asked for: stop reading it
     }
 
     @Override
@@ -81,7 +88,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("{}: {}; closing", describe, cause.toString());
+        WARNINGS.warn("channel-exception", "{}: {}; closing", describe, cause.toString());
         ctx.close();
     }
 
@@ -90,11 +97,25 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
         if (closeRequested) {
             return;
         }
-        if (out.add(data, describe) && out.claimDrain()) {
+        if (!out.add(data, describe)) {
+            return;
+        }
+        if (out.claimDrain()) {
             channel.eventLoop().execute(() -> {
                 out.drainStarted();
                 drain();
             });
+        }
+        if (!outputPaused && out.pendingBytes() > READ_PAUSE_ABOVE_BYTES) {
+            onLoop(this::pauseForOutput);
+        }
+    }
+
+    /** Stops reading while more than the budget waits for the peer (loop only). */
+    private void pauseForOutput() {
+        if (!outputPaused && out.pendingBytes() > READ_PAUSE_ABOVE_BYTES) {
+            outputPaused = true;
+            applyReadState();
         }
     }
 
@@ -111,6 +132,43 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
         }
         if (wrote) {
             channel.flush();
+        }
+        if (outputPaused && out.pendingBytes() <= READ_RESUME_BELOW_BYTES) {
+            outputPaused = false;
+            applyReadState();
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        ownerPaused = true;
+        onLoop(this::applyReadState);
+    }
+
+    @Override
+    public void resumeReading() {
+        ownerPaused = false;
+        onLoop(this::applyReadState);
+    }
+
+    @Override
+    public boolean isReading() {
+        return isOpen() && channel.config().isAutoRead();
+    }
+
+    private void onLoop(Runnable r) {
+        if (channel.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            channel.eventLoop().execute(r);
+        }
+    }
+
+    /** Auto-read on exactly when neither the owner nor the write budget holds reading (loop only). */
+    private void applyReadState() {
+        boolean read = !ownerPaused && !outputPaused;
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read); // true also asks for a read at once
         }
     }
 

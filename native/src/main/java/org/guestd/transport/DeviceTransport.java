@@ -41,6 +41,7 @@ abstract class DeviceTransport implements Transport {
     private FdLink current;
     private ScheduledFuture<?> reopenTimer;
     private boolean failureLogged;
+    private boolean flapping; // the last link ended before the longest backoff (loop only)
     private boolean everOpened;
 
     /** @param retryMissing whether a path that cannot be opened at start is retried instead of failing start */
@@ -147,7 +148,8 @@ abstract class DeviceTransport implements Transport {
             LOG.info("{}: inherited descriptor closed; not reopening", describe);
             return;
         }
-        if (link.ageNanos() >= TimeUnit.MILLISECONDS.toNanos(backoff.maxMillis())) {
+        flapping = link.ageNanos() < TimeUnit.MILLISECONDS.toNanos(backoff.maxMillis());
+        if (!flapping) {
             backoff.reset();
         }
         scheduleReopen();
@@ -180,7 +182,12 @@ abstract class DeviceTransport implements Transport {
             scheduleReopen();
             return;
         }
-        LOG.info(everOpened ? "{}: reopened" : "{}: opened", describe);
+        if (!everOpened || !flapping) {
+            LOG.info(everOpened ? "{}: reopened" : "{}: opened", describe);
+        } else { // its last link lived less than the longest backoff: one line a minute, not one per cycle
+            FdLink.WARNINGS.warn("flapping:" + describe, "{}: reopened after its link ended within {} ms", describe,
+                    backoff.maxMillis());
+        }
         failureLogged = false;
         attach(opened);
     }

@@ -11,6 +11,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
 import org.slf4j.Logger;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * host: read() = 0 and a level-triggered EPOLLHUP that never clears) the registration switches to
  * edge-triggered, so the loop does not spin, and reads/flushes are retried on the next edge or
  * after a capped backoff (100 ms to 1 s), whichever comes first.
+ *
+ * <p>Reading pauses (EPOLLIN left out of the interest set) while the owner asked for it ({@link
+ * #pauseReading}) or while more than {@link Link#READ_PAUSE_ABOVE_BYTES} of writes wait; a hangup
+ * or error is still reported by epoll then and handled as the {@link EofPolicy} says, so a paused
+ * link never spins on it.
  */
 final class FdLink implements Link {
     /** How a read of 0 bytes (end of file) is handled. */
@@ -46,7 +52,15 @@ final class FdLink implements Link {
     }
 
     static final int STREAM_CHUNK = 64 * 1024;
+    /**
+     * Most bytes one read of a byte stream takes: qemu-ga's 4 KiB ({@code QGA_READ_COUNT_DEFAULT}),
+     * so that what one read can make the handler produce (82 bytes of error reply per stray byte)
+     * stays small before a pause takes effect between reads.
+     */
+    static final int STREAM_READ = Link.STREAM_READ_BYTES;
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
+    /** Device failures and oversized messages: one line a minute per device, with a count. */
+    static final HostWarnings WARNINGS = new HostWarnings(LOG);
     private static final int EPOLLIN = EpollIoOps.EPOLLIN.value();
     private static final int EPOLLOUT = EpollIoOps.EPOLLOUT.value();
     private static final int EPOLLERR = EpollIoOps.EPOLLERR.value();
@@ -71,12 +85,13 @@ final class FdLink implements Link {
 
     private volatile boolean open;
     private volatile boolean closeRequested;
+    private volatile boolean ownerPaused;
+    private volatile boolean outputPaused; // written on the loop only
     private boolean ended;
     private IoRegistration registration;
     private int interest = -1;
     private boolean absent;
     private ScheduledFuture<?> absentTimer;
-    private boolean oversizeLogged;
     private boolean failureLogged;
     private final long createdNanos = System.nanoTime();
     /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
@@ -98,7 +113,7 @@ final class FdLink implements Link {
         this.eofPolicy = eofPolicy;
         this.handler = handler;
         this.owner = owner;
-        this.readBuf = ByteBuffer.allocateDirect(bufferSize);
+        this.readBuf = ByteBuffer.allocateDirect(messages ? bufferSize : Math.min(bufferSize, STREAM_READ));
         this.writer = new FdWriter(fd, messages, messages ? bufferSize : STREAM_CHUNK, describe, out);
     }
 
@@ -139,9 +154,24 @@ final class FdLink implements Link {
                 out.drainStarted();
                 if (open) {
                     flush();
+                    pauseForOutput();
                     updateInterest();
                 }
             });
+        } else if (!outputPaused && out.pendingBytes() > READ_PAUSE_ABOVE_BYTES) {
+            onLoop(() -> {
+                if (open) {
+                    pauseForOutput();
+                    updateInterest();
+                }
+            });
+        }
+    }
+
+    /** Stops reading while more than the budget waits for the peer (loop only; then updateInterest). */
+    private void pauseForOutput() {
+        if (!outputPaused && out.pendingBytes() > READ_PAUSE_ABOVE_BYTES) {
+            outputPaused = true;
         }
     }
 
@@ -163,6 +193,35 @@ final class FdLink implements Link {
     @Override
     public boolean isOpen() {
         return open && !closeRequested;
+    }
+
+    @Override
+    public void pauseReading() {
+        ownerPaused = true;
+        onLoop(this::updateInterest);
+    }
+
+    @Override
+    public void resumeReading() {
+        ownerPaused = false;
+        onLoop(this::updateInterest);
+    }
+
+    @Override
+    public boolean isReading() {
+        return isOpen() && !readPaused();
+    }
+
+    private boolean readPaused() {
+        return ownerPaused || outputPaused;
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
     }
 
     @Override
@@ -197,8 +256,15 @@ final class FdLink implements Link {
     }
 
     private void readSome(int ops) {
+        pauseForOutput(); // the peer does not read what it asked for: stop reading it
+        if (readPaused()) {
+            if ((ops & (EPOLLHUP | EPOLLERR)) != 0) {
+                hangupWhilePaused(ops);
+            }
+            return;
+        }
         readCalls++;
-        for (int i = 0; i < MAX_READS_PER_EVENT && open && !closeRequested; i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && open && !closeRequested && !readPaused(); i++) {
             readBuf.clear();
             int n;
             try {
@@ -232,6 +298,30 @@ final class FdLink implements Link {
             readBuf.flip();
             ByteBuffer view = readBuf.asReadOnlyBuffer();
             safe("received", () -> handler.received(this, view));
+            pauseForOutput();
+        }
+    }
+
+    /**
+     * A hangup or error while reading is paused: what reading would have found at the end, without
+     * reading what is still buffered (the peer is gone, or the host went away).
+     */
+    private void hangupWhilePaused(int ops) {
+        switch (eofPolicy) {
+            case HOST_ABSENT:
+                if ((ops & EPOLLERR) != 0) {
+                    fail("hangup (EPOLLERR)");
+                } else if (!absent) {
+                    hostAbsent();
+                }
+                break;
+            case PEER_GONE:
+                LOG.debug("{}: peer hung up", describe);
+                end(false, true);
+                break;
+            default:
+                fail("hangup");
+                break;
         }
     }
 
@@ -255,13 +345,8 @@ final class FdLink implements Link {
     }
 
     private void oversize(int n) {
-        if (!oversizeLogged) {
-            oversizeLogged = true;
-            LOG.warn("{}: dropped a {}-byte message, larger than the {}-byte buffer", describe, n,
-                    readBuf.capacity());
-        } else {
-            LOG.debug("{}: dropped a {}-byte message", describe, n);
-        }
+        WARNINGS.warn("oversize:" + describe, "{}: dropped a {}-byte message, larger than the {}-byte buffer", describe,
+                n, readBuf.capacity());
     }
 
     /** Writes queued data until done or EAGAIN. */
@@ -272,6 +357,10 @@ final class FdLink implements Link {
             }
         } catch (NativeException e) {
             fail(e.getMessage());
+            return;
+        }
+        if (outputPaused && out.pendingBytes() <= READ_RESUME_BELOW_BYTES) {
+            outputPaused = false; // updateInterest() after every flush puts EPOLLIN back
         }
     }
 
@@ -320,7 +409,13 @@ final class FdLink implements Link {
         if (!open || registration == null) {
             return;
         }
-        int want = absent ? (EPOLLIN | EPOLLOUT | EPOLLET) : (EPOLLIN | (out.isEmpty() ? 0 : EPOLLOUT));
+        int in = readPaused() ? 0 : EPOLLIN;
+        int want = absent ? (in | EPOLLOUT | EPOLLET) : (in | (out.isEmpty() ? 0 : EPOLLOUT));
+        if (want == 0) {
+            // paused with nothing to write: Netty would take the fd out of epoll for "no events",
+            // and a hangup would go unseen; edge-triggered nothing still reports it, once
+            want = EPOLLET;
+        }
         if (want != interest) {
             interest = want;
             try {
@@ -332,7 +427,7 @@ final class FdLink implements Link {
     }
 
     private void fail(String why) {
-        LOG.warn("{}: {}; closing", describe, why);
+        WARNINGS.warn("fail:" + describe, "{}: {}; closing", describe, why); // a flapping device: once a minute
         end(true, true);
     }
 

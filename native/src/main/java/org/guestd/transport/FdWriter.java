@@ -19,6 +19,7 @@ final class FdWriter {
     private final boolean messages;
     private final String describe;
     private final OutboundQueue queue;
+    private final int bufferSize;
     private ByteBuffer buffer;
 
     FdWriter(int fd, boolean messages, int bufferSize, String describe, OutboundQueue queue) {
@@ -26,6 +27,7 @@ final class FdWriter {
         this.messages = messages;
         this.describe = describe;
         this.queue = queue;
+        this.bufferSize = bufferSize;
         this.buffer = ByteBuffer.allocateDirect(bufferSize);
     }
 
@@ -75,8 +77,12 @@ final class FdWriter {
         if (n == 0 && len > 0) {
             return false;
         }
+        if (buffer.capacity() > bufferSize) { // grown for one large message: give it back
+            buffer = ByteBuffer.allocateDirect(bufferSize);
+        }
         if (n < len) {
-            LOG.warn("{}: short write of a message: {} of {} bytes", describe, n, len);
+            FdLink.WARNINGS.warn("short-write:" + describe, "{}: short write of a message: {} of {} bytes", describe, n,
+                    len);
         }
         queue.remove();
         return true;

@@ -25,6 +25,38 @@ public interface Link {
         return 0;
     }
 
+    /**
+     * Input back-pressure: stops reading from the peer until {@link #resumeReading}. The kernel's
+     * buffer then fills and the peer's writes block (or fail with EAGAIN), as with qemu-ga, which
+     * stops reading its channel while its blocking write of a reply waits. A {@code received} call
+     * already under way finishes; data that arrives meanwhile stays in the kernel. A link also
+     * pauses itself, whatever its owner says, while more than {@link #READ_PAUSE_ABOVE_BYTES} of
+     * its writes wait for the peer, and resumes at {@link #READ_RESUME_BELOW_BYTES}. A hangup is
+     * still noticed while paused. Safe from any thread; never blocks and never calls back.
+     * Calls take effect in call order, so one owner must not call from two threads at once.
+     */
+    default void pauseReading() {}
+
+    /** Ends {@link #pauseReading}: reading resumes unless the link's own write budget holds it. */
+    default void resumeReading() {}
+
+    /** Whether the link reads from its peer now (false while paused for either reason). */
+    default boolean isReading() {
+        return isOpen();
+    }
+
+    /** Bytes of unsent writes above which a link stops reading (1 MiB). */
+    long READ_PAUSE_ABOVE_BYTES = 1L << 20;
+
+    /** Bytes of unsent writes at or below which a link paused for them reads again (512 KiB). */
+    long READ_RESUME_BELOW_BYTES = 512L << 10;
+
+    /**
+     * Most bytes a stream link reads at once (qemu-ga's 4 KiB): what one {@code received} call can
+     * carry, so what a handler produces from it before a pause takes effect stays small.
+     */
+    int STREAM_READ_BYTES = 4096;
+
     /** Closes this session (a listening transport keeps listening; a device is reopened). */
     void close();
 

@@ -42,9 +42,16 @@ import org.slf4j.Logger;
  * a weight (e.g. the bytes of its request); the sum for tasks not yet finished is {@link
  * #pendingWeight}. A task that would take it over {@link Limits#maxPendingWeight} closes its link
  * with one log line, and later tasks for that link are dropped (except those of weight 0:
- * bookkeeping such as "the session ended", which must run). A link cannot be paused today; a
- * reader that pauses above a high-water mark would compare {@link #pendingWeight} after each
- * submit and resume when a worker brings it down in {@code finish}.
+ * bookkeeping such as "the session ended", which must run).
+ *
+ * <p><b>Input back-pressure.</b> A submit that takes {@link #pendingWeight} above {@link
+ * Limits#pauseAboveWeight} pauses reading on its link ({@link Link#pauseReading}); the worker that
+ * brings it down to {@link Limits#resumeBelowWeight} resumes it. The link itself pauses while its
+ * unsent replies exceed {@link Link#READ_PAUSE_ABOVE_BYTES}. So a peer that writes requests and
+ * reads no replies is stopped at about the sum of both budgets, as qemu-ga stops reading while
+ * its blocking write waits, instead of making the agent queue everything it sends; once the peer
+ * reads, every reply arrives in order and reading resumes. The weight cap that closes a link is
+ * then only reached by one oversized burst within a single read.
  *
  * <p><b>Failures.</b> Whatever a task throws ({@link Exception} or {@link Error}, a stack overflow
  * or out-of-memory included) is logged, rate-limited and without a stack trace for a {@link
@@ -68,30 +75,53 @@ public final class LinkExecutor {
      *     0 turns the fast path off
      * @param holdBackAboveBytes a worker holds its reply back while more than this waits for the peer
      * @param maxHoldBackNanos longest a worker holds one reply back (then the link's cap decides)
+     * @param pauseAboveWeight reading on a link pauses while more than this weight is pending
+     * @param resumeBelowWeight and resumes once at most this is
      */
     public record Limits(long maxPendingWeight, long inlineBelowBytes, long holdBackAboveBytes,
-            long maxHoldBackNanos) {
+            long maxHoldBackNanos, long pauseAboveWeight, long resumeBelowWeight) {
+        /** Reading pauses above 1 MiB of pending weight by default. */
+        public static final long DEFAULT_PAUSE_ABOVE = 1L << 20;
+        /** ... and resumes at 256 KiB. */
+        public static final long DEFAULT_RESUME_BELOW = 256L << 10;
+
         /**
          * 96 MiB of pending requests (QGA: one request of the parser's largest size, 64 MiB, and
          * then some, within the agent's 256 MiB heap), the fast path below 1 MiB waiting for the
-         * peer, replies held back above 4 MiB for at most 30 s (well under the 16 MiB write cap).
+         * peer, replies held back above 4 MiB for at most 30 s (well under the 16 MiB write cap),
+         * reading paused above 1 MiB of pending requests and resumed at 256 KiB.
          */
         public static final Limits DEFAULT = new Limits(96L << 20, 1L << 20, 4L << 20, 30_000_000_000L);
 
         public Limits {
-            if (maxPendingWeight < 0 || inlineBelowBytes < 0 || holdBackAboveBytes < 0 || maxHoldBackNanos < 0) {
-                throw new IllegalArgumentException("negative limit: " + maxPendingWeight + ", " + inlineBelowBytes + ", "
-                        + holdBackAboveBytes + ", " + maxHoldBackNanos);
+            if (maxPendingWeight < 0 || inlineBelowBytes < 0 || holdBackAboveBytes < 0 || maxHoldBackNanos < 0
+                    || pauseAboveWeight < 0 || resumeBelowWeight < 0 || resumeBelowWeight > pauseAboveWeight) {
+                throw new IllegalArgumentException("bad limits: " + maxPendingWeight + ", " + inlineBelowBytes + ", "
+                        + holdBackAboveBytes + ", " + maxHoldBackNanos + ", " + pauseAboveWeight + ", "
+                        + resumeBelowWeight);
             }
         }
 
+        /** The first four limits with the default read pause (1 MiB) and resume (256 KiB). */
+        public Limits(long maxPendingWeight, long inlineBelowBytes, long holdBackAboveBytes, long maxHoldBackNanos) {
+            this(maxPendingWeight, inlineBelowBytes, holdBackAboveBytes, maxHoldBackNanos, DEFAULT_PAUSE_ABOVE,
+                    DEFAULT_RESUME_BELOW);
+        }
+
         public Limits withMaxPendingWeight(long max) {
-            return new Limits(max, inlineBelowBytes, holdBackAboveBytes, maxHoldBackNanos);
+            return new Limits(max, inlineBelowBytes, holdBackAboveBytes, maxHoldBackNanos, pauseAboveWeight,
+                    resumeBelowWeight);
         }
 
         /** The same limits with the fast path off: every request goes to the worker. */
         public Limits withoutInline() {
-            return new Limits(maxPendingWeight, 0, holdBackAboveBytes, maxHoldBackNanos);
+            return new Limits(maxPendingWeight, 0, holdBackAboveBytes, maxHoldBackNanos, pauseAboveWeight,
+                    resumeBelowWeight);
+        }
+
+        /** The same limits with reading paused above {@code above} and resumed at {@code below}. */
+        public Limits withReadPause(long above, long below) {
+            return new Limits(maxPendingWeight, inlineBelowBytes, holdBackAboveBytes, maxHoldBackNanos, above, below);
         }
     }
 
@@ -111,6 +141,7 @@ public final class LinkExecutor {
     private long finished; // guarded by lock
     private long pendingWeight; // guarded by lock
     private Link overloaded; // the link closed for its pending weight; guarded by lock
+    private Link paused; // the link whose reading this queue paused; guarded by lock
 
     /**
      * @param label prefix of log lines, e.g. {@code "qga"} or {@code "kvp"}
@@ -190,6 +221,10 @@ public final class LinkExecutor {
                 submitted++;
                 pendingWeight += weight;
                 queue.add(new Task(link, weight, work));
+                if (pendingWeight > limits.pauseAboveWeight() && paused == null) {
+                    paused = link;
+                    pause(link); // under the lock: the resume in finish() cannot overtake it
+                }
                 if (running) {
                     return true;
                 }
@@ -213,6 +248,7 @@ public final class LinkExecutor {
                 finished = submitted;
                 pendingWeight = 0;
                 running = false;
+                resumeIfDrained();
             }
             log(true, null, "{}: worker pool refused work ({}), dropped {} queued request(s)", label,
                     e.toString(), n);
@@ -314,12 +350,41 @@ public final class LinkExecutor {
             } finally {
                 finished++;
                 pendingWeight -= task.weight();
+                resumeIfDrained();
             }
             Task next = queue.poll();
             if (next == null) {
                 running = false;
             }
             return next;
+        }
+    }
+
+    /** Whether this queue holds reading paused on a link now (tests, status). */
+    public boolean holdsReading() {
+        synchronized (lock) {
+            return paused != null;
+        }
+    }
+
+    /** Resumes the link this queue paused once its pending weight is down to the resume mark. Lock held. */
+    private void resumeIfDrained() {
+        if (paused != null && pendingWeight <= limits.resumeBelowWeight()) {
+            Link l = paused;
+            paused = null;
+            try {
+                l.resumeReading();
+            } catch (RuntimeException e) { // a broken link: closing it decides
+                debug("resuming reading failed: {}", e);
+            }
+        }
+    }
+
+    private void pause(Link link) {
+        try {
+            link.pauseReading();
+        } catch (RuntimeException e) {
+            debug("pausing reading failed: {}", e);
         }
     }
 

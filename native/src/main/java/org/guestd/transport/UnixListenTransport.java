@@ -2,9 +2,11 @@
 package org.guestd.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -71,6 +73,9 @@ public final class UnixListenTransport implements Transport {
             throw new IllegalStateException("start() must not be called on the event loop thread");
         }
         ServerBootstrap b = new ServerBootstrap().group(loop.eventLoop())
+                // reads of at most Link.STREAM_READ_BYTES, as the fd links
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 1024, Link.STREAM_READ_BYTES))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

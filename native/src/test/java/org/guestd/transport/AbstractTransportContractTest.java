@@ -212,6 +212,127 @@ abstract class AbstractTransportContractTest {
         assertArrayEquals(ascii("keep"), got);
     }
 
+    /**
+     * Runs empty tasks on the event loop, one after the other: data the peer had sent before this
+     * call and that the link is able to read is delivered by then (the loop handles ready fds
+     * before its tasks, and a readable fd wakes it as a task does).
+     */
+    protected void loopRounds(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            loop.eventLoop().submit(() -> { }).get(RecordingHandler.GUARD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** What the handler got on {@code link} so far: bytes, or the messages concatenated. */
+    private byte[] receivedSoFar(Link link) {
+        if (!messageFramed()) {
+            return handler.bytes(link);
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] m : handler.messages(link)) {
+            all.writeBytes(m);
+        }
+        return all.toByteArray();
+    }
+
+    private byte[] awaitReceived(Link link, String text) {
+        if (messageFramed()) {
+            return handler.awaitMessages(link, text.length()).stream()
+                    .map(m -> new String(m, StandardCharsets.US_ASCII)).reduce("", String::concat)
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+        return handler.awaitBytes(link, text.length());
+    }
+
+    @Test
+    void aPausedLinkReadsNothingUntilResumedThenEverythingInOrder() throws Exception {
+        Link link = startAndConnect();
+        peer.send(ascii("a"));
+        assertArrayEquals(ascii("a"), awaitReceived(link, "a"));
+        assertTrue(link.isReading());
+
+        link.pauseReading();
+        loopRounds(1);
+        assertFalse(link.isReading());
+        peer.send(ascii("b"));
+        peer.send(ascii("c"));
+        loopRounds(3);
+        assertArrayEquals(ascii("a"), receivedSoFar(link), "read while paused");
+        assertTrue(link.isOpen());
+
+        link.resumeReading();
+        assertArrayEquals(ascii("abc"), awaitReceived(link, "abc"));
+        assertTrue(link.isReading());
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void pauseAndResumeFromAnotherThreadTakeEffectInCallOrder() throws Exception {
+        Link link = startAndConnect();
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < 100; i++) {
+                link.pauseReading();
+                link.resumeReading();
+            }
+            link.pauseReading();
+        });
+        t.start();
+        t.join();
+        loopRounds(1);
+        assertFalse(link.isReading(), "the last call was a pause");
+        link.resumeReading();
+        loopRounds(1);
+        assertTrue(link.isReading());
+    }
+
+    @Test
+    void aPeerThatDoesNotReadItsRepliesIsNotReadFromUntilItDoes() throws Exception {
+        Link link = startAndConnect();
+        Random r = new Random(7);
+        int piece = 4000;
+        int pieces = (int) (Link.READ_PAUSE_ABOVE_BYTES / piece) + 200; // 1.8 MB: over the budget
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < pieces; i++) {
+            byte[] m = new byte[piece];
+            r.nextBytes(m);
+            sent.add(m);
+            link.write(buf(m));
+        }
+        loopRounds(2);
+        assertTrue(link.pendingWriteBytes() > Link.READ_PAUSE_ABOVE_BYTES, "the peer holds less than the kernel");
+        assertFalse(link.isReading(), "still reading with " + link.pendingWriteBytes() + " bytes unsent");
+        peer.send(ascii("q"));
+        loopRounds(3);
+        assertArrayEquals(new byte[0], receivedSoFar(link), "read while its replies wait");
+
+        for (byte[] m : sent) { // the peer reads everything: the link reads again
+            assertArrayEquals(m, messageFramed() ? peer.receiveMessage() : peer.receive(piece));
+        }
+        assertArrayEquals(ascii("q"), awaitReceived(link, "q"));
+        assertTrue(link.isReading());
+        assertEquals(0, link.pendingWriteBytes());
+        handler.assertAllOnLoop();
+    }
+
+    @Test
+    void aHangupWhilePausedIsStillNoticed() throws Exception {
+        Link link = startAndConnect();
+        link.pauseReading();
+        loopRounds(1);
+        peer.send(ascii("z"));
+        peer.close();
+        assertHangupNoticedWhilePaused(link);
+    }
+
+    /**
+     * The peer sent a byte and closed while the link was paused: a socket link ends (default); a
+     * device link that waits for its host overrides this.
+     */
+    protected void assertHangupNoticedWhilePaused(Link link) throws Exception {
+        handler.awaitDisconnected(link);
+        assertFalse(link.isOpen());
+    }
+
     @Test
     void peerCloseEndsTheSession() throws Exception {
         Link link = startAndConnect();

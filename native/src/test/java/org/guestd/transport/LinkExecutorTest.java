@@ -104,6 +104,70 @@ class LinkExecutorTest {
     }
 
     @Test
+    void readingPausesAboveThePendingWeightAndResumesOnceWorkersBringItDown() throws Exception {
+        ManualExecutor workers = new ManualExecutor();
+        LinkExecutor ex = executor(workers, SMALL.withReadPause(300, 100), null);
+        MemoryLink link = new MemoryLink("a");
+        List<Boolean> readingWhenRun = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "R" + i;
+            ex.submit(link, 100, () -> {
+                readingWhenRun.add(link.isReading());
+                return text(id);
+            });
+        }
+        assertTrue(link.isReading(), "300 pending is not above 300");
+        assertFalse(ex.holdsReading());
+        ex.submit(link, 100, () -> {
+            readingWhenRun.add(link.isReading());
+            return text("R3");
+        });
+        assertFalse(link.isReading(), "400 pending: paused");
+        assertTrue(ex.holdsReading());
+        ex.submit(link, 100, () -> {
+            readingWhenRun.add(link.isReading());
+            return text("R4");
+        });
+        assertEquals(1, link.pauses.get(), "paused once, not once per request");
+
+        workers.runAll();
+        // finishing R0..R3 brings 500 down to 400, 300, 200, 100: resumed after R3, R4 runs reading
+        assertEquals(List.of(false, false, false, false, true), readingWhenRun);
+        assertEquals(List.of("R0", "R1", "R2", "R3", "R4"), link.written());
+        assertTrue(link.isReading());
+        assertFalse(ex.holdsReading());
+        assertEquals(1, link.resumes.get());
+    }
+
+    @Test
+    void aPoolThatRefusesWorkResumesReadingWithTheQueueDropped() {
+        ManualExecutor workers = new ManualExecutor();
+        LinkExecutor ex = executor(workers, SMALL.withReadPause(150, 50), null);
+        MemoryLink link = new MemoryLink("a");
+        ex.submit(link, 100, () -> text("A"));
+        ex.submit(link, 100, () -> text("B")); // 200 > 150: paused; the drain is already scheduled
+        assertFalse(link.isReading());
+        ManualExecutor dead = new ManualExecutor();
+        dead.reject();
+        LinkExecutor other = executor(dead, SMALL.withReadPause(150, 50), null);
+        MemoryLink second = new MemoryLink("b");
+        assertFalse(other.submit(second, 200, () -> text("C")), "refused");
+        assertTrue(second.isReading(), "paused for a request the pool refused: resumed with it dropped");
+        assertEquals(1, second.pauses.get());
+        assertEquals(1, second.resumes.get());
+        workers.runAll();
+        assertTrue(link.isReading());
+    }
+
+    @Test
+    void theReadPauseLimitsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withReadPause(100, 200));
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withReadPause(-1, 0));
+        assertEquals(LinkExecutor.Limits.DEFAULT_PAUSE_ABOVE, LinkExecutor.Limits.DEFAULT.pauseAboveWeight());
+        assertEquals(LinkExecutor.Limits.DEFAULT_RESUME_BELOW, LinkExecutor.Limits.DEFAULT.resumeBelowWeight());
+    }
+
+    @Test
     void interleavedQuickAndSlowRequestsKeepTheirOrderOnARealPool() throws Exception {
         LinkExecutor ex = executor(pool, LinkExecutor.Limits.DEFAULT, null);
         MemoryLink link = new MemoryLink("a");

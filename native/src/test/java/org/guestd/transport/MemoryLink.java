@@ -23,6 +23,9 @@ final class MemoryLink implements Link {
     private long pending; // guarded by this
     private volatile boolean open = true;
     private volatile Consumer<String> onWrite = s -> {};
+    private volatile boolean reading = true;
+    final AtomicInteger pauses = new AtomicInteger();
+    final AtomicInteger resumes = new AtomicInteger();
     final AtomicInteger closes = new AtomicInteger();
     final AtomicInteger pendingAsked = new AtomicInteger();
 
@@ -79,6 +82,23 @@ final class MemoryLink implements Link {
     /** The peer reads everything queued: the pending bytes drop to 0. */
     synchronized void read() {
         pending = 0;
+    }
+
+    @Override
+    public void pauseReading() {
+        pauses.incrementAndGet();
+        reading = false;
+    }
+
+    @Override
+    public void resumeReading() {
+        resumes.incrementAndGet();
+        reading = true;
+    }
+
+    @Override
+    public boolean isReading() {
+        return open && reading;
     }
 
     @Override

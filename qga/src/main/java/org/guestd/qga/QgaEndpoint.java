@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.QgaCommand;
@@ -38,8 +39,14 @@ import org.slf4j.LoggerFactory;
  * parser on {@link #connected}. Clients that send the documented 0xFF first see the same replies
  * either way; clients that do not are no longer at the mercy of the previous one.
  *
- * <p>A peer that pipelines more than {@link #MAX_PENDING_BYTES} of unanswered requests is
- * disconnected (qemu-ga would simply stop reading; a {@link Link} cannot be paused).
+ * <p>Input back-pressure, as qemu-ga (which stops reading while its blocking write of a reply
+ * waits): the link stops reading while more than 1 MiB of its requests are queued or more than
+ * 1 MiB of replies wait for the peer, and reads again once they drain ({@link LinkExecutor},
+ * {@link Link#pauseReading}); a stream link reads at most 4 KiB at a time, so what one read can
+ * make this endpoint produce before the pause (one 82-byte error reply per stray byte) stays
+ * small. A host that floods requests without reading replies is held at a few MiB and gets every
+ * reply, in order, once it reads. A link whose queued requests still exceed {@link
+ * #MAX_PENDING_BYTES} is disconnected.
  *
  * <p>Failures that are not the peer's fault never end the session: when parsing throws (out of
  * memory on a huge string, or any bug) the link's parser is reset, {@code GenericError "internal
@@ -68,6 +75,8 @@ public final class QgaEndpoint implements Link.Handler {
 
     private final Dispatcher dispatcher;
     private final Executor executor;
+    /** Bad input and internal errors, rate-limited over all connections: a host reconnecting in a loop cannot flood. */
+    private final HostWarnings warnings = new HostWarnings(LOG);
     private final LinkExecutor.Limits limits;
     private final Map<Link, Session> sessions = new ConcurrentHashMap<>();
     private volatile Runnable onSessionChange = () -> { };
@@ -136,8 +145,6 @@ public final class QgaEndpoint implements Link.Handler {
         final Link link;
         final JsonStreamer streamer = new JsonStreamer(this);
         final LinkExecutor queue = new LinkExecutor("qga", LOG, executor, limits, QgaEndpoint::internalErrorReply);
-        private boolean badInputLogged;
-        private boolean internalErrorLogged;
 
         Session(Link link) {
             this.link = link;
@@ -170,16 +177,11 @@ public final class QgaEndpoint implements Link.Handler {
         }
 
         private void internalError(String doing, Throwable e) {
-            if (internalErrorLogged) {
-                LOG.debug("qga: {}: {} failed: {}", link.describe(), doing, e.toString());
-                return;
-            }
-            internalErrorLogged = true;
             if (e instanceof VirtualMachineError) { // its stack trace is noise, possibly 1024 frames
-                LOG.warn("qga: {}: {} failed: {}; answered with an internal error (logged once per connection)",
+                warnings.warn("qga-internal-error", "qga: {}: {} failed: {}; answered with an internal error",
                         link.describe(), doing, e.toString());
             } else {
-                LOG.warn("qga: {}: {} failed; answered with an internal error (logged once per connection)",
+                warnings.warn("qga-internal-error", "qga: {}: {} failed; answered with an internal error",
                         link.describe(), doing, e);
             }
         }
@@ -190,12 +192,9 @@ public final class QgaEndpoint implements Link.Handler {
                 // the 0xFF a client sends before guest-sync(-delimited) to reset the parser:
                 // protocol-normal, answered like qemu-ga does, not worth an info line
                 LOG.debug("qga: {}: parser reset by 0xFF", link.describe());
-            } else if (!badInputLogged) {
-                badInputLogged = true;
-                LOG.info("qga: {} sent bad input ({}); further parse errors on this connection are logged at debug",
-                        link.describe(), desc);
             } else {
-                LOG.debug("qga: {}: {}", link.describe(), desc);
+                warnings.warn("qga-bad-input", "qga: {} sent bad input ({}); answered with qemu-ga's error",
+                        link.describe(), desc);
             }
             Reply r = Dispatcher.parseError(desc);
             // nothing ahead of it: no need for a worker to send an error

@@ -17,6 +17,7 @@ public final class WatchedWorkers implements Executor {
     private final LongSupplier monotonicNanos;
     private final Map<Long, Long> running = new ConcurrentHashMap<>(); // task id → start
     private final AtomicLong ids = new AtomicLong();
+    private volatile Runnable afterEach = () -> { };
 
     public WatchedWorkers(Executor pool, LongSupplier monotonicNanos) {
         this.pool = pool;
@@ -32,8 +33,21 @@ public final class WatchedWorkers implements Executor {
                 task.run();
             } finally {
                 running.remove(id);
+                try {
+                    afterEach.run();
+                } catch (RuntimeException e) { // never the task's problem
+                    // nothing to add: the hook logs its own failures
+                }
             }
         });
+    }
+
+    /**
+     * Runs {@code hook} on the worker after every task (e.g. the agent's heap relief, which notes
+     * that work happened). It must be quick and must not block.
+     */
+    public void afterEachTask(Runnable hook) {
+        afterEach = hook;
     }
 
     /** How long the longest-running task has been running, ns (0 when none runs). */

@@ -108,7 +108,7 @@ public final class MountList {
         try {
             attrs = Files.readAttributes(p, BasicFileAttributes.class);
         } catch (IOException e) {
-            LOG.info("failed to stat device file '{}': {}", source, Errno.describe(e));
+            LOG.debug("failed to stat device file '{}': {}", source, Errno.describe(e)); // per request: debug
             return null;
         }
         if (attrs.isDirectory()) {

@@ -66,7 +66,7 @@ public final class OsRelease {
         }
         Map<String, String> keys = parse(data);
         if (keys == null) {
-            LOG.info("failed to parse os-release file '{}'", file);
+            LOG.debug("failed to parse os-release file '{}'", file); // read per request: debug
         }
         return keys;
     }

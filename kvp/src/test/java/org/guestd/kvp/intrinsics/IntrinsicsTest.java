@@ -3,6 +3,7 @@ package org.guestd.kvp.intrinsics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,5 +81,24 @@ class IntrinsicsTest {
         e = assertThrows(KvpException.class, () -> k.setIpInfo(new IpConfig("{f8615163-df3e-46c5-913f-f2d2f965ed0e}",
                 1, false, List.of("10.1.1.300"), List.of(), List.of(), List.of())));
         assertEquals(KvpException.Reason.INVALID_ADDRESS, e.reason());
+    }
+
+    /**
+     * Found by SetIpInfoFuzzTest: the reference writes any non-IPv4 subnet verbatim as IPV6NETMASK
+     * into a file a shell script sources; a host string with a newline would add a command. Only a
+     * prefix length (64, /64) or an address is written; anything else is HV_INVALIDARG.
+     */
+    @Test
+    void anIpv6SubnetThatIsNotAPrefixLengthIsRefused() throws Exception {
+        for (String subnet : List.of("64\nrm -rf /", "%\f0", "64; reboot", "abc", "/1000")) {
+            KvpException e = assertThrows(KvpException.class, () -> IfcfgWriter.ifcfg("eth0", "00:15:5D:AA:BB:CC",
+                    new IpConfig("{x}", 2, false, List.of("fd00::7"), List.of(subnet), List.of(), List.of())), subnet);
+            assertEquals(KvpException.Reason.INVALID_ADDRESS, e.reason(), subnet);
+        }
+        for (String subnet : List.of("64", "/64", "128", "fd00::")) {
+            String text = IfcfgWriter.ifcfg("eth0", "00:15:5D:AA:BB:CC",
+                    new IpConfig("{x}", 2, false, List.of("fd00::7"), List.of(subnet), List.of(), List.of()));
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("IPV6NETMASK=")), text);
+        }
     }
 }

@@ -36,6 +36,7 @@ public final class CommandRegistry {
     private volatile Set<String> blocked = Set.of();
     private volatile Set<String> allowed; // null: no allow list
     private volatile BooleanSupplier frozen = () -> false;
+    private volatile BooleanSupplier frozenSettled = () -> true;
 
     private record Registered(QgaCommand command, int order) {}
 
@@ -79,7 +80,21 @@ public final class CommandRegistry {
 
     /** Where the frozen state is read from (the fsfreeze feature); false until set. */
     public void setFrozenState(BooleanSupplier isFrozen) {
+        setFrozenState(isFrozen, () -> true);
+    }
+
+    /**
+     * Where the frozen state is read from, and whether reading it answers at once ({@code
+     * settled}): while a thaw is under way {@code isFrozen} waits for its end.
+     */
+    public void setFrozenState(BooleanSupplier isFrozen, BooleanSupplier settled) {
         frozen = isFrozen;
+        frozenSettled = settled;
+    }
+
+    /** Whether the frozen state can be read without waiting now (the I/O thread's fast path asks). */
+    public boolean frozenStateSettled() {
+        return frozenSettled.getAsBoolean();
     }
 
     /** The command, whether enabled or not. */
@@ -90,7 +105,7 @@ public final class CommandRegistry {
 
     /** Why the command is disabled: null if enabled, "" for no stated reason. */
     String disableReason(String name) {
-        if (frozen.getAsBoolean() && !FREEZE_ALLOWED.contains(name)) {
+        if (!FREEZE_ALLOWED.contains(name) && frozen.getAsBoolean()) { // the allow-list never waits
             return "the agent is in frozen state";
         }
         return policyReason(name);

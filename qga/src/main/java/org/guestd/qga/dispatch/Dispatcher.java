@@ -4,6 +4,7 @@ package org.guestd.qga.dispatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.guestd.core.AgentException;
+import org.guestd.core.log.HostWarnings;
 import org.guestd.qga.codec.QDictOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.qga");
+    /** A host that keeps triggering a bug must not flood the journal: one line a minute per command. */
+    private static final HostWarnings WARNINGS = new HostWarnings(LOG);
 
     private final CommandRegistry registry;
 
@@ -35,6 +38,9 @@ public final class Dispatcher {
     public boolean isQuick(Object request) {
         if (!(request instanceof Map)) {
             return true;
+        }
+        if (!registry.frozenStateSettled()) {
+            return false; // a thaw is under way: the frozen check would wait; not on the I/O thread
         }
         Object name = ((Map<?, ?>) request).get("execute");
         if (!(name instanceof String)) {
@@ -82,9 +88,9 @@ public final class Dispatcher {
         } catch (RuntimeException | Error e) { // an Error too (StackOverflowError, OutOfMemoryError…)
             String name = command == null ? "?" : command.name();
             if (e instanceof VirtualMachineError) {
-                LOG.warn("command {} failed unexpectedly: {}", name, e.toString());
+                WARNINGS.warn("command-failed:" + name, "command {} failed unexpectedly: {}", name, e.toString());
             } else {
-                LOG.warn("command {} failed unexpectedly", name, e);
+                WARNINGS.warn("command-failed:" + name, "command {} failed unexpectedly", name, e);
             }
             return error(ErrorClass.GENERIC_ERROR, "internal error in " + name + ": " + e, hasId, id);
         }

@@ -10,6 +10,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.core.AgentException;
 import org.guestd.core.json.Json;
 import org.guestd.core.json.JsonReader;
@@ -199,5 +201,28 @@ class DispatcherTest {
         AgentException e = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
                 () -> InputVisitor.visitArguments(spec, Map.of("n", "1")));
         assertEquals("Invalid parameter type for 'n', expected: number", e.getMessage());
+    }
+
+    /**
+     * While a thaw is under way the frozen check waits for its end, so no request goes to the I/O
+     * thread's fast path then; the freeze allow-list (ping, sync, info) never reads the state.
+     */
+    @Test
+    void nothingIsQuickWhileTheFrozenStateIsChangingAndTheAllowListNeverReadsIt() {
+        AtomicBoolean settled = new AtomicBoolean(true);
+        AtomicInteger frozenReads = new AtomicInteger();
+        d.registry().setFrozenState(() -> {
+            frozenReads.incrementAndGet();
+            return false;
+        }, settled::get);
+        Object ping = JsonReader.parse("{\"execute\": \"guest-ping\"}");
+        assertTrue(d.isQuick(ping));
+        settled.set(false);
+        assertFalse(d.isQuick(ping));
+        settled.set(true);
+        assertEquals("{\"return\": {}}\n", reply("{\"execute\": \"guest-ping\"}"));
+        assertEquals(0, frozenReads.get(), "guest-ping is on the freeze allow-list");
+        reply("{\"execute\": \"guest-get-users\"}");
+        assertEquals(1, frozenReads.get());
     }
 }

@@ -22,7 +22,7 @@ public final class FreezeCommands {
 
     public static List<QgaCommand> all(Optional<FsFreezer> freezer, Optional<FsTrimmer> trimmer,
             CommandRegistry registry) {
-        freezer.ifPresent(f -> registry.setFrozenState(() -> f.status() == FsFreezer.Status.FROZEN));
+        freezer.ifPresent(f -> registry.setFrozenState(() -> f.status() == FsFreezer.Status.FROZEN, f::settled));
         FsFreezer f = freezer.orElse(null);
         return List.of(new GuestFsfreezeStatus(f), new GuestFsfreezeFreeze(f), new GuestFsfreezeFreezeList(f),
                 new GuestFsfreezeThaw(f), new GuestFstrim(trimmer.orElse(null)));

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.agent;
 
+import java.util.ArrayDeque;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import java.util.ArrayDeque;
 import org.guestd.freeze.FreezeListener;
+import org.slf4j.LoggerFactory;
 
 /**
  * The log's side of "no disk writes while frozen" (open-vm-tools #650, hv_vss_daemon's syslog
@@ -61,7 +62,7 @@ final class FreezeLogGate extends UnsynchronizedAppenderBase<ILoggingEvent> impl
                 target.doAppend(held.removeFirst());
             }
             if (dropped > 0) {
-                org.slf4j.LoggerFactory.getLogger("org.guestd.agent")
+                LoggerFactory.getLogger("org.guestd.agent")
                         .warn("{} log lines were dropped while filesystems were frozen", dropped);
                 dropped = 0;
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.agent;
 
+import java.util.Map;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,7 +12,6 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -80,7 +80,7 @@ final class Logging {
         g.setName("freeze-gate");
         g.start();
         gate = g;
-        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(g);
         root.setLevel(Level.WARN);
         ctx.getLogger("org.guestd").setLevel(verbose ? Level.DEBUG : Level.INFO);
@@ -95,7 +95,7 @@ final class Logging {
     static void off() {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
-        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
     }
 
     /** Stops appenders so buffered output is written before exit. */

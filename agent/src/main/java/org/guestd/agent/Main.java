@@ -4,6 +4,8 @@ package org.guestd.agent;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
+import org.guestd.core.config.ConfigException;
+import org.guestd.qga.QgaService;
 
 /** {@code guestd} entry point. */
 public final class Main {
@@ -44,11 +46,11 @@ public final class Main {
             if (cl.has(Option.BLOCK_RPCS) && (cl.get(Option.BLOCK_RPCS).equals("help")
                     || cl.get(Option.BLOCK_RPCS).equals("?"))) {
                 Logging.off();
-                org.guestd.qga.QgaService.commandNames().forEach(out::println); // qemu-ga: -b help
+                QgaService.commandNames().forEach(out::println); // qemu-ga: -b help
                 return 0;
             }
             settings = Settings.resolve(cl, env);
-        } catch (org.guestd.core.config.ConfigException e) {
+        } catch (ConfigException e) {
             Logging.off();
             err.println("guestd: " + e.getMessage());
             err.println("Try 'guestd --help' for more information.");

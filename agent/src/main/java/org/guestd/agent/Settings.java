@@ -12,6 +12,7 @@ import org.guestd.core.config.AgentConfig;
 import org.guestd.core.config.ConfigException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.HostPaths;
+import org.guestd.transport.Method;
 
 /**
  * The effective configuration: built-in defaults, then the config file, then the command line
@@ -114,7 +115,7 @@ final class Settings {
                     "wrong commandline, using --block-rpcs and --allow-rpcs at the same time is not allowed");
         }
         try {
-            org.guestd.transport.Method.parse(eg.getString("method", Defaults.METHOD));
+            Method.parse(eg.getString("method", Defaults.METHOD));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.guestd.core.json.JsonReader;
 import org.guestd.core.status.AgentStatus;
+import org.guestd.core.status.StatusJson;
 import org.guestd.core.testing.FixtureTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class StatusToolTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Roots roots = new Roots(t.root(), null);
-        int rc = StatusTool.show(roots, roots.stateDir(java.util.Optional.empty()).resolve("status.json"), json,
+        int rc = StatusTool.show(roots, roots.stateDir(Optional.empty()).resolve("status.json"), json,
                 new StatusTool.Now(T0, ZoneOffset.UTC), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new CtlFixtures.Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -128,7 +130,7 @@ class StatusToolTest {
         FixtureTree t = new FixtureTree(root);
         CtlFixtures.guestdProcess(t, 412);
         t.file("etc/guestd/guestd.conf", "[general]\nstatedir=/var/run/elsewhere\n");
-        t.file("var/run/elsewhere/status.json", org.guestd.core.status.StatusJson.write(
+        t.file("var/run/elsewhere/status.json", StatusJson.write(
                 CtlFixtures.status(412, true, null)));
         CtlFixtures.Run r = CtlFixtures.guestctl("status", "--json", "--root", root.toString());
         assertEquals(0, r.rc(), r.err());

@@ -3,6 +3,7 @@ package org.guestd.e2e;
 
 import static org.guestd.e2e.Session.check;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.guestd.core.json.Json;
@@ -118,7 +119,7 @@ final class FeatureCases {
         try {
             s.qmp().execute("object-add", Map.of("qom-type", "memory-backend-ram", "id", "e2emem1", "size", 128L << 20));
             s.qmp().execute("device_add", Map.of("driver", "pc-dimm", "id", "e2edimm1", "memdev", "e2emem1"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw Session.skip("cannot hot-plug a DIMM: " + e.getMessage());
         }
         long deadline = System.nanoTime() + 60_000_000_000L;

@@ -4,6 +4,7 @@ package org.guestd.e2e;
 import static org.guestd.e2e.Session.check;
 
 import java.io.IOException;
+import java.time.Duration;
 import org.guestd.core.json.Json;
 
 /**
@@ -59,7 +60,7 @@ final class FreezeCase {
         } catch (IOException | RuntimeException e) {
             // Last resort through the control shell (fsfreeze is a busybox applet).
             try {
-                s.shell().run("fsfreeze --unfreeze /mnt/ext4; fsfreeze --unfreeze /mnt/xfs", java.time.Duration.ofSeconds(30));
+                s.shell().run("fsfreeze --unfreeze /mnt/ext4; fsfreeze --unfreeze /mnt/xfs", Duration.ofSeconds(30));
             } catch (IOException ignored) {
                 // the case already fails
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.e2e;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -23,7 +24,7 @@ final class LineChannel implements AutoCloseable {
     private final SocketChannel channel;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     private LineChannel(SocketChannel channel) throws IOException {
         this.channel = channel;

@@ -4,10 +4,13 @@ package org.guestd.e2e;
 import static org.guestd.e2e.Session.check;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import org.guestd.core.json.Json;
 import org.guestd.core.json.JsonReader;
+import org.guestd.core.status.StatusJson;
 import org.guestd.host.qga.QgaReply;
 
 /**
@@ -73,7 +76,7 @@ final class MissionCases {
      * Polls the agent's memory report until {@code done} holds; returns when (ns after {@code from}),
      * or fails after {@link #REPORT_DEADLINE_NS}.
      */
-    private static long awaitReport(Session s, long from, java.util.function.LongPredicate done, String what)
+    private static long awaitReport(Session s, long from, LongPredicate done, String what)
             throws IOException {
         long last;
         do {
@@ -208,7 +211,7 @@ final class MissionCases {
     // --- (c) guestctl status in the guest agrees with the host's view
 
     private static Map<?, ?> statusJson(Session s) throws IOException {
-        GuestShell.Result r = s.shell().run(GUESTCTL + " status --json", java.time.Duration.ofSeconds(120));
+        GuestShell.Result r = s.shell().run(GUESTCTL + " status --json", Duration.ofSeconds(120));
         check(r.rc() == 0, "guestctl status --json: rc " + r.rc() + ": " + r.out());
         return (Map<?, ?>) JsonReader.parse(r.text());
     }
@@ -256,7 +259,7 @@ final class MissionCases {
                 "qga channel: " + Json.write(qga));
         check(Long.valueOf(1).equals(Json.asLong(qga.get("sessions"))), "qga sessions: " + Json.write(qga));
         Map<?, ?> contact = (Map<?, ?>) qga.get("last-contact");
-        long at = org.guestd.core.status.StatusJson.parseTime((String) contact.get("at"));
+        long at = StatusJson.parseTime((String) contact.get("at"));
         check("ping".equals(contact.get("kind")), "last contact was " + contact.get("kind") + ", the host pinged");
         check(Math.abs(at - pingGuest) < 2_000_000_000L, String.format("last contact at %s is %+.3f s from the"
                 + " host's ping", contact.get("at"), (at - pingGuest) / 1e9));
@@ -273,10 +276,10 @@ final class MissionCases {
         check("auto".equals(clock.get("mode")) && "rtc0".equals(clock.get("source")), "clock: " + Json.write(clock));
         String mode = s.shell().sh("stat -c %a /run/guestd/status.json");
         check("644".equals(mode), "status.json mode " + mode);
-        GuestShell.Result text = s.shell().run(GUESTCTL + " status", java.time.Duration.ofSeconds(120));
+        GuestShell.Result text = s.shell().run(GUESTCTL + " status", Duration.ofSeconds(120));
         check(text.rc() == 0 && text.out().contains("qga") && text.out().contains("last host contact"),
                 "guestctl status: rc " + text.rc() + ": " + text.out());
-        GuestShell.Result doctor = s.shell().run(GUESTCTL + " doctor", java.time.Duration.ofSeconds(120));
+        GuestShell.Result doctor = s.shell().run(GUESTCTL + " doctor", Duration.ofSeconds(120));
         // the guest runs guestd with qemu-ga's defaults (no guestd.conf): doctor must say exec/file are open
         check(doctor.rc() == 1 && doctor.out().contains("guest-exec") && !doctor.out().contains("not running"),
                 "guestctl doctor: rc " + doctor.rc() + ": " + doctor.out());

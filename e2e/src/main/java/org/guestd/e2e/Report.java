@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.e2e;
 
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class Report {
 
     /** Summary counts per outcome, e.g. {@code 20 PASS, 3 not implemented yet}. */
     static String counts(VmSuite.AgentRun run) {
-        Map<Outcome, Long> m = new java.util.EnumMap<>(Outcome.class);
+        Map<Outcome, Long> m = new EnumMap<>(Outcome.class);
         run.results().forEach(c -> m.merge(c.outcome(), 1L, Long::sum));
         StringBuilder sb = new StringBuilder();
         m.forEach((o, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(VmSuite.label(o, run.agent())));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +169,7 @@ public final class VmSuite {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--out" -> outDir = Path.of(args[++i]);
-                case "--agents" -> agents = java.util.Arrays.stream(args[++i].split(",")).map(Agent::of).toList();
+                case "--agents" -> agents = Arrays.stream(args[++i].split(",")).map(Agent::of).toList();
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--measure" -> measure = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);

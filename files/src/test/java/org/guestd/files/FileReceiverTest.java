@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
 import org.guestd.files.FileReceiver.Incoming;
 import org.guestd.files.ReceiveException.Reason;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,7 +124,7 @@ class FileReceiverTest {
         FileReceiver anywhere = new FileReceiver(Path.of("/"));
         assertEquals(Path.of("/"), anywhere.root());
         byte[] data = new byte[10000];
-        new java.util.Random(3).nextBytes(data);
+        new Random(3).nextBytes(data);
         Incoming f = anywhere.start(root.resolve("any").toString(), "f.bin", false, true);
         f.write(0, ByteBuffer.wrap(data));
         f.complete();

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.guestd.core.AgentException;
-import org.guestd.core.testing.FakeClock;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.facts.LivenessFact;
+import org.guestd.core.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatTest {
@@ -91,13 +93,13 @@ class HeartbeatTest {
     @Test
     void aSourcesFirstContactIsSignalledOnceAndContactsAreCountedPerSource() {
         HeartbeatTracker hb = new HeartbeatTracker(clock, Duration.ofSeconds(10));
-        java.util.List<String> signals = new java.util.ArrayList<>();
+        List<String> signals = new ArrayList<>();
         hb.onNewSource(() -> signals.add("new, last by " + hb.liveness().last().source()));
         hb.contact("qga", Heartbeat.ContactKind.SYNC);
         hb.contact("qga", Heartbeat.ContactKind.PING);
         hb.contact("hyperv-kvp", Heartbeat.ContactKind.REQUEST);
         hb.contact("qga", Heartbeat.ContactKind.PING);
-        assertEquals(java.util.List.of("new, last by qga", "new, last by hyperv-kvp"), signals);
+        assertEquals(List.of("new, last by qga", "new, last by hyperv-kvp"), signals);
         assertEquals(3, hb.contacts("qga"));
         assertEquals(1, hb.contacts("hyperv-kvp"));
         assertEquals(0, hb.contacts("xen"));

@@ -4,6 +4,7 @@ package org.guestd.provisioning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Locale;
 import org.guestd.core.env.HostPaths;
 
 /**
@@ -31,7 +32,7 @@ public final class AzureDetection {
     public static String productUuid(HostPaths paths) {
         try {
             String s = Files.readString(paths.sys("class/dmi/id/product_uuid"), StandardCharsets.US_ASCII).strip();
-            return s.isEmpty() ? null : s.toLowerCase(java.util.Locale.ROOT);
+            return s.isEmpty() ? null : s.toLowerCase(Locale.ROOT);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import org.guestd.accounts.AccountException;
 
 /**
  * {@code guestd deprovision [--user] [--dry-run] [--force] [--state-dir DIR]}: lists what {@link
@@ -65,7 +67,7 @@ public final class DeprovisionCommand {
         List<Deprovisioner.Action> plan;
         try {
             plan = deprovisioner.apply(stateDir).plan(user, extra);
-        } catch (IOException | org.guestd.accounts.AccountException | RuntimeException e) {
+        } catch (IOException | AccountException | RuntimeException e) {
             err.println("guestd deprovision: " + e.getMessage());
             return 1;
         }
@@ -84,7 +86,7 @@ public final class DeprovisionCommand {
             } catch (IOException e) {
                 answer = null;
             }
-            if (answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
+            if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
                 out.println("not confirmed: nothing was changed");
                 return 0;
             }

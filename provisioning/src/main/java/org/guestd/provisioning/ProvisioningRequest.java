@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.provisioning;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,7 +33,7 @@ public record ProvisioningRequest(String vmId, Sourced<String> hostName, Sourced
 
     /** Where the request's values came from, joined ("ovf-env+imds"). */
     public String sources() {
-        java.util.LinkedHashSet<String> s = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> s = new LinkedHashSet<>();
         if (hostName != null) {
             s.add(hostName.source());
         }

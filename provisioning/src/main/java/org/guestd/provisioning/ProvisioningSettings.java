@@ -3,6 +3,7 @@ package org.guestd.provisioning;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.guestd.core.config.ConfigException;
 import org.guestd.core.config.ConfigSection;
 
 /**
@@ -28,7 +29,7 @@ public record ProvisioningSettings(Path stateDir, List<String> groups, boolean s
     }
 
     /** The settings of {@code [provisioning]}. */
-    public static ProvisioningSettings fromConfig(ConfigSection c) throws org.guestd.core.config.ConfigException {
+    public static ProvisioningSettings fromConfig(ConfigSection c) throws ConfigException {
         return new ProvisioningSettings(Path.of(c.getString("state-dir", DEFAULT_STATE_DIR)), c.getList("groups"),
                 c.getBoolean("sudo", true));
     }

@@ -2,6 +2,7 @@
 package org.guestd.provisioning;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -31,11 +32,11 @@ public record ProvisioningState(String vmId, Status status, String reason, Strin
         FAILED;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         static Status parse(String s) {
-            return valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ final class SafeFiles {
         Path tmp = dir.resolve("." + target.getFileName() + ".guestd-tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms(0600)))) {
+                PosixFilePermissions.asFileAttribute(perms(0600)))) {
             ByteBuffer bb = ByteBuffer.wrap(content);
             while (bb.hasRemaining()) {
                 ch.write(bb);
@@ -50,7 +51,7 @@ final class SafeFiles {
     static void directory(Path dir, int mode, Integer uid, Integer gid) throws IOException {
         refuseLink(dir);
         try {
-            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms(mode)));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(perms(mode)));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + " exists and is not a directory");

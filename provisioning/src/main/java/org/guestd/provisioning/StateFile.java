@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.guestd.core.json.Json;
@@ -96,7 +97,7 @@ public final class StateFile {
         for (Object o : (List<Object>) m.getOrDefault("steps", List.of())) {
             Map<String, Object> st = (Map<String, Object>) o;
             steps.add(new Step((String) st.get("step"), (String) st.get("source"),
-                    Step.Result.valueOf(((String) st.get("result")).toUpperCase(java.util.Locale.ROOT)),
+                    Step.Result.valueOf(((String) st.get("result")).toUpperCase(Locale.ROOT)),
                     (String) st.get("detail"), num(st.get("at"))));
         }
         Map<String, Object> r = (Map<String, Object>) m.get("report");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.provisioning;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,7 @@ public record Step(String name, String source, Result result, String detail, lon
 
         /** Lower-case name for files and logs. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

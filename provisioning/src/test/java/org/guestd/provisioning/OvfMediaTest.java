@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.core.AgentException;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CD path with a recording runner: "mount" copies a fixture into the private directory. */
 class OvfMediaTest {
     /** Any small file: this class reads the bytes, azure's OvfEnv parses them. */
-    static final byte[] MINIMAL = "<Environment/>\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] MINIMAL = "<Environment/>\n".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
     Path tmp;
@@ -35,13 +37,13 @@ class OvfMediaTest {
                         return new CommandRunner.CommandResult(32, new byte[0], "wrong fs type".getBytes());
                     }
                     Path dir = Path.of(argv.get(argv.size() - 1));
-                    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    assertEquals("rwx------", PosixFilePermissions.toString(
                             Files.getPosixFilePermissions(dir)), "a private mount directory");
                     Files.write(dir.resolve("ovf-env.xml"), content);
                 } else if (argv.get(0).equals("umount")) {
                     Files.delete(Path.of(argv.get(1)).resolve("ovf-env.xml"));
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw AgentException.generic(e.getMessage());
             }
             return new CommandRunner.CommandResult(0, new byte[0], new byte[0]);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.guestd.accounts.Accounts;
@@ -230,7 +231,7 @@ class ProvisionerTest {
 
         Path noSsh = tmp.resolve("root2");
         SimulatedSystem sys2 = new SimulatedSystem(noSsh);
-        Files.walk(noSsh.resolve("etc/ssh")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        Files.walk(noSsh.resolve("etc/ssh")).sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         SystemRoot r2 = new SystemRoot(noSsh);
         ProvisioningState s2 = new Provisioner(r2, Accounts.under(r2.root(), sys2), sys2,
                 ProvisioningSettings.defaults(tmp.resolve("state2")), new FakeClock(0), new SecureRandom()).provision(request());

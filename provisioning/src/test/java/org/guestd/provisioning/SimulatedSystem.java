@@ -6,12 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
@@ -126,7 +128,7 @@ public final class SimulatedSystem implements CommandRunner {
         }
     }
 
-    private void shadow(String user, java.util.function.UnaryOperator<String> field) throws IOException {
+    private void shadow(String user, UnaryOperator<String> field) throws IOException {
         List<String> out = new ArrayList<>();
         for (String l : Files.readAllLines(root.resolve("etc/shadow"))) {
             String[] f = l.split(":", -1);
@@ -140,6 +142,6 @@ public final class SimulatedSystem implements CommandRunner {
     }
 
     private void append(String file, String line) throws IOException {
-        Files.writeString(root.resolve(file), line + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(root.resolve(file), line + "\n", StandardOpenOption.APPEND);
     }
 }

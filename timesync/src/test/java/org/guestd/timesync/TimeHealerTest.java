@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.env.CommandRunner;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.FakeCommandRunner;
 import org.guestd.core.testing.FixtureTree;
@@ -166,7 +170,7 @@ class TimeHealerTest {
     @Test
     void statusAccessorsAndTheCorrectionSignal() throws Exception {
         TimeHealer h = healer(Map.of("threshold", "1500ms"));
-        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger signals = new AtomicInteger();
         h.afterCorrection(signals::incrementAndGet);
         assertEquals(TimeHealer.Mode.AUTO, h.mode());
         assertEquals(Duration.ofMillis(1500), h.threshold());
@@ -192,18 +196,18 @@ class TimeHealerTest {
     @Test
     void aCheckInTheMiddleOfTheHostsSetDoesNotUndoIt() throws Exception {
         TimeHealer h = healer(Map.of());
-        java.nio.file.Path hwclock = tmp.resolve("hwclock");
-        java.nio.file.Files.writeString(hwclock, "#!/bin/sh\n");
+        Path hwclock = tmp.resolve("hwclock");
+        Files.writeString(hwclock, "#!/bin/sh\n");
         assertTrue(hwclock.toFile().setExecutable(true));
         long localOffset = 3_600_000_000_000L; // the RTC is written in CET
-        org.guestd.core.env.CommandRunner rtcWriter = (argv, stdin, timeout) -> {
+        CommandRunner rtcWriter = (argv, stdin, timeout) -> {
             h.check(); // the step's own check, before the RTC is written
             hostNanos.set(clock.realtimeNanos() + localOffset); // hwclock -w: the RTC now shows local time
             h.check(); // and after, still before the baseline
-            return new org.guestd.core.env.CommandRunner.CommandResult(0, new byte[0], new byte[0]);
+            return new CommandRunner.CommandResult(0, new byte[0], new byte[0]);
         };
         SystemTimeSync sync = new SystemTimeSync(clock, rtcWriter, hwclock, Duration.ofSeconds(5),
-                java.time.ZoneOffset.UTC, line -> { });
+                ZoneOffset.UTC, line -> { });
         sync.listener(h);
         long target = T0 + 3_600_000_000_000L;
         sync.setFromHost(target, "qga");

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.guestd.core.json.JsonReader;
 import org.guestd.e2e.GuestShell;
+import org.guestd.e2e.Qmp;
 import org.guestd.e2e.VmImage;
 import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.HealthReport;
@@ -269,7 +270,7 @@ public final class AzureVmCase {
 
     private String failurePath() throws Exception {
         // the next VM has no provisioning CD: the medium is taken out of the drive
-        try (org.guestd.e2e.Qmp qmp = org.guestd.e2e.Qmp.connect(vm.qmpSocket(), Duration.ofSeconds(30))) {
+        try (Qmp qmp = Qmp.connect(vm.qmpSocket(), Duration.ofSeconds(30))) {
             qmp.execute("eject", Map.of("device", "ide1-cd0", "force", true));
         }
         emu.instance(new AzureHostEmulator.Instance(VM2, "vm-azure-e2e-2", USER, true,

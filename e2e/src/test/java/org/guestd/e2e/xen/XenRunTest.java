@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class XenRunTest {
                 "device/vbd/51712"), v);
         assertEquals("0", v.vifId());
         assertEquals(570, r.addressChangeMillis());
-        Map<String, String> keys = new java.util.HashMap<>(Map.of("data/meminfo_total", "467008",
+        Map<String, String> keys = new HashMap<>(Map.of("data/meminfo_total", "467008",
                 "data/meminfo_free", "308180", "attr/vif/0/ipv4/0", "192.0.2.10", "attr/vif/0/ipv6/1", "2001:db8::10",
                 "data/volumes/0/name", "/dev/xvda", "data/volumes/0/mount_points/0", "/mnt/data",
                 "data/volumes/0/filesystem", "ext4", "data/volumes/0/extents/0", "xvda"));

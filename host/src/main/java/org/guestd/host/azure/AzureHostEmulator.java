@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.azure;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -21,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * The Azure host side a provisioning agent talks to, on loopback only: IMDS ({@code GET
@@ -295,7 +296,7 @@ public final class AzureHostEmulator implements AutoCloseable {
 
     private static void streamHuge(HttpExchange ex, long bytes) {
         byte[] block = new byte[64 * 1024];
-        java.util.Arrays.fill(block, (byte) ' ');
+        Arrays.fill(block, (byte) ' ');
         block[0] = '{';
         try {
             ex.getResponseHeaders().set("Content-Type", "application/json");

@@ -2,6 +2,7 @@
 package org.guestd.host.bench;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.host.hyperv.KvpKernel;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
@@ -13,7 +14,7 @@ import org.guestd.host.hyperv.KvpReply;
  * {@link KvpKernel}: guestd or hv_kvp_daemon.
  */
 public final class KvpOpsBench {
-    private static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger CALLS = new AtomicInteger();
 
     private KvpOpsBench() {}
 

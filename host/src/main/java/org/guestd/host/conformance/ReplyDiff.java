@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.conformance;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class ReplyDiff {
 
     private static boolean sameScalar(Object a, Object b) {
         if (a instanceof Number na && b instanceof Number nb) {
-            return new java.math.BigDecimal(na.toString()).compareTo(new java.math.BigDecimal(nb.toString())) == 0;
+            return new BigDecimal(na.toString()).compareTo(new BigDecimal(nb.toString())) == 0;
         }
         return Objects.equals(a, b);
     }

@@ -10,7 +10,9 @@ import static org.guestd.host.conformance.CaseFailure.noError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.guestd.host.qga.QgaClient;
@@ -119,7 +121,7 @@ final class SharedCases {
         q.execute("guest-file-flush", Map.of("handle", id));
         q.execute("guest-file-close", Map.of("handle", id));
         byte[] onDisk = Files.readAllBytes(c.shared().dir.resolve("foo"));
-        check(java.util.Arrays.equals(HELLO, onDisk), "file content");
+        check(Arrays.equals(HELLO, onDisk), "file content");
         id = noError(q.execute("guest-file-open", Map.of("path", "foo", "mode", "r"))).returnLong();
         Map<String, Object> r = file(c, "guest-file-read", Map.of("handle", id));
         equal((long) HELLO.length, r.get("count"), "read count");
@@ -135,7 +137,7 @@ final class SharedCases {
         r = file(c, "guest-file-read", Map.of("handle", id));
         equal((long) HELLO.length - 6, r.get("count"), "partial read count");
         equal(true, r.get("eof"), "partial read eof");
-        check(java.util.Arrays.equals(java.util.Arrays.copyOfRange(HELLO, 6, HELLO.length),
+        check(Arrays.equals(Arrays.copyOfRange(HELLO, 6, HELLO.length),
                 Base64.getDecoder().decode((String) r.get("buf-b64"))), "partial read data");
         q.execute("guest-file-close", Map.of("handle", id));
     }
@@ -194,7 +196,7 @@ final class SharedCases {
     }
 
     static void users(SuiteContext c) throws Exception {
-        check(noError(c.qga().execute("guest-get-users")).returnValue() instanceof java.util.List, "return is a list");
+        check(noError(c.qga().execute("guest-get-users")).returnValue() instanceof List, "return is a list");
     }
 
     /** test-qga registers /qga/get-vcpus only where cpu0 exists in sysfs. */

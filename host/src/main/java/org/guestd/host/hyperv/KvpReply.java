@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.host.hyperv;
 
+import java.util.Arrays;
+
 /**
  * A daemon's reply to a KVP request, read the way the kernel's {@code kvp_respond_to_host} reads it:
  * the status from bytes 0..3; for ENUMERATE the key at 20 and value at 532; for GET the value at 532
@@ -75,12 +77,12 @@ public record KvpReply(byte[] raw) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KvpReply && java.util.Arrays.equals(raw, ((KvpReply) o).raw);
+        return o instanceof KvpReply && Arrays.equals(raw, ((KvpReply) o).raw);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(raw);
+        return Arrays.hashCode(raw);
     }
 
     @Override

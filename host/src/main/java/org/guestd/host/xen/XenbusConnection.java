@@ -2,9 +2,12 @@
 package org.guestd.host.xen;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.jna.linux.NativeException;
@@ -30,7 +33,7 @@ public final class XenbusConnection implements AutoCloseable {
     private final Object writeLock = new Object();
     private final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
     /** Messages for the guest, written by the serving thread without blocking (a guest that does not read never blocks the store). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     private int headWritten;
     private final List<XsWire.Msg> held = new ArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -187,7 +190,7 @@ public final class XenbusConnection implements AutoCloseable {
         byte[] last = batch.get(forwarded.get(forwarded.size() - 1)).payload();
         for (int i : forwarded) {
             XsWire.Msg m = batch.get(i);
-            batch.set(i, new XsWire.Msg(m.type(), m.reqId(), m.txId(), java.util.Arrays.copyOf(last, m.payload().length)));
+            batch.set(i, new XsWire.Msg(m.type(), m.reqId(), m.txId(), Arrays.copyOf(last, m.payload().length)));
         }
     }
 
@@ -243,7 +246,7 @@ public final class XenbusConnection implements AutoCloseable {
     /** Queues one message for the guest; {@code fakeLength} >= 0 overwrites the header's length (garbage). */
     private void send(byte[] bytes, int fakeLength) {
         if (fakeLength >= 0) {
-            ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, fakeLength);
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(12, fakeLength);
         }
         if (!closed) {
             outbox.add(bytes);

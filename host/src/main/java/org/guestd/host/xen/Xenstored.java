@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.guestd.jna.linux.NativeException;
 
@@ -150,7 +151,7 @@ public final class Xenstored implements AutoCloseable {
     /** Everything under the guest's home, as guest-relative path → value. */
     public Map<String, String> dumpHome() {
         synchronized (lock) {
-            Map<String, String> out = new java.util.TreeMap<>();
+            Map<String, String> out = new TreeMap<>();
             tree.dump(home).forEach((k, v) -> {
                 if (!k.equals(home)) {
                     out.put(k.substring(home.length() + 1), new String(v, StandardCharsets.UTF_8));

@@ -3,11 +3,13 @@ package org.guestd.host.xen;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * xenstored's answers to one connection's requests, as the guest domain sees them: permissions
@@ -139,7 +141,7 @@ final class XsRequests {
             throw new Err("EINVAL");
         }
         String path = checked(new String(p, 0, nul, StandardCharsets.UTF_8));
-        byte[] value = java.util.Arrays.copyOfRange(p, nul + 1, p.length);
+        byte[] value = Arrays.copyOfRange(p, nul + 1, p.length);
         if (store.faults().e2bigOnWrite || value.length > Xenstored.ENTRY_SIZE_MAX) {
             throw new Err("E2BIG");
         }
@@ -245,7 +247,7 @@ final class XsRequests {
     }
 
     /** Applies a change now (no transaction: watches fire) or in the transaction's view (replayed at commit). */
-    private void change(Tx tx, String path, Runnable direct, java.util.function.Consumer<XsTree> op, boolean removal) {
+    private void change(Tx tx, String path, Runnable direct, Consumer<XsTree> op, boolean removal) {
         if (tx == null) {
             applyAndFire(path, direct, op, removal);
             return;
@@ -256,7 +258,7 @@ final class XsRequests {
         tx.replay.add(() -> applyAndFire(path, direct, op, removal));
     }
 
-    private void applyAndFire(String path, Runnable direct, java.util.function.Consumer<XsTree> op, boolean removal) {
+    private void applyAndFire(String path, Runnable direct, Consumer<XsTree> op, boolean removal) {
         if (removal) {
             List<String> removed = store.tree.rm(path);
             if (!removed.isEmpty()) {

@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class StreamClientTest {
             c.timeout(Duration.ofMillis(500));
             // Nothing answers: the sync request is written, the reply never comes.
             assertThrows(SocketTimeoutException.class, c::sync);
-            java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(256);
+            ByteBuffer in = ByteBuffer.allocate(256);
             toAgent.source().read(in);
             in.flip();
             assertEquals((byte) 0xFF, in.get(0));

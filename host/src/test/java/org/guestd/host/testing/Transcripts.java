@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.guestd.host.qga.Transcript;
 
 /**
  * Reads the exact request/reply bytes out of the golden qemu-ga transcripts copied under
@@ -62,6 +63,6 @@ public final class Transcripts {
 
     /** Decodes a Python bytes literal such as {@code b'\xff{"return": 1}\n'}. */
     public static byte[] decodePythonBytes(String literal) {
-        return org.guestd.host.qga.Transcript.decodePythonBytes(literal);
+        return Transcript.decodePythonBytes(literal);
     }
 }

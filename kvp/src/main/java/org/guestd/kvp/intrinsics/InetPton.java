@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.kvp.intrinsics;
 
+import java.util.Arrays;
+
 /**
  * glibc's {@code inet_pton} for the strings hv_kvp_daemon checks with it (never a name lookup, and
  * stricter than {@link java.net.InetAddress#getByName}: no octet with a leading zero, no zone, an
@@ -125,7 +127,7 @@ final class InetPton {
             }
             int moved = tp - colonp;
             System.arraycopy(out, colonp, out, 16 - moved, moved);
-            java.util.Arrays.fill(out, colonp, 16 - moved, (byte) 0);
+            Arrays.fill(out, colonp, 16 - moved, (byte) 0);
             tp = 16;
         }
         return tp == 16 ? out : null;

@@ -10,17 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.guestinfo.GuestInfo;
 import org.guestd.guestinfo.GuestInfo.IpAddress;
 import org.guestd.guestinfo.GuestInfo.NetInterface;
-import org.guestd.kvp.KvpException;
+import org.guestd.guestinfo.GuestInfo;
 import org.guestd.kvp.KvpException.Reason;
+import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore.Entry;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ public final class LinuxKvpIntrinsics implements KvpIntrinsics {
     private final Supplier<String> servicesVersion;
     private final Function<String, String> canonicalName;
     private volatile List<String> fixed; // FQDN, build, name, major, minor, version, arch
-    private final java.util.Set<String> helperWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> helperWarned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param configDir where ifcfg-IF / IF.nmconnection are written (the daemon: /var/lib/hyperv)

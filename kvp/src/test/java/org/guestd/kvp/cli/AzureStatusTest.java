@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import org.guestd.core.json.JsonReader;
 import org.guestd.kvp.file.FileKvpStore;
 import org.junit.jupiter.api.Test;
@@ -51,10 +53,10 @@ class AzureStatusTest {
         out.reset();
         assertEquals(0, run(concat(new String[] {"azure", "status", "--json"}, common)));
         @SuppressWarnings("unchecked")
-        java.util.Map<String, Object> m = (java.util.Map<String, Object>) JsonReader.parse(out.toString(StandardCharsets.UTF_8));
+        Map<String, Object> m = (Map<String, Object>) JsonReader.parse(out.toString(StandardCharsets.UTF_8));
         assertEquals(Boolean.TRUE, m.get("azure"));
         assertEquals("result=success|agent=guestd/0.1.0", m.get("kvpReport"));
-        assertEquals("vm-1", ((java.util.Map<?, ?>) m.get("state")).get("vmId"));
+        assertEquals("vm-1", ((Map<?, ?>) m.get("state")).get("vmId"));
     }
 
     @Test
@@ -70,7 +72,7 @@ class AzureStatusTest {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandTimeoutException;
@@ -50,7 +51,7 @@ class DnsHelperTest {
     @Test
     void aHelperThatIsNotExecutableIsNotRun() throws Exception {
         Path script = IntrinsicsFixture.script(root, "hv_get_dns_info", "#!/bin/sh\n");
-        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         FakeCommandRunner runner = new FakeCommandRunner();
         IpConfig c = IntrinsicsFixture.build(root, runner, LinuxKvpIntrinsics.SetIpMode.IFCFG).ipInfo(MAC).orElseThrow();
         assertEquals(List.of("10.0.0.53", "fd00::53"), c.dnsServers());

@@ -4,12 +4,13 @@ package org.guestd.kvp.intrinsics;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
-import org.guestd.guestinfo.GuestInfo;
 import org.guestd.guestinfo.GuestInfo.IpAddress;
 import org.guestd.guestinfo.GuestInfo.NetInterface;
+import org.guestd.guestinfo.GuestInfo;
 
 /**
  * A fixture guest under one directory (never this machine's files): {@code ROOT/etc} (os-release,
@@ -84,7 +85,7 @@ final class IntrinsicsFixture {
     static Path script(Path root, String name, String text) throws Exception {
         Path p = Files.createDirectories(root.resolve("scripts")).resolve(name);
         Files.writeString(p, text);
-        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         return p;
     }
 }

@@ -3,6 +3,7 @@ package org.guestd.kvp.intrinsics;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,7 +49,7 @@ class SetIpInfoTest {
         Path hv = root.resolve("hv");
         for (String f : new String[] {"ifcfg-eth0", "eth0.nmconnection"}) {
             byte[] daemon = getClass().getResourceAsStream("/setip/" + fixture + "/" + f).readAllBytes();
-            assertEquals(IfcfgWriter.HEADER + new String(daemon, java.nio.charset.StandardCharsets.UTF_8),
+            assertEquals(IfcfgWriter.HEADER + new String(daemon, StandardCharsets.UTF_8),
                     Files.readString(hv.resolve(f)), fixture + "/" + f);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(hv.resolve(f))), f);
         }
@@ -99,7 +100,7 @@ class SetIpInfoTest {
         IntrinsicsFixture.build(root, runner, SetIpMode.IFCFG).setIpInfo(c);
         Path hv = root.resolve("hv");
         assertEquals(IfcfgWriter.HEADER + new String(getClass().getResourceAsStream("/setip/ipv4-and-ipv6-mixed/ifcfg-eth0")
-                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), Files.readString(hv.resolve("ifcfg-eth0")));
+                .readAllBytes(), StandardCharsets.UTF_8), Files.readString(hv.resolve("ifcfg-eth0")));
         assertFalse(Files.exists(hv.resolve("eth0.nmconnection")));
         assertEquals(List.of(List.of(script(), hv.resolve("ifcfg-eth0").toString())), runner.calls());
         // 6.1 takes any subnet for an IPv4 address; only the keyfile needs a prefix length

@@ -57,6 +57,11 @@ public final class KernelEventWatch implements AutoCloseable {
         return start(new KernelEventWatch(loop, KernelEvents.openClockJumpTimer(), "clock jumps", onJump, true));
     }
 
+    /** Whether the descriptor is in the loop's epoll set (call on the loop; for tests). */
+    boolean watching() {
+        return registration != null;
+    }
+
     private static KernelEventWatch start(KernelEventWatch w) {
         w.loop.execute(w::register);
         return w;

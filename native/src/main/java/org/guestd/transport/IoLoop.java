@@ -5,6 +5,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.env.Clock;
@@ -46,7 +47,7 @@ public final class IoLoop implements AutoCloseable {
         this.group = group;
         this.loop = group.next();
         this.timer = timer != null ? timer : (task, ms) -> loop.schedule(task, ms, TimeUnit.MILLISECONDS);
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
         loop.scheduleAtFixedRate(() -> { }, IDLE_ANCHOR_HOURS, IDLE_ANCHOR_HOURS, TimeUnit.HOURS);
     }
 

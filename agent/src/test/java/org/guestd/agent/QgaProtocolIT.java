@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -74,10 +77,39 @@ class QgaProtocolIT {
         try (QgaClient c = QgaClient.connect(agent.socket, Duration.ofSeconds(30))) {
             for (Transcript.Step step : t.steps()) {
                 c.sendRaw(step.request());
-                byte[] got = c.readRaw(Duration.ofMillis(step.reply().length > 100_000 ? 1500 : 400));
-                assertSameReplies(t.name() + " step " + step.number(), step.reply(), got);
+                assertSameReplies(t.name() + " step " + step.number(), step.reply(), repliesBeforeFence(c));
             }
         }
+    }
+
+    private static long fenceId = 7_000_000;
+
+    /**
+     * Every reply to what was sent so far, with no quiet period to wait out: sends a guest-sync
+     * with a fresh id as a fence and reads until its reply. Replies keep request order, so what
+     * came before the fence's reply is exactly the answer to the earlier input, and an extra reply
+     * (a greeting, a reply to a blank line) would be there: the order proves its absence. Every
+     * step of these transcripts leaves the parser between values, so the fence parses on its own.
+     */
+    static byte[] repliesBeforeFence(QgaClient c) throws IOException {
+        long id = ++fenceId;
+        byte[] fence = ("{\"return\": " + id + "}\n").getBytes(StandardCharsets.US_ASCII);
+        c.sendRaw("{\"execute\": \"guest-sync\", \"arguments\": {\"id\": " + id + "}}\n");
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // hang guard only
+        while (!endsWith(got.toByteArray(), fence)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no fence reply within 30 s; got " + got + "; " + agent.logText());
+            }
+            got.writeBytes(c.readRaw(Duration.ofMillis(50)));
+        }
+        byte[] all = got.toByteArray();
+        return Arrays.copyOf(all, all.length - fence.length);
+    }
+
+    private static boolean endsWith(byte[] a, byte[] suffix) {
+        return a.length >= suffix.length
+                && Arrays.equals(a, a.length - suffix.length, a.length, suffix, 0, suffix.length);
     }
 
     /**
@@ -88,14 +120,14 @@ class QgaProtocolIT {
     void nestingPastTheLimitGivesQemuGasReplySequence() throws Exception {
         try (QgaClient c = QgaClient.connect(agent.socket, Duration.ofSeconds(30))) {
             c.sendRaw("[".repeat(1025) + "]".repeat(1025) + "\n");
-            List<String> lines = split(c.readRaw(Duration.ofMillis(1500)));
+            List<String> lines = split(repliesBeforeFence(c));
             assertEquals(1026, lines.size());
             assertEquals(JsonReader.parse("{\"error\": {\"class\": \"GenericError\", \"desc\": "
                     + "\"JSON nesting depth limit exceeded\"}}"), JsonReader.parse(lines.get(0)));
             assertEquals(JsonReader.parse("{\"error\": {\"class\": \"GenericError\", \"desc\": "
                     + "\"JSON parse error, expecting value\"}}"), JsonReader.parse(lines.get(1025)));
             c.sendRaw("{\"execute\": \"guest-ping\"}");
-            assertEquals("{\"return\": {}}\n", new String(c.readRaw(Duration.ofMillis(400))));
+            assertEquals("{\"return\": {}}\n", new String(repliesBeforeFence(c), StandardCharsets.US_ASCII));
         }
     }
 

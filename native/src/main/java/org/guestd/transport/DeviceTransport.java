@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.transport;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
@@ -39,7 +39,7 @@ abstract class DeviceTransport implements Transport {
     private volatile boolean closed;
     // loop-confined
     private FdLink current;
-    private ScheduledFuture<?> reopenTimer;
+    private Future<?> reopenTimer;
     private boolean failureLogged;
     private boolean flapping; // the last link ended before the longest backoff (loop only)
     private boolean everOpened;
@@ -157,7 +157,7 @@ abstract class DeviceTransport implements Transport {
 
     private void scheduleReopen() {
         try {
-            reopenTimer = loop.eventLoop().schedule(this::reopen, backoff.next(), TimeUnit.MILLISECONDS);
+            reopenTimer = loop.schedule(this::reopen, backoff.next());
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the loop is shutting down
         }

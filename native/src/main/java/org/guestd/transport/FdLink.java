@@ -8,9 +8,8 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import org.guestd.core.log.HostWarnings;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
@@ -70,6 +69,7 @@ final class FdLink implements Link {
     private static final int MAX_READS_PER_EVENT = 16;
 
     private final IoEventLoop loop;
+    private final IoLoop io; // delays and link age
     private final int fd;
     private final FileDescriptor nettyFd;
     private final String describe;
@@ -91,9 +91,9 @@ final class FdLink implements Link {
     private IoRegistration registration;
     private int interest = -1;
     private boolean absent;
-    private ScheduledFuture<?> absentTimer;
+    private Future<?> absentTimer;
     private boolean failureLogged;
-    private final long createdNanos = System.nanoTime();
+    private final long createdNanos;
     /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
     volatile long readCalls;
 
@@ -102,9 +102,11 @@ final class FdLink implements Link {
      *     {@code bufferSize}); false: a byte stream
      * @param socket whether {@code fd} is a socket (messages then use recv(MSG_TRUNC) to spot oversize ones)
      */
-    FdLink(IoEventLoop loop, int fd, String describe, boolean messages, boolean socket, EofPolicy eofPolicy,
+    FdLink(IoLoop loop, int fd, String describe, boolean messages, boolean socket, EofPolicy eofPolicy,
             int bufferSize, Link.Handler handler, Owner owner) {
-        this.loop = loop;
+        this.loop = loop.eventLoop();
+        this.io = loop;
+        this.createdNanos = loop.nanoTime();
         this.fd = fd;
         this.nettyFd = new FileDescriptor(fd);
         this.describe = describe;
@@ -231,7 +233,7 @@ final class FdLink implements Link {
 
     /** Nanoseconds since this link was created (for the owner's backoff decisions). */
     long ageNanos() {
-        return System.nanoTime() - createdNanos;
+        return io.nanoTime() - createdNanos;
     }
 
     /** Ends the link from the owner (transport close): fires {@code disconnected}; no error. */
@@ -387,7 +389,7 @@ final class FdLink implements Link {
 
     private void scheduleAbsentRetry() {
         if (absentTimer == null && open) {
-            absentTimer = loop.schedule(() -> {
+            absentTimer = io.schedule(() -> {
                 absentTimer = null;
                 if (open && absent) {
                     readSome(0);
@@ -401,7 +403,7 @@ final class FdLink implements Link {
                         }
                     }
                 }
-            }, absentRetry.next(), TimeUnit.MILLISECONDS);
+            }, absentRetry.next());
         }
     }
 

@@ -9,7 +9,6 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.guestd.jna.linux.KernelEvents;
 import org.guestd.jna.linux.NativeException;
 import org.slf4j.Logger;
@@ -28,6 +27,7 @@ public final class KernelEventWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.guestd.transport");
 
     private final IoEventLoop loop;
+    private final IoLoop io;
     private final int fd;
     private final FileDescriptor nettyFd;
     private final String what;
@@ -39,6 +39,7 @@ public final class KernelEventWatch implements AutoCloseable {
 
     private KernelEventWatch(IoLoop loop, int fd, String what, Runnable callback, boolean rearmTimer) {
         this.loop = loop.eventLoop();
+        this.io = loop;
         this.fd = fd;
         this.nettyFd = new FileDescriptor(fd);
         this.what = what;
@@ -54,6 +55,11 @@ public final class KernelEventWatch implements AutoCloseable {
     /** Calls {@code onJump} after the wall clock was set discontinuously (includes resume). */
     public static KernelEventWatch clockJumps(IoLoop loop, Runnable onJump) throws NativeException {
         return start(new KernelEventWatch(loop, KernelEvents.openClockJumpTimer(), "clock jumps", onJump, true));
+    }
+
+    /** Whether the descriptor is in the loop's epoll set (call on the loop; for tests). */
+    boolean watching() {
+        return registration != null;
     }
 
     private static KernelEventWatch start(KernelEventWatch w) {
@@ -95,7 +101,7 @@ public final class KernelEventWatch implements AutoCloseable {
         }
         if (n > 0 && !pending) {
             pending = true;
-            loop.schedule(() -> {
+            io.schedule(() -> {
                 pending = false;
                 if (!closed) {
                     try {
@@ -104,7 +110,7 @@ public final class KernelEventWatch implements AutoCloseable {
                         LOG.warn("handling {} failed: {}", what, e.toString());
                     }
                 }
-            }, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+            }, DEBOUNCE_MS);
         }
     }
 

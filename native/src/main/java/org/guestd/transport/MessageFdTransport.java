@@ -62,7 +62,7 @@ public final class MessageFdTransport extends DeviceTransport {
 
     @Override
     FdLink newLink(Opened opened, Link.Handler handler) {
-        return new FdLink(loop.eventLoop(), opened.fd(), describe(), true, opened.socket(),
+        return new FdLink(loop, opened.fd(), describe(), true, opened.socket(),
                 opened.socket() ? FdLink.EofPolicy.PEER_GONE : FdLink.EofPolicy.DEVICE_GONE,
                 maxMessage, handler, owner);
     }

@@ -80,7 +80,7 @@ public final class StreamDeviceTransport extends DeviceTransport {
 
     @Override
     FdLink newLink(Opened opened, Link.Handler handler) {
-        return new FdLink(loop.eventLoop(), opened.fd(), describe(), false, opened.socket(),
+        return new FdLink(loop, opened.fd(), describe(), false, opened.socket(),
                 opened.socket() ? FdLink.EofPolicy.PEER_GONE : FdLink.EofPolicy.HOST_ABSENT,
                 FdLink.STREAM_CHUNK, handler, owner);
     }

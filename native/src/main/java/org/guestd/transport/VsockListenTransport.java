@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
@@ -147,7 +146,7 @@ public final class VsockListenTransport implements Transport {
             String name = "vsock:" + address + "#" + counter.incrementAndGet();
             FdLink link;
             try {
-                link = new FdLink(loop.eventLoop(), fd, name, false, true, FdLink.EofPolicy.PEER_GONE,
+                link = new FdLink(loop, fd, name, false, true, FdLink.EofPolicy.PEER_GONE,
                         FdLink.STREAM_CHUNK, handler, (l, error) -> links.remove(l));
             } catch (Throwable t) { // e.g. OutOfMemoryError for its direct read buffer
                 DeviceTransport.closeQuietly(fd);
@@ -166,7 +165,7 @@ public final class VsockListenTransport implements Transport {
             LOG.warn("{}: {}; pausing accept for {} ms", describe(), why, ACCEPT_PAUSE_MILLIS);
         }
         submit(EpollIoOps.NONE);
-        loop.eventLoop().schedule(() -> submit(EpollIoOps.EPOLLIN), ACCEPT_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+        loop.schedule(() -> submit(EpollIoOps.EPOLLIN), ACCEPT_PAUSE_MILLIS);
     }
 
     /** Stops listening and closes every accepted link ({@code disconnected} for each). Idempotent. */

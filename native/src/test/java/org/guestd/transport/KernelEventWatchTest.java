@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -23,26 +22,33 @@ import org.junit.jupiter.api.Test;
  * own loopback, so this machine's network is never touched.
  */
 class KernelEventWatchTest {
-    /** Runs in the child, inside its own network namespace. */
+    /**
+     * Runs in the child, inside its own network namespace, on a {@link ManualTimer}: the netlink
+     * socket and its epoll registration are real, the debounce delay is virtual, so each step is
+     * checked when the loop has handled what the kernel queued, not after a pause.
+     */
     public static void main(String[] args) throws Exception {
-        try (IoLoop loop = IoLoop.create()) {
+        ManualTimer timer = new ManualTimer();
+        try (IoLoop loop = timer.newLoop()) {
             AtomicInteger calls = new AtomicInteger();
-            CountDownLatch changed = new CountDownLatch(1);
-            try (KernelEventWatch w = KernelEventWatch.addressChanges(loop, () -> {
-                calls.incrementAndGet();
-                changed.countDown();
-            })) {
-                Thread.sleep(200); // registered on the loop
-                boolean quiet = !changed.await(300, TimeUnit.MILLISECONDS);
-                System.out.println("QUIET " + quiet);
-                long t0 = System.nanoTime();
+            try (KernelEventWatch w = KernelEventWatch.addressChanges(loop, calls::incrementAndGet)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!loop.eventLoop().submit(w::watching).get(5, TimeUnit.SECONDS)) { // hang guard only
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("never registered");
+                    }
+                }
+                timer.settle();
+                // the loop went round with the socket in its epoll set: nothing read, nothing scheduled
+                System.out.println("QUIET " + (timer.scheduled() == 0 && calls.get() == 0));
+                // each ip(8) returns after the kernel queued its notifications on the watch's socket
                 run("ip", "link", "set", "lo", "up");
                 run("ip", "addr", "add", "10.9.8.7/24", "dev", "lo");
                 run("ip", "addr", "add", "fd00::7/64", "dev", "lo");
-                boolean seen = changed.await(5, TimeUnit.SECONDS);
-                System.out.println("CHANGED " + seen + " " + (System.nanoTime() - t0) / 1_000_000);
-                Thread.sleep(3 * KernelEventWatch.DEBOUNCE_MS);
-                System.out.println("CALLS " + calls.get());
+                timer.settle(); // the loop drained them
+                System.out.println("SCHEDULED " + timer.scheduled() + " " + timer.pendingDelays() + " CALLS " + calls.get());
+                System.out.println("EARLY " + timer.advance(KernelEventWatch.DEBOUNCE_MS - 1) + " CALLS " + calls.get());
+                System.out.println("DUE " + timer.advance(1) + " CALLS " + calls.get() + " LEFT " + timer.pendingDelays());
             }
         }
     }
@@ -72,7 +78,9 @@ class KernelEventWatchTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), String.join("\n", out));
         assertTrue(out.contains("QUIET true"), "no event without a change: " + out);
-        assertTrue(out.stream().anyMatch(l -> l.startsWith("CHANGED true")), "change seen: " + out);
-        assertTrue(out.contains("CALLS 1"), "the burst of three changes is one callback: " + out);
+        assertTrue(out.contains("SCHEDULED 1 [" + KernelEventWatch.DEBOUNCE_MS + "] CALLS 0"),
+                "the burst of changes starts one debounce and calls nothing yet: " + out);
+        assertTrue(out.contains("EARLY 0 CALLS 0"), "no callback before the debounce delay: " + out);
+        assertTrue(out.contains("DUE 1 CALLS 1 LEFT []"), "the burst of three changes is one callback: " + out);
     }
 }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
 import org.guestd.jna.linux.Pty;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * virtio-serial/isa-serial on a pty: the transport opens the slave through a symlink in a temp
  * dir (so a reopen can never reach somebody else's reused /dev/pts/N), the test drives the master.
+ * The backoff tests run the loop on a {@link ManualTimer}: real pty I/O, virtual delays.
  */
 class StreamDeviceTransportTest extends AbstractTransportContractTest {
     @TempDir
@@ -71,6 +73,14 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
     }
 
     private PtyPeer prepared;
+    private ManualTimer timer;
+
+    /** Replaces this test's loop by one whose delays and clock only move when the test says so. */
+    private void useManualTime() {
+        loop.close();
+        timer = new ManualTimer();
+        loop = timer.newLoop();
+    }
 
     /** A new raw pty, with the port symlink (re)pointed at its slave atomically. */
     private PtyPeer newPty(boolean raw) throws Exception {
@@ -122,16 +132,22 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
 
     @Test
     void reopensWithBackoffAfterTheDeviceGoesAway() throws Exception {
+        useManualTime();
         Link first = startAndConnect();
         peer.send(ascii("a"));
         assertArrayEquals(ascii("a"), handler.awaitBytes(first, 1));
 
         peer.close(); // symlink gone, slave hung up: EOF with EPOLLERR is an error, not "no host"
         handler.awaitDisconnected(first);
+        timer.awaitPending(List.of(100L)); // one reopen, 100 ms out
 
         PtyPeer second = newPty(true); // the device comes back (possibly as another /dev/pts/N)
         peer = second;
+        assertEquals(0, timer.advance(99), "no reopen before the backoff delay");
+        assertEquals(1, handler.count("connected", null));
+        assertEquals(1, timer.advance(1), "exactly one reopen when it is due");
         Link next = handler.awaitConnected(2);
+        assertEquals(List.of(), timer.pendingDelays(), "it opened: no further attempt");
         assertNotSame(first, next);
         assertTrue(next.isOpen());
         second.send(ascii("b"));
@@ -143,9 +159,37 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
     }
 
     @Test
+    void theBackoffDoublesWhileTheDeviceFlapsAndStartsOverAfterALinkStayedUp() throws Exception {
+        useManualTime();
+        Link first = startAndConnect();
+        peer.close();
+        handler.awaitDisconnected(first);
+        timer.awaitPending(List.of(100L));
+        peer = newPty(true);
+        assertEquals(1, timer.advance(100));
+        Link second = handler.awaitConnected(2);
+
+        peer.close(); // the new link ends at once: flapping, the backoff keeps growing
+        handler.awaitDisconnected(second);
+        timer.awaitPending(List.of(200L));
+        peer = newPty(true);
+        assertEquals(0, timer.advance(199));
+        assertEquals(2, handler.count("connected", null));
+        assertEquals(1, timer.advance(1));
+        Link third = handler.awaitConnected(3);
+
+        assertEquals(0, timer.advance(5000)); // this link stays up for the longest backoff
+        peer.close();
+        handler.awaitDisconnected(third);
+        timer.awaitPending(List.of(100L)); // so the next reopen starts over at 100 ms
+        assertEquals(3, handler.count("connected", null));
+    }
+
+    @Test
     void endOfFileWithoutErrorIsNoHostAndDoesNotSpinOrDisconnect() throws Exception {
         // A pipe whose writer goes away behaves like a virtio-serial port without a host:
         // read() = 0 forever and a level-triggered EPOLLHUP that never clears.
+        useManualTime();
         FileDescriptor[] pipe = FileDescriptor.pipe();
         int readFd = pipe[0].intValue();
         transport = Transports.create(Method.VIRTIO_SERIAL, "fd:" + readFd, loop);
@@ -155,15 +199,28 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
         assertArrayEquals(ascii("one"), handler.awaitBytes(link, 3));
 
         pipe[1].close(); // "host" disconnects
-        Thread.sleep(1500);
-        long reads = ((FdLink) link).readCalls;
-        assertTrue(reads < 50, "read bursts while no host: " + reads + " (a spinning loop makes thousands)");
+        timer.awaitPending(List.of(100L)); // the link saw end of file: a retry read is due in 100 ms
+        timer.settle(); // the edge-triggered re-registration may report the hangup once more
+        FdLink fdLink = (FdLink) link;
+        long reads = fdLink.readCalls;
+        timer.settle(); // five more trips through epoll: a level-triggered hangup would read on each
+        assertEquals(reads, fdLink.readCalls, "no read without an edge or a due retry: the loop does not spin");
+        assertEquals(0, timer.advance(99));
+        assertEquals(reads, fdLink.readCalls, "no retry before its delay");
+        long[] delays = {100, 200, 400, 800, 1000, 1000}; // capped at 1 s
+        for (int i = 0; i < delays.length; i++) {
+            assertEquals(List.of(delays[i]), timer.pendingDelays());
+            assertEquals(1, timer.advance(delays[i] - (i == 0 ? 99 : 0)), "one retry when due");
+            assertEquals(reads + i + 1, fdLink.readCalls, "exactly one read burst per retry");
+        }
         assertTrue(link.isOpen());
 
         int writer = Posix.openFd("/proc/self/fd/" + readFd, Posix.O_WRONLY | Posix.O_CLOEXEC); // host is back
         try {
             write(writer, "two");
             assertArrayEquals(ascii("onetwo"), handler.awaitBytes(link, 6));
+            timer.settle();
+            assertEquals(List.of(), timer.pendingDelays(), "data arrived: the pending retry was cancelled");
         } finally {
             Posix.close(writer);
         }
@@ -194,12 +251,22 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
 
     @Test
     void withRetryMissingStartWaitsUntilTheDeviceAppears() throws Exception {
+        useManualTime();
         transport = Transports.create(Method.VIRTIO_SERIAL, port().toString(), loop, true);
         transport.start(handler); // the port does not exist yet: no exception
-        Thread.sleep(350); // not an assertion: lets a few open attempts fail first (100, 200 ms apart)
+        timer.awaitPending(List.of(100L));
+        assertEquals(0, timer.advance(99), "no attempt before the first delay");
+        assertEquals(1, timer.advance(1)); // still missing: the next attempt is twice as far
+        assertEquals(List.of(200L), timer.pendingDelays());
+        assertEquals(1, timer.advance(200));
+        assertEquals(List.of(400L), timer.pendingDelays());
         assertEquals(0, handler.count("connected", null));
         peer = newPty(true); // the port appears (udev creating the symlink, say)
+        assertEquals(0, timer.advance(399), "it is not looked for before the next attempt");
+        assertEquals(0, handler.count("connected", null));
+        assertEquals(1, timer.advance(1));
         Link link = handler.awaitConnected(1);
+        assertEquals(List.of(), timer.pendingDelays(), "opened: no attempt left");
         peer.send(ascii("hello"));
         assertArrayEquals(ascii("hello"), handler.awaitBytes(link, 5));
         link.write(buf(ascii("hi")));
@@ -209,11 +276,16 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
 
     @Test
     void closeStopsWaitingForAMissingDevice() throws Exception {
+        useManualTime();
         transport = Transports.create(Method.ISA_SERIAL, port().toString(), loop, true);
         transport.start(handler);
+        timer.awaitPending(List.of(100L));
         transport.close();
+        assertEquals(List.of(), timer.pendingDelays(), "close cancels the scheduled attempt");
+        assertEquals(1, timer.cancelled());
         peer = newPty(true);
-        Thread.sleep(400); // an attempt still scheduled would have opened it by now (backoff 100, 200 ms)
+        assertEquals(0, timer.advance(10_000), "no attempt runs after close");
+        assertEquals(1, timer.scheduled(), "and none was scheduled after the first");
         assertEquals(0, handler.count("connected", null));
     }
 

@@ -23,11 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** XenbusTransport on socketpair ends passed as {@code fd:N}, and on a device node that refuses writes. */
 class XenbusTransportTest {
     private IoLoop loop;
+    private ManualTimer timer;
     private XenbusTransport transport;
 
     @BeforeEach
     void setUp() {
-        loop = IoLoop.create();
+        timer = new ManualTimer(); // virtual delays: a reopen could only be a scheduled task
+        loop = timer.newLoop();
     }
 
     @AfterEach
@@ -61,8 +63,10 @@ class XenbusTransportTest {
         assertEquals(2, second[0]);
         peer.close();
         h.awaitDisconnected(link);
-        Thread.sleep(300);
-        assertEquals(1, h.connectedLinks().size(), "one open, one link: no reopen");
+        timer.settle(); // the loop finished ending the link
+        assertEquals(0, timer.scheduled(), "no reopen was scheduled");
+        assertEquals(0, timer.advance(10_000));
+        assertEquals(1, h.connectedLinks().size(), "one open, one link: no reopen, neither at once nor later");
         h.assertAllOnLoop();
     }
 

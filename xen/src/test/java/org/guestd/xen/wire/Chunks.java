@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
  * Cuts a byte stream into the reads a device may deliver: sizes 1 to 4 or 1 to 64 from a generator
  * seeded by the input itself, so an input file always replays the same way.
  */
-public final class Chunks {
+final class Chunks {
     private Chunks() {}
 
-    public static List<byte[]> of(byte[] data) {
+    static List<byte[]> of(byte[] data) {
         long seed = data.length;
         for (int i = 0; i < Math.min(data.length, 16); i++) {
             seed = seed * 31 + data[i];

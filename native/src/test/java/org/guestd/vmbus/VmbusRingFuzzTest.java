@@ -14,7 +14,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Fuzz target: a VMBus ring ({@link VmbusRing}) as the host may leave it: any data-area contents,
@@ -89,12 +91,12 @@ public class VmbusRingFuzzTest {
         int dataSize = 8 * d.consumeInt(4, 1024);
         int size = HEADER + dataSize + d.consumeInt(0, 7); // a tail that is not a whole 8 is not data
         Memory mem = new Memory(size);
-        byte[] content = d.consumeBytes(dataSize);
-        mem.ring.put(HEADER, content);
         int w = d.consumeBoolean() ? 8 * d.consumeInt(0, dataSize / 8 - 1) : d.consumeInt();
         int r = d.consumeBoolean() ? 8 * d.consumeInt(0, dataSize / 8 - 1) : d.consumeInt();
         mem.ring.putInt(0, w).putInt(4, r).putInt(8, d.consumeInt()).putInt(12, d.consumeInt()).putInt(64, d.consumeInt());
-        // descriptors the fuzzer shapes: a few at the read index onwards
+        // descriptors the fuzzer shapes: a few at the read index onwards (written over the content below)
+        List<byte[]> descs = new ArrayList<>();
+        List<Long> where = new ArrayList<>();
         if (validIndex(r, dataSize) && d.consumeBoolean()) {
             long at = r;
             for (int k = d.consumeInt(1, 4); k > 0; k--) {
@@ -104,10 +106,17 @@ public class VmbusRingFuzzTest {
                 ByteBuffer.wrap(desc).order(ByteOrder.LITTLE_ENDIAN).putShort((short) d.consumeInt(0, 0xffff))
                         .putShort((short) offset8).putShort((short) len8).putShort((short) d.consumeInt(0, 0xffff))
                         .putLong(d.consumeLong());
-                for (int i = 0; i < 16; i++) {
-                    mem.ring.put(HEADER + (int) ((at + i) % dataSize), desc[i]);
-                }
+                descs.add(desc);
+                where.add(at);
                 at += (long) (len8 & 0xffff) * 8 + 8;
+            }
+        }
+        // the rest of the input is the data area's content (scalars first, so a short input still shapes them)
+        byte[] content = d.consumeRemainingAsBytes();
+        mem.ring.put(HEADER, content, 0, Math.min(content.length, dataSize));
+        for (int k = 0; k < descs.size(); k++) {
+            for (int i = 0; i < 16; i++) {
+                mem.ring.put(HEADER + (int) ((where.get(k) + i) % dataSize), descs.get(k)[i]);
             }
         }
         VmbusRing ring = new VmbusRing(mem.ring, HEADER);

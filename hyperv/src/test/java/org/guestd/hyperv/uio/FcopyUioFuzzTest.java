@@ -152,9 +152,14 @@ public class FcopyUioFuzzTest {
     static VmbusPacket packet(FuzzedDataProvider d) {
         int type = d.consumeInt(0, 15) == 0 ? d.consumeInt(0, 0xffff) : VmbusPacket.TYPE_INBAND;
         byte[] m;
+        int icType;
         switch (d.consumeInt(0, 7)) {
-            case 0 -> m = d.consumeBytes(d.consumeInt(0, 80));
+            case 0 -> {
+                m = d.consumeBytes(d.consumeInt(0, 80));
+                icType = d.consumeInt(0, 0xffff);
+            }
             case 1, 2 -> { // NEGOTIATE
+                icType = IcMessage.TYPE_NEGOTIATE;
                 int fw = d.consumeInt(0, 6);
                 int srv = d.consumeInt(0, 6);
                 m = new byte[Math.max(0, B + 8 + 4 * (fw + srv) + d.consumeInt(-12, 8))];
@@ -169,6 +174,7 @@ public class FcopyUioFuzzTest {
                 }
             }
             default -> { // FCOPY
+                icType = IcMessage.TYPE_FCOPY;
                 int op = d.consumeInt(0, 9);
                 int len = switch (op) {
                     case 0 -> d.consumeBoolean() ? FcopyUioHandler.START_END + d.consumeInt(0, 16) : d.consumeInt(0, 1200);
@@ -193,9 +199,9 @@ public class FcopyUioFuzzTest {
             }
         }
         if (m.length >= B) {
-            int icType = d.consumeInt(0, 15) == 0 ? d.consumeInt(0, 0xffff) : m.length >= B + 4 && u16(m, 12) == 0
-                    ? 0 : -1;
-            // the IC header: shaped messages keep the type their body was built for
+            if (d.consumeInt(0, 15) == 0) {
+                icType = d.consumeInt(0, 0xffff); // a body under another type's header
+            }
             le(m).putInt(0, d.consumeInt()).putInt(4, d.consumeInt()).putInt(8, d.consumeInt());
             le(m).putShort(14, (short) d.consumeInt(0, 0xffff)).putShort(16, (short) d.consumeInt(0, 0xffff))
                     .putShort(18, (short) d.consumeInt(0, 0xffff)).putInt(20, d.consumeInt());
@@ -203,7 +209,7 @@ public class FcopyUioFuzzTest {
             m[25] = (byte) IcMessage.FLAG_TRANSACTION | IcMessage.FLAG_REQUEST;
             m[26] = d.consumeByte();
             m[27] = d.consumeByte();
-            le(m).putShort(12, (short) (icType >= 0 ? icType : 0));
+            le(m).putShort(12, (short) icType);
         }
         return new VmbusPacket(type, d.consumeInt(0, 0xffff), d.consumeLong(), m);
     }
@@ -217,10 +223,6 @@ public class FcopyUioFuzzTest {
         for (int i = 0; i < n && d.remainingBytes() > 0; i++) {
             rx.next = FileReceiver.Result.values()[d.consumeInt(0, 3)];
             VmbusPacket p = packet(d);
-            boolean shapedFcopy = p.payload().length >= B + 4 && d.consumeBoolean();
-            if (shapedFcopy) {
-                le(p.payload()).putShort(12, (short) IcMessage.TYPE_FCOPY);
-            }
             byte[] req = p.payload().clone();
             int calls = rx.calls.size();
             boolean wasReceiving = rx.receiving;

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.guestd.xen.wire.XsException;
@@ -29,8 +31,9 @@ import org.guestd.xen.wire.XsType;
  * request, frames of unknown types, watch events with any path, token or payload, raw garbage
  * (impossible lengths: the channel is reopened), write-time refusals (E2BIG, EINVAL, any errno),
  * the device vanishing, time passing. Checks: nothing escapes the loop; a READ that succeeds returns
- * exactly the payload of the one correct reply sent for it; every failure is an {@link XsException};
- * the watch's listener sees only paths sent with its token, in order; once the clock passes the
+ * exactly the payload of the one correct reply sent for it (unless it was pending while raw bytes
+ * were on its channel: they may hold a reply of their own); every failure is an {@link XsException};
+ * the watch's listener sees only paths sent with its token, in order (when no raw bytes were sent); once the clock passes the
  * request timeout every request has completed; and afterwards (on a reopened channel if garbage
  * left the stream out of step) a new READ is sent, answered and returns its value: the client
  * stays usable.
@@ -117,6 +120,8 @@ public class XenstoreClientFuzzTest {
         loop.runPending();
         CompletableFuture<XsWatch> watch = c.watch("w", fired::add);
         Map<String, CompletableFuture<byte[]>> reads = new LinkedHashMap<>();
+        Set<String> unchecked = new HashSet<>();
+        boolean rawSent = false;
         loop.runPending();
         int steps = d.consumeInt(0, 64);
         for (int i = 0; i < steps && d.remainingBytes() > 0; i++) {
@@ -147,10 +152,11 @@ public class XenstoreClientFuzzTest {
                         host.link.receive(new XsMessage(t.code(), r.reqId(), r.txId(), d.consumeBytes(8)));
                     }
                 }
-                case 5 -> { // a reply to no request (or a duplicate)
+                case 5 -> { // a reply to no request: an id above any the client allocates in a session
                     XsType t = XsType.values()[d.consumeInt(0, XsType.values().length - 1)];
                     if (open && t != XsType.WATCH_EVENT) {
-                        host.link.receive(new XsMessage(t.code(), d.consumeInt(), d.consumeInt(), d.consumeBytes(8)));
+                        host.link.receive(new XsMessage(t.code(), d.consumeInt(Integer.MIN_VALUE, -1), d.consumeInt(),
+                                d.consumeBytes(8)));
                     }
                 }
                 case 6 -> { // a frame of an unknown type
@@ -165,16 +171,18 @@ public class XenstoreClientFuzzTest {
                     byte[] payload = d.consumeInt(0, 5) == 0 ? d.consumeBytes(32)
                             : (path + "\0" + token + "\0").getBytes(StandardCharsets.UTF_8);
                     if (open) {
-                        if (payload.length > 0 && new XsMessage(15, 0, 0, payload).strings().size() >= 2
-                                && TOKEN.equals(new XsMessage(15, 0, 0, payload).strings().get(1))) {
-                            eventsForToken.add(new XsMessage(15, 0, 0, payload).strings().get(0));
+                        XsMessage event = new XsMessage(XsType.WATCH_EVENT.code(), 0, 0, payload);
+                        List<String> parts = event.strings();
+                        if (parts.size() >= 2 && TOKEN.equals(parts.get(1))) {
+                            eventsForToken.add(parts.get(0));
                         }
-                        host.link.receive(new XsMessage(XsType.WATCH_EVENT.code(), 0, 0, payload));
+                        host.link.receive(event);
                     }
                 }
                 case 8 -> { // raw bytes: garbage, a partial header, an impossible length
                     if (open) {
                         host.dirty = true;
+                        rawSent = true;
                         host.link.receive(d.consumeBytes(d.consumeInt(1, 40)));
                     }
                 }
@@ -212,6 +220,16 @@ public class XenstoreClientFuzzTest {
                 }
             }
             loop.runPending();
+            host.look();
+            if (host.dirty) {
+                // raw bytes on this open may hold (or misframe into) a reply of their own: what is
+                // pending now gets no value check
+                reads.forEach((path, f) -> {
+                    if (!f.isDone()) {
+                        unchecked.add(path);
+                    }
+                });
+            }
         }
 
         // every request completes once the clock passes the timeout, whatever the host did
@@ -222,7 +240,7 @@ public class XenstoreClientFuzzTest {
             assertTrue(f.isDone(), "READ " + e.getKey() + " still pending 31 s on");
             if (f.isCompletedExceptionally()) {
                 checkFailure(f);
-            } else {
+            } else if (!unchecked.contains(e.getKey())) {
                 byte[] expected = host.readReplies.get(e.getKey());
                 assertNotNull(expected, "READ " + e.getKey() + " succeeded without a correct reply");
                 assertArrayEquals(expected, f.join(), "READ " + e.getKey() + " returned another reply's payload");
@@ -231,9 +249,9 @@ public class XenstoreClientFuzzTest {
         if (watch.isDone()) {
             checkFailure(watch);
         }
-        // the listener saw only what was sent with its token, in order
+        // the listener saw only what was sent with its token, in order (raw bytes may hold events of their own)
         int j = 0;
-        for (String p : fired) {
+        for (String p : rawSent ? List.<String>of() : fired) {
             while (j < eventsForToken.size() && !eventsForToken.get(j).equals(p)) {
                 j++;
             }

@@ -49,6 +49,10 @@ public final class AuthorizedKeys {
             if (c == '\n' || c == '\r' || c == '\0') {
                 throw new InvalidKeyException("the key spans more than one line");
             }
+            if (c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029')) {
+                // written into authorized_keys and shown in the audit log: no terminal or line controls
+                throw new InvalidKeyException(String.format("the key holds a control character (U+%04X)", (int) c));
+            }
         }
         String[] f = k.split("[ \t]+", 3);
         String type = f[0];

@@ -38,4 +38,16 @@ class AuthorizedKeysTest {
         assertThrows(AuthorizedKeys.InvalidKeyException.class,
                 () -> AuthorizedKeys.normalise("ssh-ed25519 " + "A".repeat(AuthorizedKeys.MAX_LINE)));
     }
+
+    @Test
+    void refusesControlCharactersAnywhereButKeepsTabs() throws Exception {
+        // found by InstanceMetadataFuzzTest: a comment with BEL/ESC went into authorized_keys and the audit log
+        for (String c : new String[] {"\u0007", "\u001b[2J", "\u007f", "\u0085", "\u2028", "\u0001"}) {
+            AuthorizedKeys.InvalidKeyException x = assertThrows(AuthorizedKeys.InvalidKeyException.class,
+                    () -> AuthorizedKeys.normalise("ssh-ed25519 " + BLOB + " alice" + c + "x"), c);
+            assertTrue(x.getMessage().contains("control character"), x.getMessage());
+        }
+        assertEquals("ssh-ed25519 " + BLOB + " alice\tat laptop", AuthorizedKeys.normalise("ssh-ed25519 " + BLOB + " alice\tat laptop"));
+        assertEquals("ssh-ed25519 " + BLOB + " zoë", AuthorizedKeys.normalise("ssh-ed25519 " + BLOB + " zoë"));
+    }
 }

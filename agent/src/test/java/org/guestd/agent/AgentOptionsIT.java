@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.guestd.core.config.AgentConfig;
 import org.guestd.host.qga.QgaClient;
@@ -149,7 +150,7 @@ class AgentOptionsIT {
         Process p = new ProcessBuilder(AgentProcess.REPO.resolve("bin/guestd").toString(), "-b", "help").start();
         List<String> names = List.of(new String(p.getInputStream().readAllBytes()).strip().split("\n"));
         assertEquals(0, p.waitFor());
-        assertEquals(new java.util.TreeSet<>(QgaCommandsIT.IMPLEMENTED), new java.util.TreeSet<>(names));
+        assertEquals(new TreeSet<>(QgaCommandsIT.IMPLEMENTED), new TreeSet<>(names));
     }
 
     /** Like qemu-ga, an unwritable log file stops the start instead of losing every line. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.guestd.host.hyperv.ChildLauncher;
 import org.guestd.host.vmbus.FcopyHost;
@@ -47,7 +48,7 @@ class FcopyUioIdleIT {
                 FcopyHost host = new FcopyHost(emu, Duration.ofSeconds(60)); // the first reply waits for the JVM
                 assertEquals(0, IcMessages.status(host.negotiate()), log(state));
                 byte[] content = new byte[100_000];
-                new java.util.Random(4).nextBytes(content);
+                new Random(4).nextBytes(content);
                 assertEquals(0, host.copy("copied.bin", root.toString(), 0, content));
                 assertArrayEquals(content, Files.readAllBytes(root.resolve("copied.bin")));
                 Thread.sleep(2000); // let start-up work (class loading, the first periodic tasks) settle

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class QgaCommandsIT extends LiveAgentBase {
     /** What this build registers (qga's list; each command group checks its own commands). */
-    static final Set<String> IMPLEMENTED = Set.copyOf(org.guestd.qga.QgaService.commandNames());
+    static final Set<String> IMPLEMENTED = Set.copyOf(QgaService.commandNames());
     /** The foundation's commands, checked one by one below. */
     static final Set<String> FOUNDATION = Set.of("guest-sync", "guest-sync-delimited", "guest-ping", "guest-info",
             "guest-get-osinfo", "guest-get-host-name", "guest-get-timezone", "guest-get-time", "guest-get-vcpus",
@@ -86,7 +88,7 @@ class QgaCommandsIT extends LiveAgentBase {
         assertEquals(0, t % 1000, "qemu-ga reports microseconds in ns units");
         assertTrue(Math.abs(t / 1_000_000 - System.currentTimeMillis()) < 60_000, "time is now: " + t);
         Map<String, Object> tz = client.executeOrThrow("guest-get-timezone").returnMap();
-        int offset = java.util.TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 1000;
+        int offset = TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 1000;
         assertEquals((long) offset, tz.get("offset"));
         assertTrue(tz.containsKey("zone"), tz.toString());
     }
@@ -179,7 +181,7 @@ class QgaCommandsIT extends LiveAgentBase {
     }
 
     static Map<String, String> osRelease(Path p) throws IOException {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (String line : Files.readAllLines(p)) {
             int eq = line.indexOf('=');
             if (eq > 0) {

@@ -154,8 +154,8 @@ class QgaProtocolIT {
             if ((b & 0xFF) == 0xFF) {
                 out.add("\u00ff");
             } else if (b == '\n') {
-                out.add(new String(line.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                out.add(new String(line.toString().getBytes(StandardCharsets.ISO_8859_1),
+                        StandardCharsets.UTF_8));
                 line.setLength(0);
             } else {
                 line.append((char) (b & 0xFF));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.guestd.host.qga.QgaReply;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class SysinfoCommandsIT extends LiveAgentBase {
                     expected.add("/dev/" + name);
                     try (Stream<Path> parts = Files.list(d)) {
                         parts.map(p -> p.getFileName().toString())
-                                .filter(n -> n.matches(java.util.regex.Pattern.quote(name) + "p?\\d.*")
+                                .filter(n -> n.matches(Pattern.quote(name) + "p?\\d.*")
                                         && Files.exists(d.resolve(n).resolve("partition")))
                                 .forEach(n -> expected.add("/dev/" + n));
                     }

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.guestd.host.qga.QgaClient;
 import org.guestd.host.xen.XsWire;
 import org.junit.jupiter.api.Test;
@@ -210,18 +214,18 @@ class XenAgentIT {
      * Voluntary context switches per thread (name/tid) of {@code pid}: how often each thread went to
      * sleep, i.e. was woken (involuntary switches are preemptions, which a loaded machine adds).
      */
-    static Map<String, Long> perThread(int pid) throws java.io.IOException {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
+    static Map<String, Long> perThread(int pid) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path t : tasks.toList()) {
                 try {
-                    for (String line : java.nio.file.Files.readAllLines(t.resolve("status"))) {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
-                            out.put(java.nio.file.Files.readString(t.resolve("comm")).trim() + "/" + t.getFileName(),
+                            out.put(Files.readString(t.resolve("comm")).trim() + "/" + t.getFileName(),
                                     Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // ended meanwhile
                 }
             }

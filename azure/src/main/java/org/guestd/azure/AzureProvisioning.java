@@ -2,12 +2,10 @@
 package org.guestd.azure;
 
 import java.io.IOException;
-import org.guestd.provisioning.ProvisioningAuthority;
-import org.guestd.provisioning.OvfMedia;
-import org.guestd.provisioning.AzureDetection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.guestd.core.env.Clock;
@@ -20,9 +18,12 @@ import org.guestd.core.spi.AgentService;
 import org.guestd.core.spi.ServiceContext;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpStore;
+import org.guestd.provisioning.AzureDetection;
+import org.guestd.provisioning.OvfMedia;
+import org.guestd.provisioning.Provisioner;
+import org.guestd.provisioning.ProvisioningAuthority;
 import org.guestd.provisioning.ProvisioningRequest;
 import org.guestd.provisioning.ProvisioningState;
-import org.guestd.provisioning.Provisioner;
 import org.guestd.provisioning.Step;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,12 +179,12 @@ public final class AzureProvisioning implements AgentService {
                 state = provisioner.recordFailure(vmId, ovf != null ? "ovf-env" : meta != null ? "imds" : "-", e.getMessage());
             } catch (IOException io) {
                 state = new ProvisioningState(vmId, ProvisioningState.Status.FAILED, Provisioner.cap(e.getMessage()), "-",
-                        null, 0, 0, java.util.List.of(), null);
+                        null, 0, 0, List.of(), null);
             }
         } catch (IOException e) {
             LOG.error("azure: cannot store the provisioning state: {}", e.getMessage());
             state = new ProvisioningState(vmId, ProvisioningState.Status.FAILED,
-                    Provisioner.cap("state file: " + e.getMessage()), "-", null, 0, 0, java.util.List.of(), null);
+                    Provisioner.cap("state file: " + e.getMessage()), "-", null, 0, 0, List.of(), null);
         }
         return report(state);
     }

@@ -2,6 +2,7 @@
 package org.guestd.azure;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ public final class ImdsClient {
     }
 
     static String snippet(SimpleHttp.Response r) {
-        String s = new String(r.body(), 0, Math.min(r.body().length, 200), java.nio.charset.StandardCharsets.UTF_8);
+        String s = new String(r.body(), 0, Math.min(r.body().length, 200), StandardCharsets.UTF_8);
         return s.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

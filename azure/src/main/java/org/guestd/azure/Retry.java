@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.azure;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import org.guestd.core.env.Clock;
+import org.slf4j.Logger;
 
 /**
  * Retries an attempt with capped exponential backoff until it succeeds, fails for good, or a total
@@ -79,7 +82,7 @@ public final class Retry {
         void debug(String line);
 
         /** The slf4j logger {@code l}. */
-        static Log of(org.slf4j.Logger l) {
+        static Log of(Logger l) {
             return new Log() {
                 @Override
                 public void warn(String line) {
@@ -161,10 +164,10 @@ public final class Retry {
 
     /** A short text for an attempt's failure. */
     static String describe(Exception e) {
-        if (e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return "timed out (" + e.getMessage() + ")";
         }
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             return "cannot connect (" + e.getMessage() + ")";
         }
         String m = e.getMessage();

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,8 +47,8 @@ public final class SimpleHttp {
         /** The body as UTF-8 text (malformed sequences rejected). */
         public String text() throws HttpFailure {
             try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+            } catch (CharacterCodingException e) {
                 throw new HttpFailure(status, "response body is not UTF-8");
             }
         }

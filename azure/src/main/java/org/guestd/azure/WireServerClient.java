@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.guestd.core.json.Json;
+import org.guestd.provisioning.Provisioner;
 
 /**
  * Reports provisioning health to the wire server. First the JSON endpoint azure-init uses ({@code
@@ -138,6 +139,6 @@ public final class WireServerClient {
     }
 
     static String cap(String description) {
-        return org.guestd.provisioning.Provisioner.cap(description);
+        return Provisioner.cap(description);
     }
 }

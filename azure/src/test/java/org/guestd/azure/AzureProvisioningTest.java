@@ -6,35 +6,43 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.guestd.accounts.Accounts;
+import org.guestd.core.config.ConfigException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.facts.FactKind;
 import org.guestd.core.facts.FactPublisher;
 import org.guestd.core.facts.ProvisioningFact;
-import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.AzureHostEmulator.Route;
+import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.Fault;
 import org.guestd.host.azure.HealthReport;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpStore;
+import org.guestd.kvp.cli.GuestCtl;
 import org.guestd.kvp.file.FileKvpStore;
+import org.guestd.provisioning.Provisioner;
 import org.guestd.provisioning.ProvisioningAuthority;
 import org.guestd.provisioning.ProvisioningSettings;
 import org.guestd.provisioning.ProvisioningState;
-import org.guestd.provisioning.Provisioner;
 import org.guestd.provisioning.SimulatedSystem;
+import org.guestd.provisioning.StateFile;
 import org.guestd.provisioning.SystemRoot;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +107,7 @@ class AzureProvisioningTest {
     }
 
     AzureProvisioning service(Map<String, String> extra) throws Exception {
-        Map<String, String> cfg = new java.util.HashMap<>(Map.of("wire-server", emu.wireServerUri().toString(),
+        Map<String, String> cfg = new HashMap<>(Map.of("wire-server", emu.wireServerUri().toString(),
                 "imds", emu.imdsUri().toString(), "imds-timeout", "20s", "report-timeout", "30s", "request-timeout", "2s"));
         cfg.putAll(extra);
         AzureSettings s = AzureSettings.fromConfig(new ConfigSection("azure", cfg));
@@ -121,7 +129,7 @@ class AzureProvisioningTest {
     }
 
     ProvisioningState state() throws Exception {
-        return new org.guestd.provisioning.StateFile(tmp.resolve("state")).load().orElseThrow();
+        return new StateFile(tmp.resolve("state")).load().orElseThrow();
     }
 
     @Test
@@ -150,10 +158,10 @@ class AzureProvisioningTest {
                 facts.get(FactKind.PROVISIONING, FactKind.SINGLE));
 
         // guestctl azure status reads the same state file and pool (the format contract)
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        assertEquals(0, org.guestd.kvp.cli.GuestCtl.run(new String[] {"azure", "status", "--state-dir",
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, GuestCtl.run(new String[] {"azure", "status", "--state-dir",
                 tmp.resolve("state").toString(), "--pool-dir", tmp.resolve("hyperv").toString()},
-                new java.io.PrintStream(out, true), System.err));
+                new PrintStream(out, true), System.err));
         String status = out.toString(StandardCharsets.UTF_8);
         assertTrue(status.contains("provisioning:    provisioned (VM " + EmulatorFixture.VM_ID + ", from imds)"), status);
         assertTrue(status.contains("health report:   Ready — json /provisioning/health"), status);
@@ -235,7 +243,7 @@ class AzureProvisioningTest {
     void anUnreachableWireServerLeavesTheReportForTheNextStart() throws Exception {
         AzureProvisioning a = service(Map.of("report-timeout", "5s"));
         Fault[] down = new Fault[200];
-        java.util.Arrays.fill(down, new Fault.Status(503));
+        Arrays.fill(down, new Fault.Status(503));
         emu.script(Route.HEALTH_JSON, down);
         emu.script(Route.GOAL_STATE, down);
         assertEquals(AzureProvisioning.Outcome.UNREPORTED, a.runOnce());
@@ -267,7 +275,7 @@ class AzureProvisioningTest {
         Files.createDirectories(sys.root.resolve("sys/class/dmi/id"));
         Files.writeString(sys.root.resolve("sys/class/dmi/id/product_uuid"), "AB12CD34-0000-4000-8000-000000000000\n");
         Fault[] down = new Fault[200];
-        java.util.Arrays.fill(down, new Fault.Status(500));
+        Arrays.fill(down, new Fault.Status(500));
         emu.script(Route.IMDS, down);
         assertEquals(AzureProvisioning.Outcome.NOT_READY, service(Map.of("imds-timeout", "3s")).runOnce());
         assertTrue(emu.healthReports().get(0).description().startsWith("no ovf-env.xml and IMDS unreachable"),
@@ -278,9 +286,9 @@ class AzureProvisioningTest {
 
     @Test
     void settingsRejectWhatCannotWork() {
-        org.junit.jupiter.api.Assertions.assertThrows(org.guestd.core.config.ConfigException.class,
+        Assertions.assertThrows(ConfigException.class,
                 () -> AzureSettings.fromConfig(new ConfigSection("azure", Map.of("provision", "maybe"))));
-        org.junit.jupiter.api.Assertions.assertThrows(org.guestd.core.config.ConfigException.class,
+        Assertions.assertThrows(ConfigException.class,
                 () -> AzureSettings.fromConfig(new ConfigSection("azure", Map.of("wire-server", "https://x"))));
     }
 

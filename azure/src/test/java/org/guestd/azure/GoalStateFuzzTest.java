@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.w3c.dom.Element;
 
 /**
  * Fuzz target: the wire server's goal state ({@link GoalState#parse}) on any bytes; seeds: the
@@ -44,7 +45,7 @@ public class GoalStateFuzzTest {
         FuzzChecks.stripped("ContainerId", g.containerId());
         FuzzChecks.stripped("InstanceId", g.instanceId());
         String health = g.healthXml("NotReady", "ProvisioningFailed", "a <reason> & \"more\"");
-        org.w3c.dom.Element root;
+        Element root;
         try {
             root = SafeXml.parse(health.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE, "health").getDocumentElement();
         } catch (XmlException e) {
@@ -53,9 +54,9 @@ public class GoalStateFuzzTest {
         }
         try {
             assertEquals(asReadBack(g.incarnation()), SafeXml.text(root, null, "GoalStateIncarnation", "health"));
-            org.w3c.dom.Element c = SafeXml.required(root, null, "Container", "health");
+            Element c = SafeXml.required(root, null, "Container", "health");
             assertEquals(asReadBack(g.containerId()), SafeXml.text(c, null, "ContainerId", "health"));
-            org.w3c.dom.Element role = SafeXml.required(SafeXml.required(c, null, "RoleInstanceList", "health"), null,
+            Element role = SafeXml.required(SafeXml.required(c, null, "RoleInstanceList", "health"), null,
                     "Role", "health");
             assertEquals(asReadBack(g.instanceId()), SafeXml.text(role, null, "InstanceId", "health"));
         } catch (XmlException e) {

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.AzureHostEmulator.Route;
+import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.Fault;
 import org.guestd.host.azure.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,7 @@ class ImdsClientTest {
     @Test
     void keepsFailingUntilTheTotalLimit() {
         Fault[] many = new Fault[100];
-        java.util.Arrays.fill(many, new Fault.Status(500));
+        Arrays.fill(many, new Fault.Status(500));
         emu.script(Route.IMDS, many);
         Retry.GaveUp g = assertThrows(Retry.GaveUp.class, client::fetch);
         assertTrue(g.getMessage().contains("HTTP 500"), g.getMessage());

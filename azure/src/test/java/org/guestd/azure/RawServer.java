@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -85,7 +86,7 @@ final class RawServer implements AutoCloseable {
         }
         String head = b.toString(StandardCharsets.ISO_8859_1);
         for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 int n = Integer.parseInt(line.substring(15).strip());
                 head += new String(in.readNBytes(n), StandardCharsets.UTF_8);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class RetryTest {
     @Test
     void eachAttemptIsToldTheTimeLeft() throws Exception {
         AtomicInteger n = new AtomicInteger();
-        java.util.List<Duration> seen = new java.util.ArrayList<>();
+        List<Duration> seen = new ArrayList<>();
         retry.run("thing", policy, remaining -> {
             seen.add(remaining);
             if (n.incrementAndGet() < 3) {

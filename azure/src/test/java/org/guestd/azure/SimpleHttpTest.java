@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ class SimpleHttpTest {
     @BeforeEach
     void start() throws Exception {
         server = new RawServer();
-        assertTrue(java.net.InetAddress.getByName(server.uri("/").getHost()).isLoopbackAddress());
+        assertTrue(InetAddress.getByName(server.uri("/").getHost()).isLoopbackAddress());
     }
 
     @AfterEach
@@ -99,6 +101,6 @@ class SimpleHttpTest {
         assertThrows(IllegalArgumentException.class, () -> SimpleHttp.exchange("GET", server.uri("/"),
                 Map.of("X", "a\r\nInjected: 1"), null, limits));
         assertThrows(IllegalArgumentException.class, () -> SimpleHttp.exchange("GET",
-                java.net.URI.create("https://127.0.0.1/"), Map.of(), null, limits));
+                URI.create("https://127.0.0.1/"), Map.of(), null, limits));
     }
 }

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.AzureHostEmulator.Route;
+import org.guestd.host.azure.AzureHostEmulator;
 import org.guestd.host.azure.Fault;
 import org.guestd.host.azure.HealthReport;
 import org.guestd.host.azure.RecordedRequest;
@@ -84,7 +88,7 @@ class WireServerClientTest {
     @Test
     void fallsBackWhenTheJsonEndpointKeepsFailing() throws Exception {
         Fault[] f = new Fault[50];
-        java.util.Arrays.fill(f, new Fault.Status(503));
+        Arrays.fill(f, new Fault.Status(503));
         emu.script(Route.HEALTH_JSON, f);
         assertEquals("xml /machine?comp=health", client.reportReady());
         assertEquals("xml", emu.healthReports().get(0).kind());
@@ -104,9 +108,9 @@ class WireServerClientTest {
 
     @Test
     void anUnreachableWireServerGivesUpWithinTheLimitAndLogsOncePerBurst() throws Exception {
-        java.net.URI dead;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            dead = java.net.URI.create("http://127.0.0.1:" + s.getLocalPort());
+        URI dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = URI.create("http://127.0.0.1:" + s.getLocalPort());
         }
         EmulatorFixture.assertLoopback(dead);
         WireServerClient c = new WireServerClient(dead, "guestd/test", new Retry(time, time, log),

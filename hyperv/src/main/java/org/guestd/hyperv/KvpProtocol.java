@@ -3,6 +3,7 @@ package org.guestd.hyperv;
 
 import static org.guestd.hyperv.KvpWire.*;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.guestd.core.log.HostWarnings;
@@ -197,7 +198,7 @@ final class KvpProtocol implements DeviceProtocol {
     }
 
     private static String text(byte[] b) {
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** hv_kvp_daemon -d's dump at start: every record of every file pool, at debug (guestd: -v). */

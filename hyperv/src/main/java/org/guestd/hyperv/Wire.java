@@ -2,6 +2,7 @@
 package org.guestd.hyperv;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Little-endian integers and NUL-terminated byte strings inside fixed-size message buffers, the
@@ -59,7 +60,7 @@ public final class Wire {
      * @return the number of value bytes stored
      */
     public static int putCString(byte[] b, int off, int size, byte[] value) {
-        java.util.Arrays.fill(b, off, off + size, (byte) 0);
+        Arrays.fill(b, off, off + size, (byte) 0);
         int n = Math.min(value.length, size - 1);
         if (n < value.length) {
             while (n > 0 && (value[n] & 0xc0) == 0x80) { // value[n] continues a character: cut before it

@@ -3,9 +3,12 @@ package org.guestd.hyperv;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
@@ -13,9 +16,9 @@ import org.guestd.kvp.KvpStore;
 /** Scripted {@link KvpIntrinsics}: a fixed auto pool, IP configs by MAC, applied configs recorded. */
 final class FakeIntrinsics implements KvpIntrinsics {
     final List<KvpStore.Entry> auto = new ArrayList<>();
-    final Map<String, IpConfig> byMac = new java.util.HashMap<>();
+    final Map<String, IpConfig> byMac = new HashMap<>();
     final List<IpConfig> applied = new ArrayList<>();
-    final java.util.Set<String> adapters = new java.util.HashSet<>();
+    final Set<String> adapters = new HashSet<>();
     boolean failSet;
     KvpException.Reason failReason = KvpException.Reason.FAILED;
 

@@ -4,15 +4,16 @@ package org.guestd.hyperv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.guestd.files.FileReceiver;
 
 /**
@@ -81,7 +82,7 @@ public class FcopyProtocolFuzzTest {
         Path root = root();
         try {
             Files.createDirectories(root.resolve("in"));
-            if (!Files.exists(root.resolve("in/link"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(root.resolve("in/link"), LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(root.resolve("in/link"), Path.of("/tmp"));
             }
             FcopyProtocol fcopy = new FcopyProtocol(new FileReceiver(root));

@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.core.AgentException;
+import org.guestd.core.env.HostPaths;
+import org.guestd.core.status.ChannelState;
+import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
 import org.guestd.files.FileReceiver;
 import org.guestd.freeze.FsFreezer;
+import org.guestd.heartbeat.Heartbeat;
+import org.guestd.heartbeat.HeartbeatTracker;
 import org.guestd.host.hyperv.Fault;
 import org.guestd.host.hyperv.FcopyKernel;
 import org.guestd.host.hyperv.HvChannel;
@@ -22,7 +28,6 @@ import org.guestd.host.hyperv.KvpKernel;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.VssKernel;
 import org.guestd.kvp.KvpIntrinsics;
-import org.guestd.heartbeat.Heartbeat;
 import org.guestd.kvp.KvpStore;
 import org.guestd.transport.IoLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +44,8 @@ class HypervChannelsTest {
     private HypervService service;
     private final MemoryKvpStore store = new MemoryKvpStore();
     private final FakeIntrinsics intrinsics = new FakeIntrinsics().auto("FullyQualifiedDomainName", "vm");
-    private final org.guestd.heartbeat.HeartbeatTracker heartbeat = new org.guestd.heartbeat.HeartbeatTracker(
-            new org.guestd.core.testing.FakeClock(0), Duration.ofMinutes(5));
+    private final HeartbeatTracker heartbeat = new HeartbeatTracker(
+            new FakeClock(0), Duration.ofMinutes(5));
     private final AtomicInteger changes = new AtomicInteger();
 
     @BeforeEach
@@ -125,9 +130,9 @@ class HypervChannelsTest {
                 null);
         assertEquals("", service.kvpDriverVersion());
         assertEquals(List.of(
-                org.guestd.core.status.ChannelState.off("kvp", dir.resolve("hv_kvp") + " not present", "hyperv-kvp"),
-                org.guestd.core.status.ChannelState.off("vss", "turned off (vss-device=off)", "hyperv-vss"),
-                org.guestd.core.status.ChannelState.off("fcopy", "turned off (fcopy-device=off)", "hyperv-fcopy")),
+                ChannelState.off("kvp", dir.resolve("hv_kvp") + " not present", "hyperv-kvp"),
+                ChannelState.off("vss", "turned off (vss-device=off)", "hyperv-vss"),
+                ChannelState.off("fcopy", "turned off (fcopy-device=off)", "hyperv-fcopy")),
                 service.channels());
         assertEquals(1, changes.get());
     }
@@ -135,8 +140,8 @@ class HypervChannelsTest {
     @Test
     void channelStatusSaysOpenAndEveryHostMessageIsAContact() throws Exception {
         try (KvpKernel k = kvpKernel()) {
-            org.guestd.core.status.ChannelState kvp = service.channels().get(0);
-            assertEquals(org.guestd.core.status.ChannelState.State.OPEN, kvp.state());
+            ChannelState kvp = service.channels().get(0);
+            assertEquals(ChannelState.State.OPEN, kvp.state());
             assertTrue(kvp.transport().startsWith("fd:"), kvp.transport());
             assertEquals("hyperv-kvp", kvp.contactSource());
             assertEquals(0, heartbeat.contacts("hyperv-kvp"), "the registration is the guest's message, not the host's");
@@ -153,11 +158,11 @@ class HypervChannelsTest {
 
     @Test
     void notAHypervGuestSaysSoForEveryChannel() throws Exception {
-        TestContext ctx = new TestContext("hyperv").paths(org.guestd.core.env.HostPaths.under(Path.of("/nonexistent")));
+        TestContext ctx = new TestContext("hyperv").paths(HostPaths.under(Path.of("/nonexistent")));
         service = new HypervService(loop, Optional.empty(), Optional.empty(), Optional.empty()).vmbusPresent(false);
         service.start(ctx);
         assertEquals(3, service.channels().size());
-        for (org.guestd.core.status.ChannelState c : service.channels()) {
+        for (ChannelState c : service.channels()) {
             assertEquals("no /nonexistent/dev/vmbus: not a Hyper-V guest", c.reason(), c.name());
         }
     }
@@ -239,7 +244,7 @@ class HypervChannelsTest {
         try (FcopyKernel k = new FcopyKernel(ch)) {
             k.awaitRegistration(WAIT);
             byte[] content = new byte[20000];
-            new java.util.Random(1).nextBytes(content);
+            new Random(1).nextBytes(content);
             String dir = root.resolve("in").toString();
             assertEquals(HvStatus.E_FAIL, k.copy("f.bin", dir, 0, content, WAIT), "no CREATE_PATH");
             assertEquals(0, k.copy("f.bin", dir, FcopyKernel.CREATE_PATH, content, WAIT));

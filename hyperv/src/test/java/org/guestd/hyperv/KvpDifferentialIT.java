@@ -81,7 +81,7 @@ class KvpDifferentialIT {
             return "GETFIX"; // the reference's GET quirk: empty value; guestd returns the stored one
         }
         if (c.op() == KvpMessages.ENUMERATE && c.message()[1] != 2 && Wire.u32(c.message(), 4) < 0
-                && ref.ok() && guestd.status() == org.guestd.hyperv.HvStatus.S_CONT) {
+                && ref.ok() && guestd.status() == HvStatus.S_CONT) {
             return "U32"; // the reference makes the u32 index an int: record[-1], "success" with heap bytes
         }
         if (c.op() == KvpMessages.ENUMERATE && c.message()[1] == 2 && ref.ok() && guestd.ok()

@@ -4,6 +4,7 @@ package org.guestd.hyperv;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.guestd.host.hyperv.KvpMessages;
 import org.guestd.host.hyperv.KvpReply;
@@ -11,6 +12,7 @@ import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The KVP daemon logic, message in, message out (host's message builders, guestd's protocol). */
 class KvpProtocolTest {
@@ -48,7 +50,7 @@ class KvpProtocolTest {
 
     @Test
     void debugLogsEveryAddModifyDeleteAndDumpsThePoolsLikeHvKvpDaemonDashD() throws Exception {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory
                 .getLogger("org.guestd.hyperv");
         ch.qos.logback.classic.Level was = logger.getLevel();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
@@ -118,7 +120,7 @@ class KvpProtocolTest {
         Wire.putU32(tooLong, KvpWire.OFF_SET_VALUE_SIZE, 2049);
         assertEquals(HvStatus.S_CONT, send(tooLong).status());
         byte[] unterminated = KvpMessages.set(0, "z", "y");
-        java.util.Arrays.fill(unterminated, 16, 528, (byte) 'z');
+        Arrays.fill(unterminated, 16, 528, (byte) 'z');
         Wire.putU32(unterminated, KvpWire.OFF_SET_KEY_SIZE, 512);
         assertEquals(HvStatus.S_CONT, send(unterminated).status(), "a key with no room for its NUL");
         assertEquals(1, store.list(0).size());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.host.hyperv.KvpMessages;
+import org.guestd.host.hyperv.KvpReply;
 import org.guestd.kvp.file.FileKvpStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class KvpQuickPathTest {
         assertNull(kvp.handleQuick(KvpMessages.get(1, "k")), "not before the handshake");
         assertNull(kvp.handle(KvpMessages.registrationReply("3.1")));
         for (int i = 0; i < 5; i++) {
-            assertEquals(0, new org.guestd.host.hyperv.KvpReply(kvp.handle(KvpMessages.set(1, "key-" + i, "v-" + i)))
+            assertEquals(0, new KvpReply(kvp.handle(KvpMessages.set(1, "key-" + i, "v-" + i)))
                     .status());
         }
         kvp.handle(KvpMessages.set(0, "ключ", "wert-€"));
@@ -71,7 +72,7 @@ class KvpQuickPathTest {
             assertNotNull(quick, "answered inline: op " + m[0] + " pool " + m[1]);
             assertArrayEquals(kvp.handle(m), quick);
         }
-        assertEquals("v-3", new org.guestd.host.hyperv.KvpReply(kvp.handleQuick(KvpMessages.get(1, "key-3")))
+        assertEquals("v-3", new KvpReply(kvp.handleQuick(KvpMessages.get(1, "key-3")))
                 .value());
     }
 
@@ -98,9 +99,9 @@ class KvpQuickPathTest {
         FileKvpStore guestctl = KvpSides.guestdStore(dir, true, KvpQuickPathTest::ahead); // another process's store on the same files
         guestctl.set(1, "key-1".getBytes(StandardCharsets.UTF_8), "changed".getBytes(StandardCharsets.UTF_8));
         assertNull(kvp.handleQuick(KvpMessages.get(1, "key-1")), "the stat shows the change");
-        assertEquals("changed", new org.guestd.host.hyperv.KvpReply(kvp.handle(KvpMessages.get(1, "key-1"))).value());
+        assertEquals("changed", new KvpReply(kvp.handle(KvpMessages.get(1, "key-1"))).value());
         byte[] again = kvp.handleQuick(KvpMessages.get(1, "key-1"));
         assertNotNull(again, "served from memory again once re-read");
-        assertEquals("changed", new org.guestd.host.hyperv.KvpReply(again).value());
+        assertEquals("changed", new KvpReply(again).value());
     }
 }

@@ -3,12 +3,18 @@ package org.guestd.hyperv;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import org.guestd.core.AgentException;
 import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.guestinfo.GuestInfo;
@@ -45,7 +51,7 @@ class KvpSetIpDifferentialIT {
     static final String CAPTURE = System.getProperty("setip.capture");
 
     static String slug(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
     }
 
     /** One SET_IP_INFO, the status the script returns, and why the two may differ (null: they must not). */
@@ -128,7 +134,7 @@ class KvpSetIpDifferentialIT {
         Files.writeString(scripts.resolve("hv_set_ifconfig"), "#!/bin/sh\n# records its arguments; changes nothing\n"
                 + "echo \"$#\" \"$@\" >>'" + calls + "'\nexit \"$(cat '" + status + "')\"\n");
         Files.setPosixFilePermissions(scripts.resolve("hv_set_ifconfig"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                PosixFilePermissions.fromString("rwxr-xr-x"));
         Path daemon = ReferenceKvpDaemon.build612(Files.createDirectories(tmp.resolve("build")), scripts);
         Path shim = ReferenceKvpDaemon.buildShim(tmp);
         Path guestdConfig = Files.createDirectories(tmp.resolve("guestd-config"));
@@ -136,12 +142,12 @@ class KvpSetIpDifferentialIT {
         CommandRunner recording = (argv, stdin, timeout) -> {
             guestdCalls.add(List.copyOf(argv));
             if (!argv.get(0).equals(scripts.resolve("hv_set_ifconfig").toString())) {
-                throw org.guestd.core.AgentException.generic("test runner: not running " + argv.get(0));
+                throw AgentException.generic("test runner: not running " + argv.get(0));
             }
             try {
                 return new CommandRunner.CommandResult(Integer.parseInt(Files.readString(status).trim()), new byte[0], new byte[0]);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         };
         GuestInfo unused = (GuestInfo) Proxy.newProxyInstance(GuestInfo.class.getClassLoader(),
@@ -181,12 +187,12 @@ class KvpSetIpDifferentialIT {
                     Files.writeString(d.resolve("ifcfg-" + iface), rf[0]);
                     Files.writeString(d.resolve(iface + ".nmconnection"), rf[1]);
                 }
-                boolean same = r.status() == g.status() && java.util.Arrays.equals(rf, gf) && refCallNames.equals(gCalls);
+                boolean same = r.status() == g.status() && Arrays.equals(rf, gf) && refCallNames.equals(gCalls);
                 String verdict;
                 if (same) {
                     verdict = "SAME";
                 } else if (c.deliberate() != null && r.status() != HvStatus.S_OK && g.status() == HvStatus.INVALIDARG
-                        && gCalls.isEmpty() && java.util.Arrays.equals(guestdBefore, files(guestdConfig, iface, false))) {
+                        && gCalls.isEmpty() && Arrays.equals(guestdBefore, files(guestdConfig, iface, false))) {
                     verdict = "DELIBERATE";
                 } else {
                     verdict = "DIFF";
@@ -205,7 +211,7 @@ class KvpSetIpDifferentialIT {
                 + String.join("\n", table));
         assertEquals(List.of(), mismatches);
         for (String f : new String[] {"ifcfg-eth0", "eth0.nmconnection"}) {
-            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(guestdConfig.resolve(f))), f);
         }
     }

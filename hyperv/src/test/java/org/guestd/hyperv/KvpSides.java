@@ -7,13 +7,17 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import org.guestd.core.AgentException;
 import org.guestd.core.env.Clock;
+import org.guestd.core.env.CommandRunner;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.env.ProcessCommandRunner;
 import org.guestd.guestinfo.GuestInfo;
 import org.guestd.guestinfo.LinuxGuestInfo;
 import org.guestd.host.hyperv.HvChannel;
 import org.guestd.host.hyperv.KvpKernel;
+import org.guestd.jna.linux.RouteDump;
 import org.guestd.kvp.KvpException;
 import org.guestd.kvp.KvpIntrinsics;
 import org.guestd.kvp.KvpStore;
@@ -44,7 +48,7 @@ final class KvpSides {
     }
 
     /** The kvp module's store on {@code dir} with its file-timestamp clock given (tests of the cache). */
-    static FileKvpStore guestdStore(Path dir, boolean fsync, java.util.function.LongSupplier nowNanos)
+    static FileKvpStore guestdStore(Path dir, boolean fsync, LongSupplier nowNanos)
             throws IOException {
         FileKvpStore store = new FileKvpStore(new FileKvpStore.Options(dir, 0600, 0700, fsync), nowNanos);
         try {
@@ -67,16 +71,16 @@ final class KvpSides {
         GuestInfo info = new LinuxGuestInfo(paths, Clock.SYSTEM, new LiveProbes(),
                 LinuxGuestInfo.Options.defaults(paths, Optional.empty(), Optional.empty()));
         ProcessCommandRunner real = new ProcessCommandRunner();
-        org.guestd.core.env.CommandRunner noNetworkChanges = (argv, stdin, timeout) -> {
+        CommandRunner noNetworkChanges = (argv, stdin, timeout) -> {
             if (argv.get(0).contains("hv_set_ifconfig")) {
-                throw org.guestd.core.AgentException.generic("test runner: refusing to run " + argv.get(0)
+                throw AgentException.generic("test runner: refusing to run " + argv.get(0)
                         + " on the build machine");
             }
             return real.run(argv, stdin, timeout);
         };
         return new LinuxKvpIntrinsics(info, paths, noNetworkChanges, configDir,
                 Path.of("/usr/libexec/hypervkvpd"), LinuxKvpIntrinsics.SetIpMode.IFCFG, () -> SERVICES_VERSION,
-                Fqdn::of, org.guestd.jna.linux.RouteDump::dump);
+                Fqdn::of, RouteDump::dump);
     }
 
     /**

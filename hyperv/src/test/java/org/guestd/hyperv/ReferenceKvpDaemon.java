@@ -4,6 +4,7 @@ package org.guestd.hyperv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class ReferenceKvpDaemon implements AutoCloseable {
     static Path build612(Path dir, Path scriptsDir) throws IOException, InterruptedException {
         Path inc = Files.createDirectories(dir.resolve("include/linux"));
         Files.copy(SOURCES.resolve("include/uapi/linux/hyperv.h"), inc.resolve("hyperv.h"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Path daemon = dir.resolve("hv_kvp_daemon-6.12");
         Process p = new ProcessBuilder("gcc", "-O2", "-w", "-I", dir.resolve("include").toString(),
                 "-DKVP_SCRIPTS_PATH=\"" + scriptsDir + "/\"", "-o", daemon.toString(),

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.transport;
 
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.ByteBuffer;
 import org.guestd.core.log.HostWarnings;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ final class ChannelLink extends ChannelInboundHandlerAdapter implements Link {
             if (active && !closeRequested && buf.isReadable()) {
                 ByteBuffer view = buf.nioBufferCount() == 1
                         ? buf.nioBuffer().asReadOnlyBuffer()
-                        : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(buf)).asReadOnlyBuffer();
+                        : ByteBuffer.wrap(ByteBufUtil.getBytes(buf)).asReadOnlyBuffer();
                 safe("received", () -> handler.received(this, view));
             }
         } finally {

@@ -3,6 +3,7 @@ package org.guestd.transport;
 
 import java.io.IOException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
@@ -158,7 +159,7 @@ abstract class DeviceTransport implements Transport {
     private void scheduleReopen() {
         try {
             reopenTimer = loop.schedule(this::reopen, backoff.next());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the loop is shutting down
         }
     }

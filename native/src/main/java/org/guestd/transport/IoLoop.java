@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.transport;
 
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import java.util.Objects;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.guestd.core.env.Clock;
 
 /**
@@ -115,7 +116,7 @@ public final class IoLoop implements AutoCloseable {
         }
         try {
             loop.submit(task).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             task.run();
         }
     }
@@ -131,7 +132,7 @@ public final class IoLoop implements AutoCloseable {
         }
         try {
             return loop.submit(() -> { }).awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return false;
         }
     }

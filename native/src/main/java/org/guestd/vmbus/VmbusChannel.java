@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.vmbus;
 
+import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
-import java.io.IOException;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
-import java.util.Objects;
 import org.guestd.transport.IoLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +77,7 @@ public final class VmbusChannel implements AutoCloseable {
     private final Object txLock = new Object();
     private final ArrayDeque<VmbusPacket> outbound = new ArrayDeque<>(); // guarded by txLock
     private IoRegistration registration; // loop-confined
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stalled; // the loop stopped taking requests at the in-flight limit
     private boolean ended; // guarded by txLock (read on the loop without it: only the loop sets it)
     private boolean txFullLogged; // guarded by txLock
@@ -353,7 +355,7 @@ public final class VmbusChannel implements AutoCloseable {
     private void execute(Runnable r) {
         try {
             loop.execute(r);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the loop is gone: the reply has nowhere to go
         }
     }

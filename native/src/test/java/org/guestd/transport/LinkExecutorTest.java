@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ class LinkExecutorTest {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static LinkExecutor executor(java.util.concurrent.Executor workers, LinkExecutor.Limits limits,
+    private static LinkExecutor executor(Executor workers, LinkExecutor.Limits limits,
             Function<Throwable, ByteBuffer> failureReply) {
         return new LinkExecutor("test", LOG, workers, limits, failureReply);
     }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import io.netty.channel.unix.FileDescriptor;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
 import org.guestd.jna.linux.Pty;
@@ -65,8 +67,8 @@ class StreamDeviceTransportTest extends AbstractTransportContractTest {
         public void close() {
             try {
                 Files.deleteIfExists(port());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             master.close();
         }

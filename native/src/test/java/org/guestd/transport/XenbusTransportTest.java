@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.netty.channel.epoll.Native;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.SocketPairs;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +86,7 @@ class XenbusTransportTest {
      */
     @Test
     void aRefusedMessageIsReportedAndTheLinkStaysOpen() throws Exception {
-        int efd = io.netty.channel.epoll.Native.newEventFd().intValue();
+        int efd = Native.newEventFd().intValue();
         List<Integer> refusals = new CopyOnWriteArrayList<>();
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         CountDownLatch refused = new CountDownLatch(2);

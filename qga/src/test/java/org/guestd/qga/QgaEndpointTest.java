@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.IllegalArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.guestd.core.AgentException;
+import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
 import org.guestd.qga.command.control.GuestSyncDelimited;
@@ -24,7 +26,6 @@ import org.guestd.qga.dispatch.CommandRegistry;
 import org.guestd.qga.dispatch.Dispatcher;
 import org.guestd.qga.dispatch.StructSpec;
 import org.guestd.qga.dispatch.TestCommands;
-import org.guestd.qga.codec.JsonStreamer;
 import org.guestd.qga.testing.FakeLink;
 import org.guestd.qga.testing.SmallStack;
 import org.junit.jupiter.api.AfterEach;
@@ -218,7 +219,7 @@ class QgaEndpointTest {
         send(endpoint, link, "{\"execute\":\"guest-get-time\",\"id\":3}{\"execute\":\"guest-get-host-name\"}"
                 + "{\"execute\":\"guest-ping\"}");
         assertEquals(lines("{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: out of memory\"}}\n",
-                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: java.lang.IllegalArgumentException: "
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: IllegalArgumentException: "
                         + "not a JSON value: java.lang.Object\"}}\n",
                 PING_OK), link.awaitLines(3, GUARD_MS));
     }

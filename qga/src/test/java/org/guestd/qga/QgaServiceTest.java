@@ -11,9 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
+import org.guestd.core.status.ChannelState;
 import org.guestd.core.testing.FakeClock;
 import org.guestd.core.testing.TestContext;
 import org.guestd.qga.testing.FakeGuestInfo;
@@ -127,7 +130,7 @@ class QgaServiceTest {
     void commandNamesAreTheRegisteredOnesInSchemaOrder() throws Exception {
         var reg = QgaService.newRegistry(QgaFeatures.of(new FakeGuestInfo(), new FakeClock(0)), "v",
                 ConfigSection.empty("general"));
-        java.util.List<String> names = QgaService.commandNames();
+        List<String> names = QgaService.commandNames();
         assertEquals(reg.commands().size(), names.size());
         assertEquals("guest-sync-delimited", names.get(0));
         for (String n : names) {
@@ -148,14 +151,14 @@ class QgaServiceTest {
     void channelStatusFollowsTheTransportAndItsSessions() throws Exception {
         FakeTransport t = new FakeTransport();
         QgaService svc = service(t, "v");
-        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger changes = new AtomicInteger();
         svc.onChange(changes::incrementAndGet);
-        assertEquals(java.util.List.of(org.guestd.core.status.ChannelState.off("qga", "not started", "qga")),
+        assertEquals(List.of(ChannelState.off("qga", "not started", "qga")),
                 svc.channels());
         assertTrue(svc.commands().isEmpty(), "no policy before start");
         svc.start(ctx(Map.of()));
         assertEquals(1, changes.get(), "the channel opened");
-        assertEquals(java.util.List.of(org.guestd.core.status.ChannelState.open("qga", "fake-transport", 0, "qga")),
+        assertEquals(List.of(ChannelState.open("qga", "fake-transport", 0, "qga")),
                 svc.channels());
         FakeLink a = new FakeLink("a");
         FakeLink b = new FakeLink("b");
@@ -166,7 +169,7 @@ class QgaServiceTest {
         assertEquals(1, svc.channels().get(0).sessions());
         assertEquals(4, changes.get(), "each session that begins or ends is a change");
         svc.stop();
-        assertEquals(org.guestd.core.status.ChannelState.State.OFF, svc.channels().get(0).state());
+        assertEquals(ChannelState.State.OFF, svc.channels().get(0).state());
         assertEquals(5, changes.get());
     }
 
@@ -176,7 +179,7 @@ class QgaServiceTest {
         QgaService svc = service(t, "v");
         svc.start(ctx(Map.of("block-rpcs", "guest-exec;guest-file-open")));
         QgaService.Commands c = svc.commands().orElseThrow();
-        assertTrue(c.disabled().containsAll(java.util.List.of("guest-exec", "guest-file-open")), c.disabled().toString());
+        assertTrue(c.disabled().containsAll(List.of("guest-exec", "guest-file-open")), c.disabled().toString());
         assertTrue(c.enabled().contains("guest-ping") && c.enabled().contains("__org.guestd_guest-get-memory-stats"));
         assertFalse(c.enabled().contains("guest-exec"));
         assertEquals(QgaService.commandNames().size(), c.enabled().size() + c.disabled().size());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.guestd.core.AgentException;
 import org.guestd.core.env.HostPaths;
 import org.guestd.core.facts.AgentFact;
 import org.guestd.core.facts.FactKind;
 import org.guestd.core.facts.FactPublisher;
+import org.guestd.core.facts.HostNameFact;
 import org.guestd.core.facts.InterfaceFact;
 import org.guestd.core.facts.MemoryFact;
 import org.guestd.core.facts.OsFact;
@@ -40,6 +43,7 @@ import org.guestd.transport.Transport;
 import org.guestd.transport.XenbusTransport;
 import org.guestd.xen.client.XenstoreClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +101,7 @@ class XenServiceTest {
         }
         service = new XenService((option, paths) -> Optional.of(new XenstoreClient.Connector() {
             @Override
-            public Transport next() throws java.io.IOException {
+            public Transport next() throws IOException {
                 XenbusConnection c = xs.connect();
                 opened.add(c);
                 return new XenbusTransport(c.handOver(), loop);
@@ -122,7 +126,7 @@ class XenServiceTest {
         facts.put(FactKind.INTERFACE, "lo", new InterfaceFact("lo", null, null, List.of("127.0.0.1"), List.of("::1")));
         facts.put(FactKind.VOLUME, "/", new VolumeFact("/dev/xvda1", "/", "ext4", 10_000_000L, 4_000_000L,
                 "device/vbd/51712"));
-        facts.put(FactKind.HOST_NAME, FactKind.SINGLE, new org.guestd.core.facts.HostNameFact("g1"));
+        facts.put(FactKind.HOST_NAME, FactKind.SINGLE, new HostNameFact("g1"));
     }
 
     private void vbdBackend() {
@@ -276,7 +280,7 @@ class XenServiceTest {
         // a resume on the same store (a checkpoint): the watches fire again, nothing is lost, nothing rewritten
         xs.resume(false, null);
         clock.advance(TimeUnit.SECONDS.toNanos(5));
-        facts.put(FactKind.HOST_NAME, FactKind.SINGLE, new org.guestd.core.facts.HostNameFact("barrier"));
+        facts.put(FactKind.HOST_NAME, FactKind.SINGLE, new HostNameFact("barrier"));
         facts.put(FactKind.OS, FactKind.SINGLE, new OsFact("debian", null, "Barrier", "12.7", null, "6.1.0-99-amd64", null, null));
         String stamp = before.get("data/updated");
         await("the barrier and its data/updated", h -> "Barrier".equals(h.get("data/os_name"))
@@ -412,7 +416,7 @@ class XenServiceTest {
         assertTrue(s.probe(new TestContext("xen").paths(HostPaths.under(root.resolve("none")))
                 .general(Map.of("xenbus-device", "fd:7"))).isAvailable());
         Map<String, String> bad = new HashMap<>(Map.of("handle-shutdown", "maybe"));
-        org.junit.jupiter.api.Assertions.assertThrows(org.guestd.core.AgentException.class,
+        Assertions.assertThrows(AgentException.class,
                 () -> new XenService(loop, facts, power, () -> { }).start(new TestContext("xen").config(bad).paths(paths)));
     }
 }

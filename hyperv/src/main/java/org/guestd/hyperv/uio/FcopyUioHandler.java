@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.hyperv.HvStatus;
 import org.guestd.hyperv.Wire;
 import org.guestd.vmbus.VmbusChannel;
@@ -62,7 +63,7 @@ public final class FcopyUioHandler implements VmbusChannel.Handler {
     private final Executor serial;
     private final Runnable onClosed;
     private volatile int serviceVersion;
-    private final java.util.concurrent.atomic.AtomicBoolean oddLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean oddLogged = new AtomicBoolean();
 
     /**
      * @param receiver where files go

@@ -2,6 +2,7 @@
 package org.guestd.hyperv.uio;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,7 +86,7 @@ public final class UioFcopy implements AutoCloseable {
             return channel != null;
         }
         try {
-            Optional<java.nio.file.Path> inst = locator.instance();
+            Optional<Path> inst = locator.instance();
             if (inst.isEmpty()) {
                 LOG.info("fcopy: no file-copy VMBus device (class {}); fcopy off until one is added",
                         UioLocator.FCOPY_CLASS);

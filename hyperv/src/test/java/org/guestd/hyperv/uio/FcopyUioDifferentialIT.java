@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +98,7 @@ public class FcopyUioDifferentialIT {
     static byte[] normalized(byte[] reply) {
         byte[] r = reply.clone();
         if (r.length >= 28 + 1088 && (r[12] & 0xff) == IcMessages.TYPE_FCOPY && r[28] == 0 && r[29] == 0) {
-            java.util.Arrays.fill(r, 28 + 36, 28 + 1076, (byte) 0);
+            Arrays.fill(r, 28 + 36, 28 + 1076, (byte) 0);
         }
         return r;
     }
@@ -130,7 +132,7 @@ public class FcopyUioDifferentialIT {
                     byte[] g = guestd.host.request(gm.get(i));
                     rs.add(status(r));
                     gs.add(status(g));
-                    same &= java.util.Arrays.equals(normalized(r), normalized(g));
+                    same &= Arrays.equals(normalized(r), normalized(g));
                 }
                 Map<String, String> rf = tree(rd);
                 Map<String, String> gf = tree(gd);
@@ -182,7 +184,7 @@ public class FcopyUioDifferentialIT {
         } finally {
             refEmu.close();
             try (Stream<Path> s = Files.walk(shm)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }

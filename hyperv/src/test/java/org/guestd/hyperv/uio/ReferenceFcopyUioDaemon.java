@@ -4,6 +4,7 @@ package org.guestd.hyperv.uio;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ final class ReferenceFcopyUioDaemon implements AutoCloseable {
     static Path[] build(Path dir) throws IOException, InterruptedException {
         Path inc = Files.createDirectories(dir.resolve("include/linux"));
         Files.copy(SOURCES.resolve("include/uapi/linux/hyperv.h"), inc.resolve("hyperv.h"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Path daemon = dir.resolve("hv_fcopy_uio_daemon");
         gcc(List.of("gcc", "-O2", "-w", "-I", dir.resolve("include").toString(), "-o", daemon.toString(),
                 SOURCES.resolve("tools/hv/hv_fcopy_uio_daemon.c").toString(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.jna.linux;
 
+import java.util.Arrays;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -99,7 +100,7 @@ public final class CStream {
         boolean failed = ProcLibc.ferror(fp) != 0;
         boolean eof = ProcLibc.feof(fp) != 0;
         ProcLibc.clearerr(fp);
-        byte[] data = n == count ? buf : java.util.Arrays.copyOf(buf, (int) n);
+        byte[] data = n == count ? buf : Arrays.copyOf(buf, (int) n);
         return new ReadResult(data, eof, failed ? nonZero(errno) : 0);
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * guestd's one errno table: names and glibc {@code strerror} texts (C locale) of the Linux errno
@@ -190,7 +191,7 @@ public final class Errno {
     }
 
     /** The errno values the table knows (for tests). */
-    static java.util.Set<Integer> known() {
+    static Set<Integer> known() {
         return TABLE.keySet();
     }
 

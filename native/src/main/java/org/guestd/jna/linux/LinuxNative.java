@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.jna.linux;
 
+import com.sun.jna.LastErrorException;
+import io.netty.channel.epoll.Epoll;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +74,11 @@ public final class LinuxNative {
         // Loading the class registers the natives; a missing libc symbol fails here.
         try {
             LinuxLibc.fcntl(0, LinuxLibc.F_GETFD, 0);
-        } catch (com.sun.jna.LastErrorException expected) {
+        } catch (LastErrorException expected) {
             // fd 0 closed: the call itself worked
         }
-        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
-            Throwable t = io.netty.channel.epoll.Epoll.unavailabilityCause();
+        if (!Epoll.isAvailable()) {
+            Throwable t = Epoll.unavailabilityCause();
             return "netty epoll unavailable: " + (t == null ? "unknown" : t.getMessage());
         }
         return null;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.guestd.jna.linux;
 
+import java.util.Arrays;
+import java.util.List;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
-import java.util.List;
 
 /**
  * Child processes through {@code posix_spawn(3)} with pipes, and {@code waitpid(2)}, so the
@@ -209,7 +210,7 @@ public final class Spawn {
 
     /** write(2) of {@code buf[off, off+len)}: the count written, 0 when it would block. */
     public static int write(int fd, byte[] buf, int off, int len) throws NativeException {
-        byte[] chunk = off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+        byte[] chunk = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
         while (true) {
             try {
                 return (int) ProcLibc.write(fd, chunk, len);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -68,7 +69,7 @@ class NetlinkLiveTest {
         for (Row r : rows) {
             m.computeIfAbsent(r.ifindex() + "/" + r.address().getAddress().length, k -> new ArrayList<>()).add(r);
         }
-        return new java.util.TreeMap<>(m);
+        return new TreeMap<>(m);
     }
 
     private static String findIp() {

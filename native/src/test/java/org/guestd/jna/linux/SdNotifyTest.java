@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.jna.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import com.sun.jna.Memory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -78,7 +79,7 @@ class SdNotifyTest {
         assertEquals(2 + 6 + 1, path.length);
         assertEquals(0, path[path.length - 1]);
         byte[] abs = SdNotify.sockaddr("@ab");
-        assertArrayEquals(new byte[] {0, 'a', 'b'}, java.util.Arrays.copyOfRange(abs, 2, abs.length));
+        assertArrayEquals(new byte[] {0, 'a', 'b'}, Arrays.copyOfRange(abs, 2, abs.length));
     }
 
     @Test

@@ -2,6 +2,7 @@
 package org.guestd.qga.command;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Base64;
 import org.guestd.core.AgentException;
 
@@ -18,7 +19,7 @@ public final class QBase64 {
     private static final byte[] RANK = new byte[256];
 
     static {
-        java.util.Arrays.fill(RANK, (byte) -1);
+        Arrays.fill(RANK, (byte) -1);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for (int i = 0; i < alphabet.length(); i++) {
             RANK[alphabet.charAt(i)] = (byte) i;
@@ -70,6 +71,6 @@ public final class QBase64 {
 
     /** {@code g_base64_encode}. */
     public static String encode(byte[] data, int length) {
-        return Base64.getEncoder().encodeToString(length == data.length ? data : java.util.Arrays.copyOf(data, length));
+        return Base64.getEncoder().encodeToString(length == data.length ? data : Arrays.copyOf(data, length));
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.guestd.core.AgentException;
 import org.guestd.core.config.ConfigSection;
 import org.guestd.core.json.JsonReader;
@@ -49,15 +51,15 @@ class CommandsTest {
                         new GuestInfo.DiskAddress(-1, -1, -1, -1, "scsi", 0, 1, 2, null, "QM0001"))),
                 new GuestInfo.Filesystem("sr0", "/media", "iso9660", null, null, null, List.of()));
         String out = run("guest-get-fsinfo");
-        List<?> l = (List<?>) ((java.util.Map<?, ?>) JsonReader.parse(out.strip())).get("return");
-        java.util.Map<?, ?> first = (java.util.Map<?, ?>) l.get(0);
+        List<?> l = (List<?>) ((Map<?, ?>) JsonReader.parse(out.strip())).get("return");
+        Map<?, ?> first = (Map<?, ?>) l.get(0);
         assertEquals(4L, first.get("total-bytes-privileged"));
-        assertEquals(java.util.Set.of("name", "mountpoint", "type", "used-bytes", "total-bytes",
+        assertEquals(Set.of("name", "mountpoint", "type", "used-bytes", "total-bytes",
                 "total-bytes-privileged", "disk"), first.keySet());
-        java.util.Map<?, ?> disk = (java.util.Map<?, ?>) ((List<?>) first.get("disk")).get(0);
-        assertEquals(java.util.Set.of("pci-controller", "bus-type", "bus", "target", "unit", "serial"), disk.keySet());
-        assertEquals(-1L, ((java.util.Map<?, ?>) disk.get("pci-controller")).get("domain"));
-        assertEquals(java.util.Set.of("name", "mountpoint", "type", "disk"), ((java.util.Map<?, ?>) l.get(1)).keySet());
+        Map<?, ?> disk = (Map<?, ?>) ((List<?>) first.get("disk")).get(0);
+        assertEquals(Set.of("pci-controller", "bus-type", "bus", "target", "unit", "serial"), disk.keySet());
+        assertEquals(-1L, ((Map<?, ?>) disk.get("pci-controller")).get("domain"));
+        assertEquals(Set.of("name", "mountpoint", "type", "disk"), ((Map<?, ?>) l.get(1)).keySet());
     }
 
     @Test
@@ -97,12 +99,12 @@ class CommandsTest {
                         new GuestInfo.DiskAddress(0, 0, 9, 0, "nvme", 0, 0, 0, "/dev/nvme0n1", null), null,
                         new GuestInfo.NvmeSmart(0, 310, 100, 10, 1, big, zero, zero, zero, zero, zero, zero, zero,
                                 zero, zero)));
-        List<?> l = (List<?>) ((java.util.Map<?, ?>) JsonReader.parse(run("guest-get-disks").strip())).get("return");
-        assertEquals(java.util.Map.of("name", "/dev/dm-0", "partition", false, "dependencies", List.of("/dev/vda2"),
+        List<?> l = (List<?>) ((Map<?, ?>) JsonReader.parse(run("guest-get-disks").strip())).get("return");
+        assertEquals(Map.of("name", "/dev/dm-0", "partition", false, "dependencies", List.of("/dev/vda2"),
                 "alias", "vg-root"), l.get(0));
-        java.util.Map<?, ?> nvme = (java.util.Map<?, ?>) l.get(1);
-        assertEquals(java.util.Set.of("name", "partition", "address", "smart"), nvme.keySet());
-        java.util.Map<?, ?> smart = (java.util.Map<?, ?>) nvme.get("smart");
+        Map<?, ?> nvme = (Map<?, ?>) l.get(1);
+        assertEquals(Set.of("name", "partition", "address", "smart"), nvme.keySet());
+        Map<?, ?> smart = (Map<?, ?>) nvme.get("smart");
         assertEquals(26, smart.size(), "type + 5 small members + 10 lo/hi pairs");
         assertEquals("nvme", smart.get("type"));
         assertEquals(310L, smart.get("temperature"));

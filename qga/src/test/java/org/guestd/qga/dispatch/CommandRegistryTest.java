@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.guestd.core.AgentException;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
+import org.guestd.qga.command.system.GuestGetDevices;
 import org.junit.jupiter.api.Test;
 
 class CommandRegistryTest {
@@ -23,7 +24,7 @@ class CommandRegistryTest {
 
     @Test
     void alwaysDisabledCommandIsListedButDisabledLikeABlockedOne() {
-        CommandRegistry r = TestCommands.registry(new GuestPing(), new org.guestd.qga.command.system.GuestGetDevices());
+        CommandRegistry r = TestCommands.registry(new GuestPing(), new GuestGetDevices());
         assertEquals("Command guest-get-devices has been disabled", lookupError(r, "guest-get-devices"));
         assertFalse(r.isEnabled("guest-get-devices"));
         assertTrue(r.isEnabled("guest-ping"));
@@ -40,7 +41,7 @@ class CommandRegistryTest {
     @Test
     void policyIgnoresTheFrozenState() {
         CommandRegistry r = TestCommands.registry(new GuestPing(), new GuestSync(),
-                new org.guestd.qga.command.system.GuestGetDevices());
+                new GuestGetDevices());
         r.setBlocked(List.of("guest-sync"));
         r.setFrozenState(() -> true);
         assertFalse(r.isEnabled("guest-ping") && r.isEnabled("guest-get-devices"));

@@ -18,6 +18,7 @@ import org.guestd.core.json.JsonReader;
 import org.guestd.qga.command.control.GuestPing;
 import org.guestd.qga.command.control.GuestSync;
 import org.guestd.qga.command.control.GuestSyncDelimited;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class DispatcherTest {
@@ -185,7 +186,7 @@ class DispatcherTest {
     void enumInsideAListIsReportedAsNullLikeQemu() throws AgentException {
         StructSpec spec = StructSpec.builder()
                 .required("modes", ArgType.listOf(ArgType.enumOf("Mode", "a", "b"))).build();
-        AgentException e = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+        AgentException e = Assertions.assertThrows(AgentException.class,
                 () -> InputVisitor.visitArguments(spec, Map.of("modes", List.of("a", "z"))));
         assertEquals("Parameter 'null' does not accept value 'z'", e.getMessage());
         assertEquals(List.of("a", "b"), InputVisitor.visitArguments(spec, Map.of("modes", List.of("a", "b")))
@@ -198,7 +199,7 @@ class DispatcherTest {
         assertEquals(3.0, InputVisitor.visitArguments(spec, Map.of("n", 3L)).getDouble("n"));
         assertEquals(1.8446744073709552E19, InputVisitor.visitArguments(spec,
                 Map.of("n", new BigInteger("18446744073709551615"))).getDouble("n"));
-        AgentException e = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+        AgentException e = Assertions.assertThrows(AgentException.class,
                 () -> InputVisitor.visitArguments(spec, Map.of("n", "1")));
         assertEquals("Invalid parameter type for 'n', expected: number", e.getMessage());
     }

@@ -3,6 +3,7 @@ package org.guestd.qga.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.guestd.transport.Link;
 
 /** An in-memory {@link Link} that records everything written to it. */
@@ -77,6 +78,6 @@ public final class FakeLink implements Link {
     }
 
     private String text() {
-        return new String(written.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(written.toByteArray(), StandardCharsets.ISO_8859_1);
     }
 }

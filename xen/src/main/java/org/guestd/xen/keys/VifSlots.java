@@ -3,6 +3,7 @@ package org.guestd.xen.keys;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ final class VifSlots {
 
     /** Assigns slots to {@code addresses} (in the kernel's order) and returns them by slot; null = free. */
     List<String> assign(List<String> addresses) {
-        List<String> wanted = new ArrayList<>(new java.util.LinkedHashSet<>(addresses));
+        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(addresses));
         for (int i = 0; i < MAX; i++) {
             if (slots[i] != null && !wanted.remove(slots[i])) {
                 slots[i] = null;
@@ -38,6 +39,6 @@ final class VifSlots {
 
     /** How many of {@code addresses} found no slot. */
     static int overflow(List<String> addresses) {
-        return Math.max(0, new java.util.LinkedHashSet<>(addresses).size() - MAX);
+        return Math.max(0, new LinkedHashSet<>(addresses).size() - MAX);
     }
 }

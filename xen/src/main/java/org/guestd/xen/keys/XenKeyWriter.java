@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.guestd.xen.client.XsOps;
 import org.guestd.xen.wire.XsError;
@@ -116,7 +117,7 @@ public final class XenKeyWriter {
                     return null;
                 }));
             }
-            stale = new java.util.TreeSet<>(written.keySet());
+            stale = new TreeSet<>(written.keySet());
             stale.addAll(refused.keySet());
             stale.removeAll(want.keySet());
         }

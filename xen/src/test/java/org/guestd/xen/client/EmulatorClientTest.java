@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.guestd.host.xen.XenbusConnection;
 import org.guestd.host.xen.Xenstored;
 import org.guestd.transport.IoLoop;
@@ -56,7 +59,7 @@ class EmulatorClientTest {
     private XenstoreClient start(XenstoreClient.Options options) {
         client = new XenstoreClient(new XenstoreClient.Connector() {
             @Override
-            public Transport next() throws java.io.IOException {
+            public Transport next() throws IOException {
                 XenbusConnection c = xs.connect();
                 opened.add(c);
                 return new XenbusTransport(c.handOver(), loop);
@@ -207,7 +210,7 @@ class EmulatorClientTest {
         for (CompletableFuture<Void> w : writes) {
             get(w); // every write is answered OK...
         }
-        long right = java.util.stream.IntStream.range(0, 16).filter(i -> ("v" + i).equals(xs.read("data/q" + i))).count();
+        long right = IntStream.range(0, 16).filter(i -> ("v" + i).equals(xs.read("data/q" + i))).count();
         assertTrue(right < 16, "...but the device gave them the wrong bodies");
         assertFalse(opened.get(0).violations().isEmpty());
     }
@@ -245,7 +248,7 @@ class EmulatorClientTest {
     @Test
     void survivesAWatchStormAndFramesOfUnknownType() throws Exception {
         XenstoreClient c = start(fast());
-        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger events = new AtomicInteger();
         get(c.watch("data", p -> events.incrementAndGet()));
         xs.watchStorm("data/x", 20_000);
         xs.faults().unknownTypeBeforeReplies = true;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ class XenKeyWriterTest {
         xs = new Xenstored(3, "g", false);
         client = new XenstoreClient(new XenstoreClient.Connector() {
             @Override
-            public Transport next() throws java.io.IOException {
+            public Transport next() throws IOException {
                 conn = xs.connect();
                 return new XenbusTransport(conn.handOver(), loop);
             }

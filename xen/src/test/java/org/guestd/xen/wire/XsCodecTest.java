@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class XsCodecTest {
@@ -92,7 +93,7 @@ class XsCodecTest {
 
     @Test
     void randomGarbageNeverThrowsAnythingButFramingErrors() {
-        java.util.Random r = new java.util.Random(42);
+        Random r = new Random(42);
         for (int i = 0; i < 2000; i++) {
             byte[] junk = new byte[r.nextInt(200)];
             r.nextBytes(junk);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -152,8 +154,8 @@ class ExecCommandsTest {
 
     @Test
     void scriptWithoutShebangRunsWithSh() throws Exception {
-        Path script = java.nio.file.Files.writeString(dir.resolve("script"), "echo from-script\n");
-        java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path script = Files.writeString(dir.resolve("script"), "echo from-script\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         long pid = exec("{\"path\":\"" + script + "\",\"capture-output\":true}");
         assertEquals("from-script\n", text(await(pid).get("out-data")));
     }
@@ -164,7 +166,7 @@ class ExecCommandsTest {
 
     @Test
     void errors() throws Exception {
-        Path plain = java.nio.file.Files.writeString(dir.resolve("plain"), "data");
+        Path plain = Files.writeString(dir.resolve("plain"), "data");
         assertEquals("Guest agent command failed, error was 'Failed to execute child process \u201C/bin/invalid-cmd42\u201D"
                 + " (No such file or directory)'",
                 qga.error("{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"/bin/invalid-cmd42\"}}"));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.guestd.core.AgentException;
@@ -128,7 +129,7 @@ class UserCommandsTest {
 
     @Test
     void setUserPasswordPipesToChpasswd() {
-        String pw = java.util.Base64.getEncoder().encodeToString("s3cr:t".getBytes(StandardCharsets.UTF_8));
+        String pw = Base64.getEncoder().encodeToString("s3cr:t".getBytes(StandardCharsets.UTF_8));
         qga.ok("{\"execute\":\"guest-set-user-password\",\"arguments\":{\"username\":\"alice\",\"password\":\"" + pw
                 + "\",\"crypted\":false}}");
         qga.ok("{\"execute\":\"guest-set-user-password\",\"arguments\":{\"username\":\"bob\",\"password\":\"" + pw
@@ -159,7 +160,7 @@ class UserCommandsTest {
 
     @Test
     void aNulEndsThePasswordAsInC() {
-        String pw = java.util.Base64.getEncoder().encodeToString("ok\0\nrest".getBytes(StandardCharsets.UTF_8));
+        String pw = Base64.getEncoder().encodeToString("ok\0\nrest".getBytes(StandardCharsets.UTF_8));
         qga.ok("{\"execute\":\"guest-set-user-password\",\"arguments\":{\"username\":\"alice\",\"password\":\"" + pw
                 + "\",\"crypted\":false}}");
         assertEquals(List.of("alice:ok\n"), stdins);
@@ -167,7 +168,7 @@ class UserCommandsTest {
 
     @Test
     void setUserPasswordChecks() {
-        String nl = java.util.Base64.getEncoder().encodeToString("a\nb".getBytes(StandardCharsets.UTF_8));
+        String nl = Base64.getEncoder().encodeToString("a\nb".getBytes(StandardCharsets.UTF_8));
         assertEquals("forbidden characters in raw password", qga.error("{\"execute\":\"guest-set-user-password\","
                 + "\"arguments\":{\"username\":\"alice\",\"password\":\"" + nl + "\",\"crypted\":false}}"));
         assertEquals("forbidden characters in username", qga.error("{\"execute\":\"guest-set-user-password\","

@@ -126,8 +126,9 @@ final class SafeXml {
                 case '&' -> sb.append("&amp;");
                 case '"' -> sb.append("&quot;");
                 case '\'' -> sb.append("&apos;");
+                case '\r' -> sb.append("&#13;"); // a literal CR would be read back as LF (end-of-line handling)
                 default -> {
-                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                    if (c < 0x20 && c != '\t' && c != '\n') {
                         sb.append(' '); // not representable in XML 1.0
                     } else {
                         sb.append(c);

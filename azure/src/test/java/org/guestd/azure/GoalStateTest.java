@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
 import org.junit.jupiter.api.Test;
 
 class GoalStateTest {
@@ -73,5 +76,15 @@ class GoalStateTest {
         String x = new GoalState("1", "c", "i").healthXml("NotReady", "ProvisioningFailed", "key <1> & \"2\"");
         assertTrue(x.contains("<State>NotReady</State>\n          <Details>\n            <SubStatus>ProvisioningFailed"
                 + "</SubStatus>\n            <Description>key &lt;1&gt; &amp; &quot;2&quot;</Description>"), x);
+    }
+
+    @Test
+    void aDescriptionReadsBackAsWritten() throws Exception {
+        String description = "line one\r\nline two\rtab\there <&> \"q\" 'a' bell\u0007";
+        String x = new GoalState("1", "c", "i").healthXml("NotReady", "ProvisioningFailed", description);
+        Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(x.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        assertEquals(description.replace('\u0007', ' '), root.getElementsByTagName("Description").item(0).getTextContent(),
+                "CR kept (as &#13;), a character XML 1.0 cannot carry becomes a space");
     }
 }

@@ -260,6 +260,17 @@ public final class XenstoreClient extends XsOps implements AutoCloseable {
             if (x != null && x.is(XsError.DISCONNECTED) && !closed && !gaveUp) {
                 return; // sent again on the next connection
             }
+            if (x != null && x.is(XsError.EEXIST) && watches.get(w.token) == w) {
+                w.ready.complete(w); // a registration sent again after a timeout: the first one did arrive
+                return;
+            }
+            if (x != null && x.is(XsError.TIMEOUT) && !closed && !gaveUp && watches.get(w.token) == w) {
+                // the reply was lost or xenstored is slow: the watch stays wanted, so ask again (a
+                // duplicate is EEXIST, taken as success); dropping it would lose the key until a restart
+                LOG.warn("watch on {} not confirmed: {}; registering it again", w.path, t.getMessage());
+                register(w);
+                return;
+            }
             if (watches.remove(w.token, w)) {
                 LOG.warn("watch on {} refused: {}", w.path, t.getMessage());
             }

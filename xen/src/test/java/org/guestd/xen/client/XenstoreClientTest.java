@@ -313,6 +313,31 @@ class XenstoreClientTest {
     }
 
     @Test
+    void aWatchWhoseRegistrationTimesOutIsRegisteredAgainNotDropped() {
+        List<String> events = new ArrayList<>();
+        CompletableFuture<XsWatch> w = client.watch("control/shutdown", events::add);
+        loop.runPending();
+        XsMessage first = lastSent();
+        assertEquals(XsType.WATCH.code(), first.type());
+        loop.advance(29_999);
+        assertEquals(1, sent().size(), "nothing sent again before the timeout");
+        loop.advance(1);
+        loop.runPending();
+        assertFalse(w.isDone(), "the registration is not given up");
+        assertEquals(2, sent().size());
+        XsMessage again = lastSent();
+        assertEquals(XsType.WATCH.code(), again.type());
+        assertEquals(first.strings(), again.strings(), "same path and token");
+        bus.current().receive(error(again, "EEXIST")); // the first one had arrived after all
+        loop.runPending();
+        assertTrue(w.isDone() && !w.isCompletedExceptionally(), "EEXIST for the same token completes it");
+        String token = again.strings().get(1);
+        bus.current().receive(event("control/shutdown", token));
+        loop.runPending();
+        assertEquals(List.of("control/shutdown"), events, "its events are still delivered");
+    }
+
+    @Test
     void inheritedDescriptorIsNotReopened() {
         bus.exhausted = true;
         bus.current().vanish();

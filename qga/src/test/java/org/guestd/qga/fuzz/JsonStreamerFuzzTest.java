@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.guestd.qga.codec.JsonStreamer;
+import org.guestd.core.testing.Chunks;
 
 /**
  * Fuzz target: qemu's JSON streamer as guestd implements it (lexer, framing, parser, limits) on

@@ -18,6 +18,7 @@ import org.guestd.qga.QgaService;
 import org.guestd.qga.testing.FakeFsFreezer;
 import org.guestd.qga.testing.FakeGuestInfo;
 import org.guestd.qga.testing.FakeLink;
+import org.guestd.core.testing.Chunks;
 
 /**
  * Fuzz target: a QGA session end to end below the transport — the endpoint (per-link parser,

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.guestd.core.testing.Chunks;
 
 /**
  * Fuzz target: the {@code xsd_sockmsg} decoder on whatever bytes the xenbus device returns, in one

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.guestd.xen.wire;
+package org.guestd.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,12 +7,13 @@ import java.util.SplittableRandom;
 
 /**
  * Cuts a byte stream into the reads a device may deliver: sizes 1 to 4 or 1 to 64 from a generator
- * seeded by the input itself, so an input file always replays the same way.
+ * seeded by the input itself, so an input file always replays the same way (the fuzz targets of
+ * the stream decoders: QGA JSON, xenstore frames).
  */
-final class Chunks {
+public final class Chunks {
     private Chunks() {}
 
-    static List<byte[]> of(byte[] data) {
+    public static List<byte[]> of(byte[] data) {
         long seed = data.length;
         for (int i = 0; i < Math.min(data.length, 16); i++) {
             seed = seed * 31 + data[i];

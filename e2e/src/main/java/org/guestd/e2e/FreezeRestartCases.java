@@ -100,7 +100,7 @@ final class FreezeRestartCases {
             return "thaw " + t + " after " + (System.nanoTime() - frozenAt) / 1_000_000 + " ms";
         } finally {
             if (!thawed) {
-                thawQuietly(s);
+                FreezeCase.thawQuietly(s);
             }
         }
     }
@@ -148,7 +148,7 @@ final class FreezeRestartCases {
             return "restart " + restartMs + " ms, thawed " + resumedMs + " ms after the freeze";
         } finally {
             if (!ok) {
-                thawQuietly(s);
+                FreezeCase.thawQuietly(s);
             }
         }
     }
@@ -180,17 +180,5 @@ final class FreezeRestartCases {
         }
         check("e2e\ne2e".equals(s.shell().sh("cat /mnt/ext4/frozen-write /mnt/xfs/frozen-write")),
                 "round " + round + ": written data lost");
-    }
-
-    private static void thawQuietly(Session s) {
-        try {
-            s.call("guest-fsfreeze-thaw", null);
-        } catch (IOException | RuntimeException e) {
-            try {
-                s.shell().run("fsfreeze --unfreeze /mnt/ext4; fsfreeze --unfreeze /mnt/xfs", Duration.ofSeconds(30));
-            } catch (IOException ignored) {
-                // the case already fails
-            }
-        }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.IllegalArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
@@ -219,7 +218,7 @@ class QgaEndpointTest {
         send(endpoint, link, "{\"execute\":\"guest-get-time\",\"id\":3}{\"execute\":\"guest-get-host-name\"}"
                 + "{\"execute\":\"guest-ping\"}");
         assertEquals(lines("{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: out of memory\"}}\n",
-                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: IllegalArgumentException: "
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error: java.lang.IllegalArgumentException: "
                         + "not a JSON value: java.lang.Object\"}}\n",
                 PING_OK), link.awaitLines(3, GUARD_MS));
     }

@@ -203,7 +203,7 @@ public final class AzureVmCase {
     }
 
     private String status() throws Exception {
-        GuestShell.Result r = shell.run(JAVA + "/opt/jre/bin/java -cp '/opt/guestd/agent/target/lib/*' "
+        GuestShell.Result r = shell.run(JAVA + "/opt/jre/bin/java --enable-native-access=ALL-UNNAMED -cp '/opt/guestd/agent/target/lib/*' "
                 + "org.guestd.kvp.cli.GuestCtl azure status --json", Duration.ofSeconds(120));
         check(r.rc() == 0, "guestctl azure status exit " + r.rc() + ": " + r.out());
         Object v = JsonReader.parse(r.text());
@@ -285,7 +285,7 @@ public final class AzureVmCase {
             q.timeout(Duration.ofSeconds(120)).sync();
             check(!q.execute("guest-ping").isError(), "guest-ping failed after NotReady");
         }
-        GuestShell.Result st = shell.run(JAVA + "/opt/jre/bin/java -cp '/opt/guestd/agent/target/lib/*' "
+        GuestShell.Result st = shell.run(JAVA + "/opt/jre/bin/java --enable-native-access=ALL-UNNAMED -cp '/opt/guestd/agent/target/lib/*' "
                 + "org.guestd.kvp.cli.GuestCtl azure status", Duration.ofSeconds(120));
         check(st.rc() == 4 && st.out().contains("provisioning:    failed (VM " + VM2), "status exit " + st.rc() + ":\n" + st.out());
         List<KvpPool.Rec> recs = KvpPool.parse(sh("base64 /var/lib/hyperv/.kvp_pool_1"));

@@ -92,7 +92,12 @@ final class Agent {
         Settings effective = settingsWithStateDir(stateDir);
         ServiceRuntime runtime = new ServiceRuntime(effective.config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
-        runtime.workers().afterEachTask(HeapRelief.forThisJvm()::afterTask); // memory back after a burst
+        // memory back after a burst; the old generation bounded during one
+        OldGenCap cap = OldGenCap.forThisJvm();
+        if (OldGenCap.neededOn(Runtime.version())) {
+            cap.arm();
+        }
+        runtime.workers().afterEachTask(HeapRelief.forThisJvm(cap)::afterTask);
         Optional<FreezeService> freeze = Optional.empty();
         try {
             Wiring.Inputs inputs = new Wiring.Inputs(effective.config(), settings.hostPaths(), Clock.SYSTEM,

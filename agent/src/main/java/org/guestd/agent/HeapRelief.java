@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * for {@link #DEFAULT_QUIET}; with {@code -XX:-ShrinkHeapInSteps} (the launcher's) that one
  * collection shrinks the heap to the live set plus {@code MaxHeapFreeRatio}. An agent that stays
  * below the threshold, or stays busy, is never collected by this; an idle one is never woken: the
- * timer thread exists from the first burst on and sleeps without a deadline in between.
+ * timer thread exists from the first burst on and sleeps without a deadline in between. While
+ * the agent stays busy, {@link OldGenCap} bounds the old generation.
  */
 final class HeapRelief {
     /**
@@ -73,9 +74,12 @@ final class HeapRelief {
         this.scheduler = scheduler;
     }
 
-    /** The production instance: the JVM's committed heap, System.gc(), System.nanoTime(). */
-    static HeapRelief forThisJvm() {
-        return new HeapRelief(() -> Runtime.getRuntime().totalMemory(), System::gc, System::nanoTime,
+    /**
+     * The production instance: the JVM's committed heap, System.nanoTime(), and the collection of
+     * {@code cap} (System.gc(), then the cap's threshold from what is left).
+     */
+    static HeapRelief forThisJvm(OldGenCap cap) {
+        return new HeapRelief(() -> Runtime.getRuntime().totalMemory(), cap::collect, System::nanoTime,
                 DEFAULT_THRESHOLD, DEFAULT_QUIET, LAZY_THREAD);
     }
 

@@ -145,6 +145,8 @@ public final class QgaEndpoint implements Link.Handler {
         final Link link;
         final JsonStreamer streamer = new JsonStreamer(this);
         final LinkExecutor queue = new LinkExecutor("qga", LOG, executor, limits, QgaEndpoint::internalErrorReply);
+        private String lastErrorDesc; // I/O thread only
+        private byte[] lastErrorReply; // its encoding
 
         Session(Link link) {
             this.link = link;
@@ -196,11 +198,30 @@ public final class QgaEndpoint implements Link.Handler {
                 warnings.warn("qga-bad-input", "qga: {} sent bad input ({}); answered with qemu-ga's error",
                         link.describe(), desc);
             }
-            Reply r = Dispatcher.parseError(desc);
+            byte[] reply = parseErrorReply(desc);
             // nothing ahead of it: no need for a worker to send an error
-            if (!queue.tryInline(link, () -> encode(r))) {
-                queue.submit(link, ITEM_OVERHEAD + desc.length(), () -> encode(r));
+            if (!queue.tryInline(link, () -> ByteBuffer.wrap(reply))) {
+                queue.submit(link, ITEM_OVERHEAD + desc.length(), () -> ByteBuffer.wrap(reply));
             }
+        }
+
+        /**
+         * The encoded error reply for {@code desc}, the last one's bytes again when it repeats: a
+         * host that sends a run of stray bytes queues one small task per byte, not a reply object
+         * with its maps each (about 500 bytes), which a flood would otherwise keep alive until its
+         * turn.
+         */
+        private byte[] parseErrorReply(String desc) {
+            if (!desc.equals(lastErrorDesc)) {
+                try {
+                    lastErrorReply = Dispatcher.parseError(desc).encode();
+                } catch (StackOverflowError | OutOfMemoryError | RuntimeException e) { // not kept: the next may encode
+                    internalError("encoding a reply", e);
+                    return internalErrorReply(e).array();
+                }
+                lastErrorDesc = desc;
+            }
+            return lastErrorReply;
         }
 
         /** The reply's bytes; one that cannot be encoded becomes an internal error (without id: it may be what failed). */

@@ -145,6 +145,21 @@ class QgaEndpointTest {
     }
 
     @Test
+    void runsOfParseErrorsQueuedBehindACommandEachGetTheirOwnReplyInOrder() throws Exception {
+        FakeLink link = new FakeLink("a");
+        endpoint.connected(link);
+        // queued behind the slow command: ']' x3, 0xFF x2, ']' again, then a ping
+        send(endpoint, link, "{\"execute\":\"guest-fsfreeze-thaw\"}]]]");
+        endpoint.received(link, ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF}));
+        send(endpoint, link, "]{\"execute\":\"guest-ping\"}");
+        assertTrue(slowStarted.await(GUARD_MS, TimeUnit.MILLISECONDS));
+        release.countDown();
+        String bracket = "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, expecting value\"}}\n";
+        assertEquals("{\"return\": 0}\n" + bracket.repeat(3) + STRAY_FF.repeat(2) + bracket + PING_OK,
+                link.awaitLines(8, GUARD_MS));
+    }
+
+    @Test
     void linksHaveTheirOwnQueuesAndParsers() throws Exception {
         FakeLink a = new FakeLink("a");
         FakeLink b = new FakeLink("b");

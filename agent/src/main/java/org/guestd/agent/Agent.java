@@ -92,11 +92,8 @@ final class Agent {
         Settings effective = settingsWithStateDir(stateDir);
         ServiceRuntime runtime = new ServiceRuntime(effective.config(), Clock.SYSTEM, settings.hostPaths(),
                 new ProcessCommandRunner(), reason -> requestStop(1));
-        // memory back after a burst; the old generation bounded during one
+        // memory back after a burst; the old generation bounded during one (armed once serving)
         OldGenCap cap = OldGenCap.forThisJvm();
-        if (OldGenCap.neededOn(Runtime.version())) {
-            cap.arm();
-        }
         runtime.workers().afterEachTask(HeapRelief.forThisJvm(cap)::afterTask);
         Optional<FreezeService> freeze = Optional.empty();
         try {
@@ -117,6 +114,9 @@ final class Agent {
             log.info("guestd {} ready: services {}, QGA on {} {}", Version.get(), started,
                     channel.method().wireName(), channel.path());
             systemd.ready("serving QGA on " + channel.method().wireName() + " " + channel.path());
+            if (OldGenCap.neededOn(Runtime.version())) {
+                cap.arm(); // after the start: its ~100 management classes cost the first reply 50 ms before it
+            }
             awaitStop();
         } catch (AgentException | RuntimeException e) {
             log.error("guestd failed: {}", e.getMessage());

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link #DEFAULT_FLOOR}, or twice what the last full collection left if that is more. When the JVM
  * reports the threshold crossed, one full collection runs on the executor given in. The JVM checks
  * the threshold at the end of each collection, so nothing polls and an idle agent is never woken.
- * The agent arms it at start on the JDKs {@link #neededOn needing it}; on JDK 17 it is left
- * unarmed, so the management classes (about 100, 0.6 MB resident) are not loaded there.
+ * The agent arms it once its services serve (loading the management classes before that cost the
+ * first reply about 50 ms on JDK 25), on the JDKs {@link #neededOn needing it}; on JDK 17 it is left
+ * unarmed, so those classes (about 100, 0.6 MB resident) are not loaded there.
  */
 final class OldGenCap {
     /**

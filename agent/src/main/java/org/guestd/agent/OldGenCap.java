@@ -63,6 +63,7 @@ final class OldGenCap {
     private boolean pending; // guarded by lock
     private long collections; // guarded by lock
     private volatile OldGen pool;
+    private volatile long threshold;
 
     /**
      * @param find looks the old generation up (once, at {@link #arm})
@@ -100,21 +101,19 @@ final class OldGenCap {
             }
             armed = true;
         }
-        Optional<OldGen> found;
         try {
-            found = find.get();
-        } catch (RuntimeException | LinkageError e) { // no java.management, or a JVM without the pool
+            Optional<OldGen> found = find.get();
+            if (found.isEmpty()) {
+                LOG.debug("old generation cap: no heap pool with a usage threshold");
+                return;
+            }
+            OldGen p = found.get();
+            p.onCrossed(this::crossed);
+            pool = p;
+            rearm();
+        } catch (RuntimeException | LinkageError e) { // no java.management, or a JVM without the pool: not fatal
             LOG.debug("old generation cap: not available: {}", e.toString());
-            return;
         }
-        if (found.isEmpty()) {
-            LOG.debug("old generation cap: no heap pool with a usage threshold");
-            return;
-        }
-        OldGen p = found.get();
-        p.onCrossed(this::crossed);
-        pool = p;
-        rearm();
     }
 
     /** One full collection, then the threshold from what it left (also HeapRelief's collection). */
@@ -130,10 +129,9 @@ final class OldGenCap {
         }
     }
 
-    /** The threshold set now; 0 before arming. */
+    /** The threshold set last; 0 before arming. */
     long threshold() {
-        OldGen p = pool;
-        return p == null ? 0 : thresholdFor(p);
+        return threshold;
     }
 
     private void crossed() {
@@ -169,7 +167,9 @@ final class OldGenCap {
         OldGen p = pool;
         if (p != null) {
             try {
-                p.setThreshold(thresholdFor(p));
+                long t = thresholdFor(p);
+                p.setThreshold(t);
+                threshold = t;
             } catch (RuntimeException e) {
                 LOG.debug("old generation cap: cannot set the threshold: {}", e.toString());
             }

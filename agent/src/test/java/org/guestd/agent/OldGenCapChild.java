@@ -36,7 +36,7 @@ public final class OldGenCapChild {
                 sink += live.poll()[0];
             }
             if ((done & ((1 << 20) - 1)) == 0) {
-                Thread.sleep(0, 200_000); // about 1 ms per MiB: an agent's allocation rate, not a benchmark's
+                Thread.sleep(0, 200_000); // 0.2 to 1 ms per MiB (JDK 17 rounds up): an agent's rate, not a benchmark's
             }
         }
         System.out.printf("oldPeakMiB=%d collections=%d sink=%d%n", old.getPeakUsage().getUsed() >> 20,

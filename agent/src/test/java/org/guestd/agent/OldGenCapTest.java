@@ -17,7 +17,7 @@ class OldGenCapTest {
     private static final long MIB = 1L << 20;
 
     /** An old generation whose collection leaves {@link #live}; records the thresholds set. */
-    private static final class FakeOldGen implements OldGenCap.OldGen {
+    private static class FakeOldGen implements OldGenCap.OldGen {
         long live = -1;
         long max = 256 * MIB;
         final List<Long> thresholds = new ArrayList<>();
@@ -153,6 +153,21 @@ class OldGenCapTest {
         failing.arm();
         failing.arm();
         assertEquals(0, failing.threshold());
+    }
+
+    @Test
+    void aPoolThatFailsWhileArmingIsNotFatal() {
+        OldGenCap.OldGen broken = new FakeOldGen() {
+            @Override
+            public void onCrossed(Runnable r) {
+                throw new ClassCastException("not a NotificationEmitter");
+            }
+        };
+        OldGenCap c = new OldGenCap(() -> Optional.of(broken), gcs::incrementAndGet, queued::add, 24 * MIB);
+        c.arm(); // must not throw: the agent calls it on its main thread once serving
+        c.collect();
+        assertEquals(1, gcs.get());
+        assertEquals(0, c.threshold());
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Future;
 import org.guestd.core.log.HostWarnings;
 import org.guestd.jna.linux.NativeException;
 import org.guestd.jna.linux.Posix;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link EofPolicy}'s decision. In {@link EofPolicy#HOST_ABSENT} mode (virtio-serial without a
  * host: read() = 0 and a level-triggered EPOLLHUP that never clears) the registration switches to
  * edge-triggered, so the loop does not spin, and reads/flushes are retried on the next edge or
- * after a capped backoff (100 ms to 1 s), whichever comes first.
+ * after a capped backoff (100 ms to 1 s, {@link HostPresence}), whichever comes first.
  *
  * <p>Reading pauses (EPOLLIN left out of the interest set) while the owner asked for it ({@link
  * #pauseReading}) or while more than {@link Link#READ_PAUSE_ABOVE_BYTES} of writes wait; a hangup
@@ -81,7 +80,7 @@ final class FdLink implements Link {
     private final OutboundQueue out = new OutboundQueue(OutboundQueue.DEFAULT_LIMIT);
     private final ByteBuffer readBuf;
     private final FdWriter writer;
-    private final Backoff absentRetry = new Backoff(100, 1000);
+    private final HostPresence presence;
 
     private volatile boolean open;
     private volatile boolean closeRequested;
@@ -90,8 +89,6 @@ final class FdLink implements Link {
     private boolean ended;
     private IoRegistration registration;
     private int interest = -1;
-    private boolean absent;
-    private Future<?> absentTimer;
     private boolean failureLogged;
     private final long createdNanos;
     /** Read bursts so far (tests use it to prove the loop does not spin on a hangup). */
@@ -117,6 +114,7 @@ final class FdLink implements Link {
         this.owner = owner;
         this.readBuf = ByteBuffer.allocateDirect(messages ? bufferSize : Math.min(bufferSize, STREAM_READ));
         this.writer = new FdWriter(fd, messages, messages ? bufferSize : STREAM_CHUNK, describe, out);
+        this.presence = new HostPresence(loop, describe, () -> open, this::retryWhileAbsent);
     }
 
     /** Registers the fd with the loop and reports {@code connected}. Call on the loop. */
@@ -276,9 +274,9 @@ final class FdLink implements Link {
                 return;
             }
             if (n == 0) { // EAGAIN
-                if (absent && (ops & (EPOLLHUP | EPOLLERR)) == 0) {
-                    hostPresent();
-                } else if (!absent && (ops & (EPOLLHUP | EPOLLERR)) != 0) {
+                if (presence.isAbsent() && (ops & (EPOLLHUP | EPOLLERR)) == 0) {
+                    presence.present();
+                } else if (!presence.isAbsent() && (ops & (EPOLLHUP | EPOLLERR)) != 0) {
                     // a hangup that reads cannot clear: never spin on it
                     if (eofPolicy == EofPolicy.HOST_ABSENT) {
                         hostAbsent();
@@ -292,7 +290,7 @@ final class FdLink implements Link {
                 endOfFile(ops);
                 return;
             }
-            hostPresent();
+            presence.present();
             if (n > readBuf.capacity()) {
                 oversize(n);
                 continue;
@@ -313,7 +311,7 @@ final class FdLink implements Link {
             case HOST_ABSENT:
                 if ((ops & EPOLLERR) != 0) {
                     fail("hangup (EPOLLERR)");
-                } else if (!absent) {
+                } else if (!presence.isAbsent()) {
                     hostAbsent();
                 }
                 break;
@@ -355,7 +353,7 @@ final class FdLink implements Link {
     private void flush() {
         try {
             if (writer.flush()) {
-                hostPresent();
+                presence.present();
             }
         } catch (NativeException e) {
             fail(e.getMessage());
@@ -367,43 +365,18 @@ final class FdLink implements Link {
     }
 
     private void hostAbsent() {
-        if (!absent) {
-            absent = true;
-            LOG.info("{}: host not connected (end of file); waiting for it", describe);
-            absentRetry.reset();
-        }
+        presence.absent();
         updateInterest();
-        scheduleAbsentRetry();
     }
 
-    private void hostPresent() {
-        if (absent) {
-            absent = false;
-            LOG.info("{}: host connected", describe);
-            if (absentTimer != null) {
-                absentTimer.cancel(false);
-                absentTimer = null;
-            }
+    /** The host was absent for a backoff period: read and flush as an epoll edge would. */
+    private void retryWhileAbsent() {
+        readSome(0);
+        if (open) {
+            flush();
         }
-    }
-
-    private void scheduleAbsentRetry() {
-        if (absentTimer == null && open) {
-            absentTimer = io.schedule(() -> {
-                absentTimer = null;
-                if (open && absent) {
-                    readSome(0);
-                    if (open) {
-                        flush();
-                    }
-                    if (open) {
-                        updateInterest();
-                        if (absent) {
-                            scheduleAbsentRetry();
-                        }
-                    }
-                }
-            }, absentRetry.next());
+        if (open) {
+            updateInterest();
         }
     }
 
@@ -412,7 +385,7 @@ final class FdLink implements Link {
             return;
         }
         int in = readPaused() ? 0 : EPOLLIN;
-        int want = absent ? (in | EPOLLOUT | EPOLLET) : (in | (out.isEmpty() ? 0 : EPOLLOUT));
+        int want = presence.isAbsent() ? (in | EPOLLOUT | EPOLLET) : (in | (out.isEmpty() ? 0 : EPOLLOUT));
         if (want == 0) {
             // paused with nothing to write: Netty would take the fd out of epoll for "no events",
             // and a hangup would go unseen; edge-triggered nothing still reports it, once
@@ -442,10 +415,7 @@ final class FdLink implements Link {
         boolean wasOpen = open;
         open = false;
         closeRequested = true;
-        if (absentTimer != null) {
-            absentTimer.cancel(false);
-            absentTimer = null;
-        }
+        presence.cancel();
         if (registration != null) {
             try {
                 registration.cancel(); // epoll_ctl(DEL) while the fd is still open

@@ -6,108 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.guestd.core.AgentException;
-import org.guestd.core.config.ConfigSection;
-import org.guestd.core.env.ProcessCommandRunner;
-import org.guestd.core.testing.FixtureTree;
 import org.guestd.core.testing.FakeClock;
-import org.guestd.core.testing.TestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The engine through its service, on a fixture mount table and the fake ioctl layer. */
 @Timeout(60)
-class FreezeServiceTest {
-    static final String MOUNTINFO = String.join("\n",
-            "21 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw",
-            "22 21 0:5 / /proc rw - proc proc rw",
-            "24 21 8:2 / /home rw - xfs /dev/sda2 rw",
-            "25 24 8:3 / /home/data rw - ext4 /dev/sda3 rw",
-            "26 21 8:2 /sub /srv/bind rw - xfs /dev/sda2 rw",
-            "27 21 8:4 / /var rw - ext4 /dev/sda4 rw", "");
-    static final List<String> ORDER = List.of("/var", "/home/data", "/home", "/");
-
-    @TempDir
-    Path tmp;
-    Path state;
-    Path hooks;
-    Path hookLog;
-    FakeFsOps ops = new FakeFsOps();
-    FreezeService service;
-    TestContext ctx;
-    final List<String> gate = new ArrayList<>();
-    /** What {@link FsFreezer#frozen} said each time the listener was told. */
-    final List<Optional<FsFreezer.Frozen>> seen = new ArrayList<>();
-    FakeClock clock = new FakeClock(0);
-    final Map<String, String> config = new HashMap<>();
-    final Map<String, String> general = new HashMap<>();
-
-    @BeforeEach
-    void setUp() throws IOException {
-        state = Files.createDirectories(tmp.resolve("state"));
-        hooks = Files.createDirectories(tmp.resolve("hooks"));
-        hookLog = tmp.resolve("hooks.log");
-        config.put("hook-dir", hooks.toString());
-        general.put("statedir", state.toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (service != null) {
-            service.stop();
-        }
-    }
-
-    private FsFreezer start() throws AgentException {
-        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO);
-        ctx = new TestContext("freeze");
-        service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), clock, new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
-            @Override
-            public void beforeFreeze() {
-                gate.add("hold");
-                seen.add(service.freezer().frozen());
-            }
-
-            @Override
-            public void afterThaw() {
-                gate.add("release");
-                seen.add(service.freezer().frozen());
-            }
-        });
-        service.start(ctx);
-        return service.freezer();
-    }
-
-    private void hook(String name, String body) throws IOException {
-        Path p = hooks.resolve(name);
-        Files.writeString(p, "#!/bin/sh\necho \"" + name + " $1\" >> " + hookLog + "\n" + body + "\n");
-        assertTrue(p.toFile().setExecutable(true));
-    }
-
-    private List<String> hookRuns() throws IOException {
-        return Files.exists(hookLog) ? Files.readAllLines(hookLog) : List.of();
-    }
-
-    private Path marker() {
-        return state.resolve(FrozenMarker.NAME);
-    }
-
+class FreezeServiceTest extends FreezeFixture {
     @Test
     void freezesEveryFilesystemInReverseMountOrderRootLastAndThawsBackwards() throws Exception {
         FsFreezer f = start();
@@ -266,138 +180,6 @@ class FreezeServiceTest {
         assertFalse(Files.exists(marker()));
     }
 
-    private FsFreezer start2(CountDownLatch released) throws AgentException {
-        return start2(released, new FakeClock(0));
-    }
-
-    private FsFreezer start2(CountDownLatch released, FakeClock clock) throws AgentException {
-        FixtureTree t = new FixtureTree(tmp.resolve("root")).file("proc/self/mountinfo", MOUNTINFO)
-                .file("proc/sys/kernel/random/boot_id", BOOT + "\n");
-        ctx = new TestContext("freeze");
-        service = new FreezeService(new ConfigSection("freeze", config), new ConfigSection("general", general),
-                t.paths(), clock, new ProcessCommandRunner(), ops).addListener(new FreezeListener() {
-            @Override
-            public void beforeFreeze() {}
-
-            @Override
-            public void afterThaw() {
-                released.countDown();
-            }
-        });
-        service.start(ctx);
-        return service.freezer();
-    }
-
-    @Test
-    void restartWithTheMarkerStartsFrozenAndThawsWhatItLists() throws Exception {
-        Files.writeString(marker(), "requester=qga\nmount=/home\nmount=/\n");
-        ops.frozen.addAll(List.of("/home", "/"));
-        FsFreezer f = start();
-        assertEquals(FsFreezer.Status.FROZEN, f.status());
-        assertEquals(List.of("hold"), gate, "disk writes held from the start");
-        assertEquals(2, f.thaw("qga"));
-        assertEquals(List.of("thaw /", "thaw /", "thaw /home", "thaw /home"), ops.calls());
-        assertEquals(FsFreezer.Status.THAWED, f.status());
-        assertFalse(Files.exists(marker()));
-        assertEquals(List.of("hold", "release"), gate);
-    }
-
-    @Test
-    void restartWithQemuGasEmptyMarkerThawsEveryCandidate() throws Exception {
-        Files.writeString(marker(), "");
-        FsFreezer f = start();
-        assertEquals(FsFreezer.Status.FROZEN, f.status());
-        assertEquals(0, f.thaw("qga"), "nothing was really frozen: 0, as qemu-ga (transcript 29)");
-        assertEquals(List.of("thaw /", "thaw /home", "thaw /home/data", "thaw /var"), ops.calls());
-        assertEquals(FsFreezer.Status.THAWED, f.status());
-    }
-
-    @Test
-    void restartWithTheMarkerArmsTheWatchdog() throws Exception {
-        Files.writeString(marker(), "requester=qga\nmount=/var\n");
-        ops.frozen.add("/var");
-        config.put("auto-thaw", "100ms");
-        CountDownLatch released = new CountDownLatch(1);
-        FsFreezer f = start2(released);
-        assertTrue(released.await(30, TimeUnit.SECONDS));
-        assertEquals(FsFreezer.Status.THAWED, f.status());
-        assertTrue(ops.frozen.isEmpty());
-    }
-
-    static final String BOOT = "6f1c5a64-3a3e-4d0e-9a0b-1d2c3e4f5a6b";
-
-    /** A FakeClock whose monotonic time is {@code nanos}. */
-    private static FakeClock clockAt(long nanos) {
-        FakeClock c = new FakeClock(0);
-        c.advance(nanos);
-        return c;
-    }
-
-    @Test
-    void aFreezeRecordsWhenAndInWhichBootInTheMarker() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        FsFreezer f = start2(never, clockAt(7_000_000_000L));
-        f.freeze(List.of("/var"), "qga");
-        String m = Files.readString(marker());
-        assertTrue(m.contains("\nfrozen-at-monotonic-ns=7000000000\n"), m);
-        assertTrue(m.contains("\nboot-id=" + BOOT + "\n"), m);
-        assertTrue(m.contains("\nmount=/var\n"), m);
-    }
-
-    @Test
-    void theWatchdogOfARestartedAgentCountsFromTheOriginalFreeze() throws Exception {
-        // frozen at 100 s by the instance that died; this one starts at 109.8 s with a 10 s window
-        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=100000000000\nboot-id=" + BOOT
-                + "\nmount=/var\n");
-        ops.frozen.add("/var");
-        config.put("auto-thaw", "10s");
-        CountDownLatch released = new CountDownLatch(1);
-        FsFreezer f = start2(released, clockAt(109_800_000_000L));
-        assertEquals(Duration.ofMillis(200), service.watchdogDelay(), "the rest of the window");
-        assertTrue(released.await(30, TimeUnit.SECONDS), "auto-thaw");
-        assertEquals(FsFreezer.Status.THAWED, f.status());
-        assertTrue(ops.frozen.isEmpty());
-        assertFalse(Files.exists(marker()));
-    }
-
-    @Test
-    void aRestartAfterTheWindowPassedThawsAtOnce() throws Exception {
-        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=100000000000\nboot-id=" + BOOT
-                + "\nmount=/var\n");
-        ops.frozen.add("/var");
-        config.put("auto-thaw", "10s");
-        CountDownLatch released = new CountDownLatch(1);
-        FsFreezer f = start2(released, clockAt(118_000_000_000L)); // 18 s after the freeze
-        assertEquals(Duration.ZERO, service.watchdogDelay());
-        assertTrue(released.await(30, TimeUnit.SECONDS), "thawed at once");
-        assertEquals(FsFreezer.Status.THAWED, f.status());
-        assertTrue(ops.frozen.isEmpty());
-    }
-
-    @Test
-    void aMarkerWithoutATimeGetsAWholeWindow() throws Exception {
-        Files.writeString(marker(), "requester=qga\nmount=/var\n"); // an older guestd's marker
-        ops.frozen.add("/var");
-        config.put("auto-thaw", "10s");
-        FsFreezer f = start2(new CountDownLatch(1), clockAt(500_000_000_000L));
-        assertEquals(Duration.ofSeconds(10), service.watchdogDelay());
-        assertEquals(FsFreezer.Status.FROZEN, f.status());
-    }
-
-    @Test
-    void aMarkerFromAnotherBootIsStaleAndRemoved() throws Exception {
-        Files.writeString(marker(), "requester=qga\nfrozen-at-monotonic-ns=5\nboot-id=another-boot\nmount=/var\n");
-        FsFreezer f = start2(new CountDownLatch(1), clockAt(900_000_000_000L));
-        assertEquals(FsFreezer.Status.THAWED, f.status(), "a reboot thawed everything");
-        assertFalse(Files.exists(marker()));
-        assertTrue(ops.calls().isEmpty(), "no FITHAW for a freeze of another boot");
-    }
-
-    /**
-     * The race a VM test hit after a restart: the writer resumed at the first FITHAW, the host asked
-     * guest-fsfreeze-status and got "frozen". A reader that asks once a filesystem is thawed must
-     * wait for the whole thaw and then see THAWED with the marker gone and the log released.
-     */
     @Test
     void noReaderSeesFrozenOnceAFilesystemWasThawed() throws Exception {
         FsFreezer f = start();
@@ -461,18 +243,6 @@ class FreezeServiceTest {
         FsFreezer f = start();
         f.freeze(List.of("/var"), "qga");
         assertEquals(-1, f.frozen().orElseThrow().autoThawAtNanos());
-        f.thaw("qga");
-    }
-
-    @Test
-    void restartWithTheMarkerSaysWhoFrozeBefore() throws Exception {
-        Files.writeString(marker(), "requester=qga\nmount=/var\n");
-        ops.frozen.add("/var");
-        FsFreezer f = start();
-        FsFreezer.Frozen fr = f.frozen().orElseThrow();
-        assertEquals("qga (previous instance)", fr.by());
-        assertEquals(FreezeService.DEFAULT_AUTO_THAW.toNanos(), fr.autoThawAtNanos() - fr.sinceNanos());
-        assertEquals(List.of(Optional.of(fr)), seen);
         f.thaw("qga");
     }
 

@@ -44,6 +44,9 @@ public final class AzureVmCase {
     static final String BAD_KEY = "ssh-rsa AAAA-this-is-not-a-key e2e@host";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
     static final String JAVA = "JAVA_HOME=/opt/jre GUESTD_JAVA_OPTS='-Djna.tmpdir=/tmp -Dio.netty.native.workdir=/tmp' ";
+    /** guestctl as its launcher runs it (native access allowed: no JDK 25 warning before the JSON). */
+    static final String GUESTCTL = JAVA + "/opt/jre/bin/java --enable-native-access=ALL-UNNAMED "
+            + "-cp '/opt/guestd/agent/target/lib/*' org.guestd.kvp.cli.GuestCtl ";
 
     /** The run: steps in order and the measurements. */
     public record Result(List<Steps.StepResult> steps, Map<String, String> metrics) {
@@ -203,8 +206,7 @@ public final class AzureVmCase {
     }
 
     private String status() throws Exception {
-        GuestShell.Result r = shell.run(JAVA + "/opt/jre/bin/java --enable-native-access=ALL-UNNAMED -cp '/opt/guestd/agent/target/lib/*' "
-                + "org.guestd.kvp.cli.GuestCtl azure status --json", Duration.ofSeconds(120));
+        GuestShell.Result r = shell.run(GUESTCTL + "azure status --json", Duration.ofSeconds(120));
         check(r.rc() == 0, "guestctl azure status exit " + r.rc() + ": " + r.out());
         Object v = JsonReader.parse(r.text());
         Map<?, ?> m = (Map<?, ?>) v;
@@ -285,8 +287,7 @@ public final class AzureVmCase {
             q.timeout(Duration.ofSeconds(120)).sync();
             check(!q.execute("guest-ping").isError(), "guest-ping failed after NotReady");
         }
-        GuestShell.Result st = shell.run(JAVA + "/opt/jre/bin/java --enable-native-access=ALL-UNNAMED -cp '/opt/guestd/agent/target/lib/*' "
-                + "org.guestd.kvp.cli.GuestCtl azure status", Duration.ofSeconds(120));
+        GuestShell.Result st = shell.run(GUESTCTL + "azure status", Duration.ofSeconds(120));
         check(st.rc() == 4 && st.out().contains("provisioning:    failed (VM " + VM2), "status exit " + st.rc() + ":\n" + st.out());
         List<KvpPool.Rec> recs = KvpPool.parse(sh("base64 /var/lib/hyperv/.kvp_pool_1"));
         String report = recs.stream().filter(x -> x.key().equals("PROVISIONING_REPORT")).map(KvpPool.Rec::value)
